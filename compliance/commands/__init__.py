@@ -1,0 +1,1 @@
+"""One module per area of commands; each exposes register(app)."""

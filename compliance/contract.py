@@ -1,0 +1,295 @@
+"""The contract as data: a pydantic model of a contract file and its loader.
+
+Every number the engine, the calendar and the documents use comes from here; nothing in code repeats it.
+A bad file gets one message naming the key and what is wrong (ContractError).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+BUILTIN_CONTRACT = Path(__file__).parent / "contracts" / "kaixin-spa-2025.yaml"
+READINGS = ("spa", "spa-excess-year-target", "6k-summary")
+
+
+class ContractError(ValueError):
+    """A contract file that cannot be used; str() is one plain sentence naming the key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IntTerm(_Model):
+    value: int = Field(ge=0)
+    reference: str
+
+
+class DecimalTerm(_Model):
+    value: Decimal
+    reference: str
+
+
+class Agreement(_Model):
+    title: str
+    date: dt.date
+    reference: str
+
+
+class Agreements(_Model):
+    spa: Agreement
+    escrow: Agreement
+
+
+class Signatory(_Model):
+    name: str
+    title: str
+
+
+class Delivery(_Model):
+    brokerage_account: str | None = None
+    account_holder: str | None = None
+    broker: str | None = None
+    dtc_participant: str | None = None
+
+
+class Party(_Model):
+    label: str
+    role: str
+    name: str
+    chinese_name: str | None = None
+    jurisdiction: str | None = None
+    address: str | None = None
+    signatories: list[Signatory] = []
+    uses_chop: bool = False
+    delivery: Delivery | None = None
+    reference: str
+
+
+class Parties(_Model):
+    party_a: Party
+    party_b: Party
+    party_c: Party
+    party_d: Party
+
+
+class TargetCompany(_Model):
+    name: str
+    aliases: list[str] = []
+    registered_in: str | None = None
+    reference: str
+
+
+class Shares(_Model):
+    share_class: str
+    issuer: str
+    exchange: str
+    ticker: str
+    cusip: str | None = None
+    transfer_agent: str | None = None
+    share_consolidation: str | None = None
+    reference: str
+
+
+class Tranches(_Model):
+    count: int = Field(ge=1)
+    reference: str
+
+
+class AssessmentYear(_Model):
+    number: int = Field(ge=1)
+    start: dt.date
+    end: dt.date
+    target_revenue: Decimal = Field(gt=0)
+    reference: str
+
+    @model_validator(mode="after")
+    def _period_runs_forward(self) -> AssessmentYear:
+        if self.end < self.start:
+            raise ValueError(f"year {self.number} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Revenue(_Model):
+    measure: str
+    currency: str
+    statement_lines: list[str] = []
+    reference: str
+
+
+class Release(_Model):
+    days_after_year_end: IntTerm
+    agent_business_days: IntTerm
+
+
+class Offset(_Model):
+    share_of_excess: DecimalTerm
+
+    @field_validator("share_of_excess")
+    @classmethod
+    def _between_zero_and_one(cls, term: DecimalTerm) -> DecimalTerm:
+        if not (0 <= term.value <= 1):
+            raise ValueError("must be between 0 and 1")
+        return term
+
+
+class Penalty(_Model):
+    daily_rate: DecimalTerm
+    cap_rate: DecimalTerm
+    currency: str = "USD"
+    default_valuation: str = "daily"
+
+    @field_validator("default_valuation")
+    @classmethod
+    def _known_valuation(cls, value: str) -> str:
+        if value not in ("daily", "deadline-price"):
+            raise ValueError("must be 'daily' or 'deadline-price'")
+        return value
+
+
+class Notices(_Model):
+    deemed_given_days: IntTerm
+
+
+class Reading(_Model):
+    description: str
+    reference: str
+
+
+class Calendar(_Model):
+    country: str
+    business_days: str
+    schedule_files: list[str] = []
+    reference: str
+
+
+class Discrepancy(_Model):
+    id: str
+    summary: str
+    reference: str
+
+
+class Contract(_Model):
+    id: str
+    title: str
+    source: str
+    agreements: Agreements
+    parties: Parties
+    target_company: TargetCompany
+    approved_auditors: list[str] = []
+    shares: Shares
+    consideration_shares: IntTerm
+    tranches: Tranches
+    assessment_years: list[AssessmentYear]
+    revenue: Revenue
+    release: Release
+    offset: Offset
+    penalty: Penalty
+    notices: Notices
+    default_reading: str
+    readings: dict[str, Reading]
+    calendar: Calendar
+    discrepancies: list[Discrepancy] = []
+
+    @field_validator("default_reading")
+    @classmethod
+    def _known_reading(cls, value: str) -> str:
+        if value not in READINGS:
+            raise ValueError(f"must be one of {', '.join(READINGS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _years_consistent(self) -> Contract:
+        numbers = [year.number for year in self.assessment_years]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("assessment_years must be numbered 1, 2, 3, ... in order")
+        if len(numbers) != self.tranches.count:  # SPA 5.1: one tranche per Assessment Year
+            raise ValueError(
+                f"assessment_years lists {len(numbers)} years but tranches.count is {self.tranches.count}"
+            )
+        if self.consideration_shares.value % self.tranches.count:
+            raise ValueError("consideration_shares must divide into tranches.count equal tranches (SPA 5.1)")
+        for earlier, later in zip(self.assessment_years, self.assessment_years[1:], strict=False):
+            if later.start <= earlier.end:
+                raise ValueError(f"year {later.number} starts before year {earlier.number} ends")
+        return self
+
+    # --- derived terms -------------------------------------------------------------------------------
+    @property
+    def tranche_shares(self) -> Fraction:
+        """T = C / number of tranches (SPA 5.1: one-fifth of the Consideration Shares)."""
+        return Fraction(self.consideration_shares.value, self.tranches.count)
+
+    def year(self, number: int) -> AssessmentYear:
+        for year in self.assessment_years:
+            if year.number == number:
+                return year
+        raise KeyError(number)
+
+    def year_for_period(self, start: dt.date, end: dt.date) -> AssessmentYear | None:
+        for year in self.assessment_years:
+            if year.start == start and year.end == end:
+                return year
+        return None
+
+    def release_deadline(self, number: int) -> dt.date:
+        """SPA 5.1: within sixty days after the end of the Assessment Year (the 60th calendar day)."""
+        return self.year(number).end + dt.timedelta(days=self.release.days_after_year_end.value)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(
+            self.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=100
+        )
+
+
+def _error_location(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or "(top level)"
+
+
+def contract_from_mapping(data: Any, source: str = "contract") -> Contract:
+    if not isinstance(data, dict):
+        raise ContractError(f"{source}: a contract file must be a YAML mapping of keys to values")
+    try:
+        return Contract.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        where = _error_location(tuple(first["loc"]))
+        message = first["msg"].removeprefix("Value error, ")
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        if first["type"] == "missing":
+            raise ContractError(f"{source}: key '{where}' is missing{more}") from None
+        if first["type"] == "extra_forbidden":
+            raise ContractError(f"{source}: key '{where}' is not a known contract term{more}") from None
+        raise ContractError(f"{source}: key '{where}': {message}{more}") from None
+
+
+def load_contract(path: str | Path | None = None) -> Contract:
+    """Load and validate a contract file; None means the built-in Kaixin contract."""
+    file = Path(path) if path is not None else BUILTIN_CONTRACT
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContractError(f"{file}: no such contract file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContractError(f"{file}: cannot read the contract file ({exc.__class__.__name__})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ContractError(f"{file}: not valid YAML{where}") from None
+    return contract_from_mapping(data, str(file))
