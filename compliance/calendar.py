@@ -17,9 +17,8 @@ import yaml
 from .contract import Contract
 
 SCHEDULE_FILE_HELP = (
-    "supply it as a YAML file passed with --calendar FILE, e.g.\n"
-    "  year: 2027\n  source: State Council General Office notice on the 2027 holiday schedule\n"
-    "  holidays: [2027-01-01, 2027-02-06, ...]\n  working_days: [2027-02-14, ...]   # weekend make-up days"
+    "supply the State Council's schedule as a YAML file with --calendar FILE "
+    "(keys: year, source, holidays: [dates], working_days: [weekend make-up dates]; see the README)"
 )
 
 
@@ -118,7 +117,7 @@ def _dates(value: object, file: Path, key: str, year: int) -> frozenset[dt.date]
 
 
 def load_schedule_file(path: Path) -> list[YearSchedule]:
-    """A YAML mapping (one year) or a list of mappings: {year, source, holidays: [...], working_days: [...]}."""
+    """A YAML mapping (one year) or a list of them: {year, source, holidays: [...], working_days: [...]}."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .commands import extract, ledger, penalty, render, run
-from .commands import core
+from .commands import core, extract, ledger, penalty, render, run
 
 app = typer.Typer(
     help="Earn-out escrow administration for the Kaixin SPA: extract audited revenue, apply SPA 5.2, "

@@ -149,7 +149,7 @@ def assess(contract: Contract, revenues: Mapping[int, Decimal], reading: str | N
         references = ["SPA 4.1", "SPA 5.1"]
         if not met:
             references.append("SPA 5.2(1)")
-        if uses or pool > 0:
+        if uses:
             references.append("SPA 5.2(2)")
         partial.append(
             dict(

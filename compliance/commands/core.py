@@ -1,10 +1,106 @@
-"""CLI commands for this area; register(app) adds them to the main typer app. Heavy imports stay inside
-the command functions so that `compliance --help` starts fast."""
+"""`contract show|check`, `assess` and `deadlines`: the contract, the SPA 5.2 engine and SPA 5.1 deadlines."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+
+from .common import (
+    AsOfOption,
+    CalendarOption,
+    ContractOption,
+    as_of_or_today,
+    contract_or_exit,
+    parse_date,
+    parse_revenue_args,
+    usage_error,
+)
+
+contract_app = typer.Typer(help="Show or check a contract file.", no_args_is_help=True)
+
+
+@contract_app.command("show")
+def contract_show(contract: Path = ContractOption) -> None:
+    """Print the active contract as YAML (what it prints loads back unchanged)."""
+    typer.echo(contract_or_exit(contract).to_yaml(), nl=False)
+
+
+@contract_app.command("check")
+def contract_check(file: Path = typer.Argument(..., help="Contract file to validate.")) -> None:
+    """Validate a contract file; exit 2 with one line naming the key when it is wrong."""
+    loaded = contract_or_exit(file)
+    typer.echo(f"{file}: valid contract '{loaded.id}' ({len(loaded.assessment_years)} assessment years)")
+
+
+def assess(
+    revenue: list[str] = typer.Option(
+        None, "--revenue", help="Audited revenue as YEAR=AMOUNT in RMB yuan, e.g. 1=702345678.90 (repeatable)."
+    ),
+    reading: str = typer.Option(None, "--reading", help="spa (default), spa-excess-year-target or 6k-summary."),
+    as_of: str = AsOfOption,
+    json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    contract: Path = ContractOption,
+) -> None:
+    """Apply SPA 5.1 and 5.2 to audited revenues: releases, deductions, offsets, retained shares."""
+    from ..contract import READINGS
+    from ..engine import assess_all_readings
+    from ..serialize import assessment_json
+
+    terms = contract_or_exit(contract)
+    if reading is not None and reading not in READINGS:
+        usage_error(f"--reading {reading}: not a reading; choose one of {', '.join(READINGS)}")
+    revenues = parse_revenue_args(revenue, terms)
+    if not revenues:
+        usage_error("--revenue: give at least one audited revenue, e.g. --revenue 1=702345678.90")
+    as_of_date = parse_date(as_of, "--as-of")
+    chosen = reading or terms.default_reading
+    results = assess_all_readings(terms, revenues)
+    if json_output:
+        typer.echo(json.dumps(assessment_json(results[chosen], results, as_of_date), indent=2, ensure_ascii=False))
+        return
+    from ..assess_table import print_assessment
+
+    print_assessment(terms, results[chosen], results, as_of_date)
+
+
+def deadlines(
+    as_of: str = AsOfOption,
+    ics: Path = typer.Option(None, "--ics", help="Also write the deadlines as an iCalendar file."),
+    receipt: list[str] = typer.Option(
+        None, "--received", help="YEAR=DATE the escrow agent received both EA 3.1 documents (repeatable)."
+    ),
+    calendar: list[Path] = CalendarOption,
+    contract: Path = ContractOption,
+) -> None:
+    """Each year's release deadline (SPA 5.1) with days left or overdue; the agent's window (EA 3.2)."""
+    from ..calendar import ScheduleFileError, ScheduleNotPublished, load_calendar
+    from ..deadlines import deadline_rows, print_deadlines, write_ics
+
+    terms = contract_or_exit(contract)
+    as_of_date = as_of_or_today(as_of)
+    received = {}
+    for raw in receipt or []:
+        year_text, _, date_text = raw.partition("=")
+        if not year_text.isdigit() or int(year_text) not in {y.number for y in terms.assessment_years}:
+            usage_error(f"--received {raw}: write YEAR=DATE with YEAR an Assessment Year")
+        received[int(year_text)] = parse_date(date_text, f"--received {year_text}=")
+    try:
+        business_calendar = load_calendar(terms, calendar or [])
+    except ScheduleFileError as exc:
+        usage_error(str(exc))
+    try:
+        rows = deadline_rows(terms, as_of_date, business_calendar, received)
+    except ScheduleNotPublished as exc:
+        usage_error(str(exc))
+    print_deadlines(rows, as_of_date)
+    if ics is not None:
+        write_ics(terms, rows, ics, as_of_date)
+        typer.echo(f"Wrote {ics}")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(contract_app, name="contract")
+    app.command("assess")(assess)
+    app.command("deadlines")(deadlines)

@@ -1,0 +1,73 @@
+"""What every command shares: options, argument parsing and the one-line usage error (exit 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from ..contract import Contract, ContractError, load_contract
+from ..money import AmountError, parse_rmb
+
+ContractOption = typer.Option(
+    None, "--contract", help="Contract file (YAML); the built-in Kaixin contract when omitted.",
+    show_default=False,
+)
+AsOfOption = typer.Option(
+    None, "--as-of", help="The date the computation is made as of (YYYY-MM-DD).", show_default=False
+)
+CalendarOption = typer.Option(
+    None, "--calendar", help="YAML file with a year's PRC holidays and make-up working days (repeatable).",
+    show_default=False,
+)
+
+
+def usage_error(message: str) -> NoReturn:
+    """One plain line on stderr and exit 2: what the user typed cannot be used."""
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def contract_or_exit(path: Path | None) -> Contract:
+    try:
+        return load_contract(path)
+    except ContractError as exc:
+        usage_error(str(exc))
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        usage_error(f"{option} {value}: not a date; write it as YYYY-MM-DD")
+
+
+def as_of_or_today(value: str | None) -> dt.date:
+    """The explicit --as-of, or today's date read once here at the edge (commands print which they used)."""
+    return parse_date(value, "--as-of") or dt.date.today()
+
+
+def parse_revenue_args(values: list[str] | None, contract: Contract) -> dict[int, Decimal]:
+    """--revenue N=AMOUNT ...: N an Assessment Year of the contract, AMOUNT in RMB yuan."""
+    revenues: dict[int, Decimal] = {}
+    last = len(contract.assessment_years)
+    for raw in values or []:
+        year_text, sep, amount_text = raw.partition("=")
+        if not sep:
+            usage_error(f"--revenue {raw}: write YEAR=AMOUNT, e.g. --revenue 1=702345678.90")
+        if not year_text.strip().isdigit() or not 1 <= int(year_text) <= last:
+            usage_error(f"--revenue {raw}: year '{year_text}' is not an Assessment Year (1-{last})")
+        year = int(year_text)
+        if year in revenues:
+            usage_error(f"--revenue {raw}: year {year} is given twice")
+        try:
+            revenues[year] = parse_rmb(amount_text)
+        except AmountError as exc:
+            usage_error(f"--revenue {raw}: {exc}")
+    return revenues

@@ -1,0 +1,84 @@
+"""Release deadlines (SPA 5.1), the escrow agent's window (EA 3.2), and an iCalendar export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .calendar import BusinessCalendar, agent_transfer_deadline
+from .contract import Contract
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    year: int
+    period_end: dt.date
+    release_deadline: dt.date  # SPA 5.1
+    days_left: int  # negative when overdue
+    received_on: dt.date | None
+    agent_deadline: dt.date | None  # EA 3.2, when the agent's receipt of both documents is known
+
+
+def deadline_rows(
+    contract: Contract, as_of: dt.date, calendar: BusinessCalendar, received: dict[int, dt.date] | None = None
+) -> list[DeadlineRow]:
+    received = received or {}
+    rows = []
+    for year in contract.assessment_years:
+        deadline = contract.release_deadline(year.number)  # SPA 5.1
+        got = received.get(year.number)
+        agent = agent_transfer_deadline(contract, calendar, got) if got else None  # EA 3.2
+        rows.append(DeadlineRow(year.number, year.end, deadline, (deadline - as_of).days, got, agent))
+    return rows
+
+
+def print_deadlines(rows: list[DeadlineRow], as_of: dt.date) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Release deadlines as of {as_of:%d %B %Y}", title_justify="left")
+    for header in ("Year", "Year ends", "Release deadline (SPA 5.1)", "Status", "Agent's deadline (EA 3.2)"):
+        table.add_column(header)
+    for row in rows:
+        status = f"{row.days_left} days left" if row.days_left > 0 else (
+            "due today" if row.days_left == 0 else f"{-row.days_left} days overdue")
+        agent = f"{row.agent_deadline:%d %B %Y} (received {row.received_on:%d %B %Y})" if row.agent_deadline else "—"
+        table.add_row(str(row.year), f"{row.period_end:%d %B %Y}", f"{row.release_deadline:%d %B %Y}", status, agent)
+    Console().print(table)
+
+
+def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> bytes:
+    """All-day events; UIDs from the contract and year, DTSTAMP from the as-of date: same input, same bytes."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//compliance//Kaixin earn-out deadlines//EN")
+    calendar.add("version", "2.0")
+    stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
+    for row in rows:
+        events = [("release", row.release_deadline,
+                   f"Year {row.year} release deadline (SPA 5.1)",
+                   f"Last day for the escrow agent to release the Assessment Year {row.year} shares: 60 days "
+                   f"after the year ended on {row.period_end:%d %B %Y} (SPA 5.1). Late release accrues the "
+                   "SPA 8.2 penalty.")]
+        if row.agent_deadline:
+            events.append(("agent", row.agent_deadline, f"Year {row.year} escrow agent transfer window ends (EA 3.2)",
+                           f"Ten PRC business days after the agent received both EA 3.1 documents on "
+                           f"{row.received_on:%d %B %Y}."))
+        for kind, day, summary, description in events:
+            event = Event()
+            uid = hashlib.sha256(f"{contract.id}/{row.year}/{kind}".encode()).hexdigest()[:24]
+            event.add("uid", f"{uid}@compliance")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+            event.add("summary", summary)
+            event.add("description", description)
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def write_ics(contract: Contract, rows: list[DeadlineRow], path: Path, as_of: dt.date) -> None:
+    Path(path).write_bytes(ics_bytes(contract, rows, as_of))
