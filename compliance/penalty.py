@@ -1,0 +1,323 @@
+"""The late-release penalty of SPA 8.2: days of delay, the daily amounts, the cap and who bears each day.
+
+SPA 8.2: if Party A and/or Party D, without a justified reason, delay the release of shares that meet the
+release conditions, they pay Party C, for each day of delay, 0.01% of the market value of the shares not
+released; the total may not exceed 5% of their total market value. The rates come from the contract.
+
+Readings (contract-reading.md, "Late-release penalty"):
+- Days late = release date (or the as-of date while the release is outstanding) minus the SPA 5.1
+  deadline, in calendar days; 0 or less means no penalty. Day d is late when deadline < d <= release date.
+- `daily` (default): day d accrues daily_rate x S x the close of day d (the last earlier close when d is
+  not a trading day); the cap is cap_rate x S x the close of the last day counted.
+- `deadline-price`: every day and the cap take the close of the deadline.
+- Penalty = min(sum of daily amounts, cap).
+- Days inside a dispute on the quantity (EA 3.3) or a suspension by Party A (SPA 8.1) are a justified
+  delay: they are not counted (both ends of a period are inside it).
+
+Attribution between Party A and Party D (EA 5.2, EA 3.2), the rule this module applies:
+- Without a date on which the escrow agent held both EA 3.1 documents, every day is Party A's: the agent
+  cannot start a release before it holds them (EA 3.1), and EA 5.2 puts that delay on Party A under the SPA.
+- With that date R, the agent's window W ends on the 10th PRC business day after R (EA 3.2). A late day
+  d <= W is Party A's: before R the agent lacked the documents (EA 5.2); between R and W the agent is not
+  late, and the delay past the deadline exists only because the documents reached it too late. A day d > W
+  is Party D's: the agent held everything and its window had passed.
+- A dispute (EA 3.3) or suspension (SPA 8.1) that begins on or before W and ends on or after R suspends the
+  agent's action; its window restarts from the period's last day (10 business days after it), because the
+  agent may act again only once the settlement, ruling or lifted suspension reaches it.
+
+Money is exact Decimal throughout (an Inexact trap guards every product and sum). The only rounding is
+for display: `round_cents` (to the cent, half up), used for the total payable in the CLI summary and the
+penalty statement, and in the JSON key `penalty_rounded`; every other JSON amount is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow
+
+from .contract import Contract
+from .prices import PriceSeries
+
+VALUATIONS = ("daily", "deadline-price")
+PERIOD_KINDS = {"dispute": "EA 3.3", "suspension": "SPA 8.1"}
+_CENT = Decimal("0.01")
+# Exact arithmetic: any product or sum that would need rounding raises instead of rounding silently.
+_EXACT = Context(prec=80, traps=[Inexact, InvalidOperation, Overflow])
+
+
+class PenaltyInputError(ValueError):
+    """Arguments the penalty cannot be computed from; str() is one plain sentence."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A justified delay: a dispute on the quantity (EA 3.3) or a suspension by Party A (SPA 8.1).
+
+    Both `start` and `end` are days inside the period."""
+
+    start: dt.date
+    end: dt.date
+    kind: str  # "dispute" (EA 3.3) | "suspension" (SPA 8.1)
+
+    def __post_init__(self) -> None:
+        if self.kind not in PERIOD_KINDS:
+            raise PenaltyInputError(f"period kind {self.kind!r} is not 'dispute' (EA 3.3) or 'suspension' (SPA 8.1)")
+        if self.end < self.start:
+            raise PenaltyInputError(f"{self.kind} period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def reference(self) -> str:
+        return PERIOD_KINDS[self.kind]
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class DayAccrual:
+    """One day counted: the close used (from `price_date`, the last trading day on or before it)."""
+
+    day: dt.date
+    price_date: dt.date
+    close: Decimal
+    amount: Decimal
+    party: str  # "Party A" | "Party D"
+
+
+@dataclass(frozen=True)
+class ExcludedDay:
+    day: dt.date
+    kind: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class PenaltyResult:
+    contract_id: str
+    year: int
+    shares: int
+    deadline: dt.date
+    released_on: dt.date
+    valuation: str
+    daily_rate: Decimal
+    cap_rate: Decimal
+    currency: str
+    days_late: int  # calendar days from the deadline to the release date (0 when on time)
+    days: tuple[DayAccrual, ...]  # the days counted, in order
+    excluded: tuple[ExcludedDay, ...]
+    periods: tuple[Period, ...]
+    accrued: Decimal
+    cap: Decimal
+    cap_price_date: dt.date | None
+    cap_close: Decimal | None
+    penalty: Decimal
+    documents_received_on: dt.date | None
+    agent_deadline: dt.date | None  # end of the agent's EA 3.2 window (restarted after a suspension)
+    warnings: tuple[str, ...]
+
+    @property
+    def days_counted(self) -> int:
+        return len(self.days)
+
+    @property
+    def cap_binds(self) -> bool:
+        """True once the days' sum reaches the cap: further days add nothing (SPA 8.2, second sentence)."""
+        return bool(self.days) and self.accrued >= self.cap
+
+    @property
+    def penalty_rounded(self) -> Decimal:
+        return round_cents(self.penalty)
+
+    def party_days(self, party: str) -> int:
+        return sum(1 for day in self.days if day.party == party)
+
+    def party_accrued(self, party: str) -> Decimal:
+        return _sum(day.amount for day in self.days if day.party == party)
+
+    def to_json(self) -> dict:
+        return {
+            "year": self.year,
+            "deadline": self.deadline.isoformat(),
+            "days_late": self.days_late,
+            "accrued": exact_text(self.accrued),
+            "cap": exact_text(self.cap),
+            "penalty": exact_text(self.penalty),
+            "currency": self.currency,
+            "valuation": self.valuation,
+            "daily": [
+                {
+                    "date": day.day.isoformat(),
+                    "close": str(day.close),
+                    "amount": exact_text(day.amount),
+                    "price_date": day.price_date.isoformat(),
+                    "party": day.party,
+                }
+                for day in self.days
+            ],
+            "excluded_days": [item.day.isoformat() for item in self.excluded],
+            "attribution": {
+                "party_a_days": self.party_days("Party A"),
+                "party_d_days": self.party_days("Party D"),
+                "party_a_accrued": exact_text(self.party_accrued("Party A")),
+                "party_d_accrued": exact_text(self.party_accrued("Party D")),
+                "documents_received_on": _iso(self.documents_received_on),
+                "agent_deadline": _iso(self.agent_deadline),
+            },
+            "contract": self.contract_id,
+            "shares": self.shares,
+            "released_on": self.released_on.isoformat(),
+            "days_counted": self.days_counted,
+            "daily_rate": str(self.daily_rate),
+            "cap_rate": str(self.cap_rate),
+            "cap_close": None if self.cap_close is None else str(self.cap_close),
+            "cap_price_date": _iso(self.cap_price_date),
+            "cap_binds": self.cap_binds,
+            "penalty_rounded": str(self.penalty_rounded),
+            "excluded_periods": [
+                {"start": p.start.isoformat(), "end": p.end.isoformat(), "kind": p.kind, "reference": p.reference}
+                for p in self.periods
+            ],
+            "warnings": list(self.warnings),
+            "references": ["SPA 8.2", "SPA 5.1", "EA 3.2", "EA 3.3", "EA 5.2", "SPA 8.1"],
+        }
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    """Display only: to the cent, half up (the total payable shown in the summary and the statement)."""
+    return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def exact_text(amount: Decimal) -> str:
+    """An exact amount as a plain decimal string with at least two decimals: '1230.00', '1237.266488'."""
+    normal = amount.normalize(_EXACT)
+    if normal.as_tuple().exponent >= -2:
+        return format(normal.quantize(_CENT, context=_EXACT), "f")  # exact: at most two decimals
+    return format(normal, "f")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _sum(amounts) -> Decimal:
+    total = Decimal(0)
+    for amount in amounts:
+        total = _EXACT.add(total, amount)
+    return total
+
+
+def _amount(rate: Decimal, shares: int, close: Decimal) -> Decimal:
+    return _EXACT.multiply(_EXACT.multiply(rate, Decimal(shares)), close)
+
+
+def _agent_deadline(contract, calendar, received_on: dt.date, periods: Sequence[Period]) -> dt.date:
+    from .calendar import agent_transfer_deadline, load_calendar
+
+    calendar = calendar if calendar is not None else load_calendar(contract)
+    window_end = agent_transfer_deadline(contract, calendar, received_on)  # EA 3.2: 10 business days
+    for period in sorted(periods, key=lambda p: (p.start, p.end)):
+        # EA 3.3 / SPA 8.1: a suspension that begins inside the window restarts it from its last day.
+        if period.start <= window_end and period.end >= received_on:
+            window_end = max(window_end, agent_transfer_deadline(contract, calendar, period.end))
+    return window_end
+
+
+def compute_penalty(
+    contract: Contract,
+    *,
+    year: int,
+    shares: int,
+    released_on: dt.date,
+    prices: PriceSeries,
+    valuation: str = "daily",
+    excluded: Sequence[Period] = (),
+    documents_received_on: dt.date | None = None,
+    calendar=None,
+) -> PenaltyResult:
+    """SPA 8.2 for one Assessment Year's release. `shares` (S) met the release conditions and were not
+    released by the deadline; `released_on` is the release date, or the as-of date while outstanding.
+
+    Raises PenaltyInputError for unusable arguments, PriceFileError when a day counted has no close on or
+    before it, and the calendar's ScheduleNotPublished when the agent's window needs an unpublished year."""
+    numbers = [item.number for item in contract.assessment_years]
+    if year not in numbers:
+        raise PenaltyInputError(f"year {year} is not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
+    if isinstance(shares, bool) or not isinstance(shares, int) or shares <= 0:
+        raise PenaltyInputError(f"shares {shares!r} must be a whole number of shares above zero")
+    if valuation not in VALUATIONS:
+        raise PenaltyInputError(f"valuation {valuation!r} is not one of {', '.join(VALUATIONS)}")
+    periods = tuple(excluded)
+    daily_rate = contract.penalty.daily_rate.value  # SPA 8.2: 0.01% per day of delay
+    cap_rate = contract.penalty.cap_rate.value  # SPA 8.2: total not above 5% of the market value
+    deadline = contract.release_deadline(year)  # SPA 5.1: the 60th day after the Assessment Year ends
+    days_late = max(0, (released_on - deadline).days)  # SPA 8.2: calendar days; none when on time
+
+    agent_deadline = None
+    if documents_received_on is not None:
+        agent_deadline = _agent_deadline(contract, calendar, documents_received_on, periods)
+
+    late_days = [deadline + dt.timedelta(days=n) for n in range(1, days_late + 1)]
+    excluded_days: list[ExcludedDay] = []
+    counted: list[dt.date] = []
+    for day in late_days:
+        period = next((p for p in periods if day in p), None)
+        if period is not None:  # EA 3.3 / SPA 8.1: a justified delay accrues nothing
+            excluded_days.append(ExcludedDay(day, period.kind, period.reference))
+        else:
+            counted.append(day)
+
+    fixed_quote = prices.quote_on(deadline) if valuation == "deadline-price" and counted else None
+    days: list[DayAccrual] = []
+    for day in counted:
+        price_date, close = fixed_quote if fixed_quote else prices.quote_on(day)  # SPA 8.2 market value
+        # EA 5.2: Party A's until the agent's EA 3.2 window has passed; Party D's after it.
+        party = "Party D" if agent_deadline is not None and day > agent_deadline else "Party A"
+        days.append(DayAccrual(day, price_date, close, _amount(daily_rate, shares, close), party))
+
+    accrued = _sum(day.amount for day in days)  # SPA 8.2: for each day of delay
+    if days:
+        cap_price_date, cap_close = days[-1].price_date, days[-1].close  # the last day counted
+        cap = _amount(cap_rate, shares, cap_close)  # SPA 8.2: not above 5% of the market value
+    else:
+        cap_price_date, cap_close, cap = None, None, Decimal(0)
+    penalty = min(accrued, cap)  # SPA 8.2
+
+    warnings = []
+    if valuation == "deadline-price" and days and deadline > prices.last_date:
+        warnings.append(
+            f"{prices.source} ends on {prices.last_date.isoformat()}, before the deadline "
+            f"{deadline.isoformat()}: the deadline takes that last close; add later closes if they exist"
+        )
+    stale = [day.day for day in days if day.day > prices.last_date]
+    if stale and valuation == "daily":
+        warnings.append(
+            f"{prices.source} ends on {prices.last_date.isoformat()}: the {len(stale)} day(s) counted from "
+            f"{stale[0].isoformat()} to {stale[-1].isoformat()} take that last close; add later closes if "
+            "they exist"
+        )
+
+    return PenaltyResult(
+        contract_id=contract.id,
+        year=year,
+        shares=shares,
+        deadline=deadline,
+        released_on=released_on,
+        valuation=valuation,
+        daily_rate=daily_rate,
+        cap_rate=cap_rate,
+        currency=contract.penalty.currency,
+        days_late=days_late,
+        days=tuple(days),
+        excluded=tuple(excluded_days),
+        periods=periods,
+        accrued=accrued,
+        cap=cap,
+        cap_price_date=cap_price_date,
+        cap_close=cap_close,
+        penalty=penalty,
+        documents_received_on=documents_received_on,
+        agent_deadline=agent_deadline,
+        warnings=tuple(warnings),
+    )
