@@ -270,6 +270,8 @@ def contract_from_mapping(data: Any, source: str = "contract") -> Contract:
         where = _error_location(tuple(first["loc"]))
         message = first["msg"].removeprefix("Value error, ")
         more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        if not first["loc"]:
+            raise ContractError(f"{source}: {message}{more}") from None
         if first["type"] == "missing":
             raise ContractError(f"{source}: key '{where}' is missing{more}") from None
         if first["type"] == "extra_forbidden":
