@@ -197,6 +197,12 @@ def exact_text(amount: Decimal) -> str:
     return format(normal, "f")
 
 
+def exact_grouped(amount: Decimal) -> str:
+    """exact_text with thousands separators: Decimal('1237266.4880') -> '1,237,266.488'."""
+    whole, _, fraction = exact_text(amount).partition(".")
+    return f"{int(whole):,}.{fraction}"
+
+
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -321,3 +327,46 @@ def compute_penalty(
         agent_deadline=agent_deadline,
         warnings=tuple(warnings),
     )
+
+
+@dataclass(frozen=True)
+class AccrualRun:
+    """Consecutive days counted with the same close and the same party: one row of a long table."""
+
+    first: dt.date
+    last: dt.date
+    days: int
+    close: Decimal
+    price_dates: tuple[dt.date, ...]  # trading days whose close the run uses (one for `daily`)
+    amount_per_day: Decimal
+    subtotal: Decimal
+    party: str
+
+
+def accrual_runs(result: PenaltyResult) -> list[AccrualRun]:
+    """The days counted grouped into runs of equal closes; an excluded day or a change of party breaks a run."""
+    runs: list[list[DayAccrual]] = []
+    for day in result.days:
+        previous = runs[-1][-1] if runs else None
+        if (
+            previous is not None
+            and day.day == previous.day + dt.timedelta(days=1)
+            and day.close == previous.close
+            and day.party == previous.party
+        ):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [
+        AccrualRun(
+            first=run[0].day,
+            last=run[-1].day,
+            days=len(run),
+            close=run[0].close,
+            price_dates=tuple(sorted({day.price_date for day in run})),
+            amount_per_day=run[0].amount,
+            subtotal=_sum(day.amount for day in run),
+            party=run[0].party,
+        )
+        for run in runs
+    ]

@@ -1,10 +1,141 @@
-"""CLI commands for this area; register(app) adds them to the main typer app. Heavy imports stay inside
-the command functions so that `compliance --help` starts fast."""
+"""`compliance penalty`: the late-release penalty of SPA 8.2 for one Assessment Year."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+
 import typer
+
+from .common import CalendarOption, ContractOption, contract_or_exit, parse_date, usage_error
+
+
+def ledger_inputs(db: Path, year: int) -> tuple[list, dt.date | None]:
+    """(justified-delay periods, date the agent held both EA 3.1 documents) for `year` from the ledger.
+
+    TODO(ledger): the ledger (compliance/ledger/, main-job engineer) has not landed yet. When it does, read
+    its dispute (EA 3.3) and suspension (SPA 8.1) periods and its "documents received" event here through
+    the query function it exposes, as compliance.penalty.Period objects and a date."""
+    try:
+        from .. import ledger  # noqa: F401
+    except ImportError:
+        usage_error(f"--db {db}: this build has no ledger reader yet; run without --db")
+    usage_error(f"--db {db}: reading the ledger is not wired into `compliance penalty` yet; run without --db")
+
+
+def penalty(
+    year: int = typer.Option(..., "--year", help="Assessment Year whose release is late (1-5).", show_default=False),
+    shares: int = typer.Option(
+        ..., "--shares", show_default=False,
+        help="Shares that met the release conditions and were not released by the deadline (SPA 8.2).",
+    ),
+    released_on: str = typer.Option(
+        ..., "--released-on", show_default=False,
+        help="Release date, or the as-of date for a release still outstanding (YYYY-MM-DD).",
+    ),
+    prices: Path = typer.Option(
+        ..., "--prices", show_default=False, help="CSV 'date,close' of Party A's daily closes in USD."
+    ),
+    valuation: str = typer.Option(
+        None, "--valuation", show_default=False,
+        help="daily (each day at its own close; the contract default) or deadline-price (the deadline's close).",
+    ),
+    db: Path = typer.Option(
+        None, "--db", show_default=False,
+        help="Ledger: excludes recorded disputes (EA 3.3) and suspensions (SPA 8.1), attributes the days.",
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    contract: Path = ContractOption,
+    calendar: list[Path] = CalendarOption,
+) -> None:
+    """SPA 8.2: 0.01% a day of the market value of the shares not released, capped at 5%."""
+    from ..calendar import ScheduleFileError, ScheduleNotPublished, load_calendar
+    from ..penalty import VALUATIONS, PenaltyInputError, compute_penalty
+    from ..prices import PriceFileError, load_prices
+
+    terms = contract_or_exit(contract)
+    numbers = [item.number for item in terms.assessment_years]
+    if year not in numbers:
+        usage_error(f"--year {year}: not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
+    if shares <= 0:
+        usage_error(f"--shares {shares}: must be a whole number of shares above zero")
+    chosen = valuation or terms.penalty.default_valuation
+    if chosen not in VALUATIONS:
+        usage_error(f"--valuation {valuation}: choose one of {', '.join(VALUATIONS)}")
+    released = parse_date(released_on, "--released-on")
+    try:
+        series = load_prices(prices)
+    except PriceFileError as exc:
+        usage_error(str(exc))
+
+    periods, received_on = ledger_inputs(db, year) if db is not None else ([], None)
+    try:
+        business_calendar = load_calendar(terms, calendar or []) if received_on is not None else None
+        result = compute_penalty(
+            terms, year=year, shares=shares, released_on=released, prices=series, valuation=chosen,
+            excluded=periods, documents_received_on=received_on, calendar=business_calendar,
+        )
+    except (PriceFileError, PenaltyInputError, ScheduleFileError, ScheduleNotPublished) as exc:
+        usage_error(str(exc))
+
+    if json_output:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    _print_summary(terms, result)
+
+
+def _print_summary(terms, result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..money import group
+    from ..penalty import exact_grouped
+
+    def usd(amount) -> str:
+        return f"USD {group(amount)}"  # display: to the cent, half up (compliance.money.group)
+
+    def day(value: dt.date) -> str:
+        return f"{value.day} {value:%B %Y}"
+
+    year = terms.year(result.year)
+    rate = f"{result.daily_rate * 100:f}".rstrip("0").rstrip(".")
+    cap_rate = f"{result.cap_rate * 100:f}".rstrip("0").rstrip(".")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Release deadline", f"{day(result.deadline)} (SPA 5.1: {terms.release.days_after_year_end.value} "
+                  f"days after the Assessment Year ended on {day(year.end)})")
+    table.add_row("Released / as of", f"{day(result.released_on)}")
+    table.add_row("Days late", f"{result.days_late:,} calendar days; {len(result.excluded):,} excluded "
+                  f"(EA 3.3, SPA 8.1); {result.days_counted:,} counted")
+    table.add_row("Shares not released", f"{result.shares:,}")
+    if result.days_counted == 0:
+        table.add_row("Penalty", "none: no day of delay is counted (SPA 8.2)")
+        Console().print(f"[bold]Late-release penalty, Assessment Year {result.year} (SPA 8.2)[/bold]")
+        Console().print(table)
+        return
+    how = ("each day at its own close" if result.valuation == "daily"
+           else f"every day at the deadline's close (USD {result.cap_close}, {day(result.cap_price_date)})")
+    table.add_row("Valuation", f"{result.valuation}: {how}")
+    table.add_row(f"Sum of daily amounts ({rate}% a day)", f"USD {exact_grouped(result.accrued)}")
+    table.add_row(f"Cap ({cap_rate}%)", f"USD {exact_grouped(result.cap)} at USD {result.cap_close}, the close of "
+                  f"{day(result.cap_price_date)}" + (" (the cap binds)" if result.cap_binds else ""))
+    table.add_row("Penalty payable", f"[bold]{usd(result.penalty)}[/bold] (exact {exact_grouped(result.penalty)}, "
+                  "rounded to the cent, half up)")
+    attribution = (f"Party A {result.party_days('Party A'):,} days, Party D {result.party_days('Party D'):,} days")
+    if result.agent_deadline is not None:
+        attribution += (f" (agent held both documents on {day(result.documents_received_on)}; its EA 3.2 "
+                        f"window ended {day(result.agent_deadline)})")
+    else:
+        attribution += " (no receipt of the EA 3.1 documents recorded: all days are Party A's, EA 5.2)"
+    table.add_row("Attribution", attribution)
+    console = Console()
+    console.print(f"[bold]Late-release penalty, Assessment Year {result.year} (SPA 8.2)[/bold]")
+    console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]Note:[/yellow] {warning}")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("penalty")(penalty)
