@@ -6,12 +6,12 @@ import datetime as dt
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from ..contract import Contract, ContractError, load_contract
-from ..money import AmountError, parse_rmb
+if TYPE_CHECKING:  # the contract model (pydantic) loads only when a command runs: `--help` stays fast
+    from ..contract import Contract
 
 ContractOption = typer.Option(
     None, "--contract", help="Contract file (YAML); the built-in Kaixin contract when omitted.",
@@ -33,6 +33,8 @@ def usage_error(message: str) -> NoReturn:
 
 
 def contract_or_exit(path: Path | None) -> Contract:
+    from ..contract import ContractError, load_contract
+
     try:
         return load_contract(path)
     except ContractError as exc:
@@ -55,6 +57,8 @@ def as_of_or_today(value: str | None) -> dt.date:
 
 def parse_revenue_args(values: list[str] | None, contract: Contract) -> dict[int, Decimal]:
     """--revenue N=AMOUNT ...: N an Assessment Year of the contract, AMOUNT in RMB yuan."""
+    from ..money import AmountError, parse_rmb
+
     revenues: dict[int, Decimal] = {}
     last = len(contract.assessment_years)
     for raw in values or []:
