@@ -1,0 +1,479 @@
+"""The rendered HTML of a letter -> a python-docx document with the same text.
+
+The templates use a small HTML vocabulary, and this module maps each element to its Word counterpart:
+  h1/h2/h3                     -> Title / Heading 2 / Heading 3
+  p, div text                  -> paragraphs with bold/italic/underline runs (b, strong, i, em, u)
+  div.clause > .clause-num + .clause-body   -> numbered clause (hanging indent, the number as text)
+  ul/ol > li                   -> List Bullet / List Number paragraphs
+  table (th/td, td.num)        -> table; td.num right-aligned; table.figures/.ledger get grid borders
+  table.signatures             -> the signature blocks as a borderless table whose rows never split
+  .sig-line                    -> an empty paragraph with a bottom border (the line to sign on)
+  .placeholder                 -> highlighted run (text still to be completed)
+  header.letterhead            -> letterhead paragraphs (skipped when a reference DOCX brings its own)
+  .running-footer              -> the page footer, followed by "Page X of Y" fields
+  img                          -> picture (local files only)
+  .pdf-only                    -> skipped (layout helpers that mean nothing in Word)
+Runs with Chinese characters get the East Asian font (w:eastAsia) so that Word shows Chinese, not boxes.
+The file is byte-identical for the same inputs: fixed core-property dates and zip entry timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+CJK_FONT = "Noto Serif CJK SC"
+LATIN_FONT = "Times New Roman"
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_SPACE = re.compile(r"[ \t\r\n\f]+")
+_INLINE = {"b", "strong", "i", "em", "u", "span", "a", "small", "sup", "sub", "br", "code", "abbr", "cite"}
+_SKIP = {"script", "style", "head", "title", "meta", "link"}
+
+
+@dataclass
+class _Run:
+    text: str
+    marks: frozenset = field(default_factory=frozenset)
+    is_break: bool = False
+
+
+def _classes(element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+class DocxBuilder:
+    """Builds one DOCX from rendered HTML; `reference_docx` supplies styles and letterhead."""
+
+    def __init__(self, reference_docx: Path | None = None):
+        self.reference_docx = reference_docx
+
+    def build(self, html: str, *, created: dt.date, title: str, base_dir: Path | None = None) -> bytes:
+        import docx
+        import lxml.html
+
+        root = lxml.html.document_fromstring(html)
+        document = docx.Document(str(self.reference_docx) if self.reference_docx else None)
+        self.document = document
+        self.base_dir = base_dir
+        self.has_letterhead = bool(self.reference_docx) and self._reference_has_header(document)
+        body = document.element.body
+        for child in list(body):
+            if not child.tag.endswith("}sectPr"):
+                body.remove(child)
+        if not self.reference_docx:
+            self._house_style(document)
+        footer = root.find_class("running-footer")
+        self._footer(document, footer[0] if footer else None)
+        for child in root.body:
+            self._block(child, container=document, indent=0)
+        self._core_properties(document, created, title)
+        out = BytesIO()
+        document.save(out)
+        return _normalise_zip(out.getvalue(), created)
+
+    # --- styles, footer, metadata ---------------------------------------------------------------------
+    def _house_style(self, document) -> None:
+        from docx.shared import Cm, Pt
+
+        normal = document.styles["Normal"]
+        normal.font.name = LATIN_FONT
+        normal.font.size = Pt(10.5)
+        _set_east_asian(normal.element.get_or_add_rPr(), CJK_FONT)
+        normal.paragraph_format.space_after = Pt(6)
+        for name, size in (("Title", 16), ("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 11)):
+            style = document.styles[name]
+            style.font.name = LATIN_FONT
+            style.font.size = Pt(size)
+            style.font.bold = True
+            style.font.color.rgb = None
+            _set_east_asian(style.element.get_or_add_rPr(), CJK_FONT)
+        for section in document.sections:
+            section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+            section.top_margin = section.bottom_margin = Cm(2.2)
+            section.left_margin = section.right_margin = Cm(2.4)
+
+    @staticmethod
+    def _reference_has_header(document) -> bool:
+        return any(
+            paragraph.text.strip() or paragraph._p.xpath(".//w:drawing")
+            for section in document.sections
+            for paragraph in section.header.paragraphs
+        )
+
+    def _footer(self, document, element) -> None:
+        from docx.enum.text import WD_TAB_ALIGNMENT
+        from docx.shared import Pt
+
+        for section in document.sections:
+            footer = section.footer
+            footer.is_linked_to_previous = False
+            paragraph = footer.add_paragraph() if footer.paragraphs[0].text.strip() else footer.paragraphs[0]
+            width = section.page_width - section.left_margin - section.right_margin
+            paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+            if element is not None:
+                for run in self._runs(element):
+                    self._add_run(paragraph, run).font.size = Pt(8)
+            tail = paragraph.add_run("\tPage ")
+            tail.font.size = Pt(8)
+            _add_field(paragraph, "PAGE", "1", Pt(8))
+            paragraph.add_run(" of ").font.size = Pt(8)
+            _add_field(paragraph, "NUMPAGES", "1", Pt(8))
+
+    @staticmethod
+    def _core_properties(document, created: dt.date, title: str) -> None:
+        stamp = dt.datetime(created.year, created.month, created.day)
+        props = document.core_properties
+        props.author = "compliance"
+        props.last_modified_by = "compliance"
+        props.title = title
+        props.created = stamp
+        props.modified = stamp
+        props.last_printed = stamp
+        props.revision = 1
+
+    # --- blocks --------------------------------------------------------------------------------------
+    def _block(self, element, *, container, indent: int) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        classes = _classes(element) if tag else set()
+        if not tag or tag in _SKIP or classes & {"running-footer", "pdf-only"}:
+            return
+        if "letterhead" in classes and self.has_letterhead:
+            return
+        if tag in ("h1", "h2", "h3", "h4"):
+            style = {"h1": "Title", "h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 3"}[tag]
+            self._paragraph(container, element, style=style, classes=classes, indent=indent)
+        elif tag == "p":
+            self._paragraph(container, element, classes=classes, indent=indent)
+        elif "clause" in classes:
+            self._clause(element, container=container, indent=indent)
+        elif "sig-line" in classes:
+            self._signature_line(container)
+        elif tag in ("ul", "ol"):
+            style = "List Bullet" if tag == "ul" else "List Number"
+            for item in element:
+                if getattr(item, "tag", None) == "li":
+                    self._paragraph(container, item, style=style, classes=_classes(item), indent=indent)
+        elif tag == "table":
+            self._table(element, container=container, classes=classes)
+        elif tag == "img":
+            self._image(container, element)
+        elif tag == "br":
+            return
+        else:  # div, section, header, footer, blockquote...: text directly inside becomes a paragraph
+            self._container(element, container=container, indent=indent + ("indent" in classes))
+
+    def _container(self, element, *, container, indent: int) -> None:
+        pending: list = []  # inline content between block children
+
+        def flush() -> None:
+            if pending:
+                runs = self._runs_of(pending, element)
+                if any(run.text.strip() or run.is_break for run in runs):
+                    self._paragraph_from_runs(container, runs, classes=_classes(element), indent=indent)
+                pending.clear()
+
+        if element.text and element.text.strip():
+            pending.append(element.text)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _INLINE and not (_classes(child) & {"running-footer", "pdf-only", "sig-line"}):
+                pending.append(child)
+            else:
+                flush()
+                self._block(child, container=container, indent=indent)
+            if child.tail and child.tail.strip():
+                pending.append(child.tail)
+        flush()
+
+    def _clause(self, element, *, container, indent: int) -> None:
+        number = next((c for c in element if "clause-num" in _classes(c)), None)
+        body = next((c for c in element if "clause-body" in _classes(c)), None)
+        label = " ".join(number.text_content().split()) if number is not None else ""
+        blocks = [c for c in body] if body is not None else []
+        first = True
+        inline_text = body is not None and (body.text or "").strip()
+        if inline_text or not blocks or blocks[0].tag != "p":
+            # the body is inline content: one paragraph carrying the number
+            runs = self._runs(body) if body is not None else []
+            self._paragraph_from_runs(container, runs, indent=indent, label=label)
+            return
+        for child in blocks:
+            if first and child.tag == "p":
+                runs = self._runs(child)
+                self._paragraph_from_runs(container, runs, classes=_classes(child), indent=indent, label=label)
+                first = False
+            else:
+                self._block(child, container=container, indent=indent + 1)
+
+    def _paragraph(self, container, element, *, style=None, classes=(), indent: int = 0):
+        return self._paragraph_from_runs(container, self._runs(element), style=style, classes=classes, indent=indent)
+
+    def _paragraph_from_runs(self, container, runs, *, style=None, classes=(), indent: int = 0, label: str = ""):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm, Pt
+
+        paragraph = container.add_paragraph(style=self._style(style))
+        fmt = paragraph.paragraph_format
+        step = Cm(1.0)
+        if label:
+            fmt.left_indent = step * (indent + 1)
+            fmt.first_line_indent = -step
+            fmt.tab_stops.add_tab_stop(step * (indent + 1))
+            self._add_run(paragraph, _Run(label + "\t"))
+        elif indent:
+            fmt.left_indent = step * indent
+        if "right" in classes:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif "center" in classes or style == "Title":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif "justify" in classes:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if "keep" in classes or style in ("Title", "Heading 2", "Heading 3"):
+            fmt.keep_with_next = True
+        if "tight" in classes:
+            fmt.space_after = Pt(0)
+        for run in runs:
+            added = self._add_run(paragraph, run)
+            if "small" in classes and added is not None:
+                added.font.size = Pt(8.5)
+        return paragraph
+
+    def _style(self, name):
+        if name is None:
+            return None
+        try:
+            self.document.styles[name]
+        except KeyError:
+            return None  # a reference DOCX without this style: the paragraph takes Normal
+        return name
+
+    def _signature_line(self, container) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        paragraph = container.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(30)
+        paragraph.paragraph_format.space_after = Pt(2)
+        paragraph.paragraph_format.keep_with_next = True
+        borders = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+            bottom.set(qn(key), value)
+        borders.append(bottom)
+        paragraph._p.get_or_add_pPr().append(borders)
+
+    def _table(self, element, *, container, classes: set[str]) -> None:
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        rows = [row for row in element.iter("tr")]
+        if not rows:
+            return
+        width = max(sum(int(cell.get("colspan", 1)) for cell in row if cell.tag in ("td", "th")) for row in rows)
+        table = container.add_table(rows=len(rows), cols=width)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        if classes & {"figures", "ledger", "grid"} and self._style("Table Grid"):
+            table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            cant_split = OxmlElement("w:cantSplit")  # a row (and a signature block) never splits
+            tr_pr.append(cant_split)
+            if row.getparent().tag == "thead":
+                header = OxmlElement("w:tblHeader")
+                tr_pr.append(header)
+            c = 0
+            for cell_element in row:
+                if cell_element.tag not in ("td", "th"):
+                    continue
+                span = int(cell_element.get("colspan", 1))
+                cell = table.cell(r, c)
+                if span > 1:
+                    cell = cell.merge(table.cell(r, c + span - 1))
+                c += span
+                cell_classes = _classes(cell_element)
+                first = cell.paragraphs[0]
+                before = len(cell.paragraphs)
+                self._container(cell_element, container=cell, indent=0)
+                if len(cell.paragraphs) > before:  # drop the empty paragraph a new cell starts with
+                    first._p.getparent().remove(first._p)
+                for paragraph in cell.paragraphs:
+                    if "num" in cell_classes:
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    if cell_element.tag == "th":
+                        for run in paragraph.runs:
+                            run.bold = True
+                    if "signatures" in classes:
+                        paragraph.paragraph_format.keep_with_next = True
+                if "signatures" in classes or "meta" in classes:
+                    tc_pr = cell._tc.get_or_add_tcPr()
+                    valign = OxmlElement("w:vAlign")
+                    valign.set(qn("w:val"), "top")
+                    tc_pr.append(valign)
+        container.add_paragraph() if container is self.document else None
+
+    def _image(self, container, element) -> None:
+        from docx.shared import Cm
+
+        source = element.get("src") or ""
+        parsed = urlparse(source)
+        path = Path(unquote(parsed.path)) if parsed.scheme in ("", "file") else None
+        if path is not None and not path.is_absolute() and self.base_dir is not None:
+            path = self.base_dir / path
+        if path is None or not path.is_file():
+            return
+        width = float(element.get("data-width-cm") or 15)
+        paragraph = container.add_paragraph()
+        paragraph.add_run().add_picture(str(path), width=Cm(width))
+
+    # --- inline runs ---------------------------------------------------------------------------------
+    def _runs(self, element) -> list[_Run]:
+        items: list = []
+        if element.text:
+            items.append(element.text)
+        for child in element:
+            items.append(child)
+            if child.tail:
+                items.append(child.tail)
+        return self._runs_of(items, element, with_tails=False)
+
+    def _runs_of(self, items, parent, with_tails: bool = False) -> list[_Run]:
+        runs: list[_Run] = []
+
+        def walk(node, marks: frozenset) -> None:
+            tag = node.tag if isinstance(node.tag, str) else ""
+            if not tag or tag in _SKIP:
+                return
+            classes = _classes(node)
+            if classes & {"running-footer", "pdf-only"}:
+                return
+            if tag == "br":
+                runs.append(_Run("", marks, is_break=True))
+                return
+            own = set(marks)
+            if tag in ("b", "strong") or "bold" in classes:
+                own.add("b")
+            if tag in ("i", "em", "cite") or "italic" in classes:
+                own.add("i")
+            if tag == "u":
+                own.add("u")
+            if "placeholder" in classes:
+                own.add("placeholder")
+            if "smallcaps" in classes:
+                own.add("smallcaps")
+            own_marks = frozenset(own)
+            if node.text:
+                runs.append(_Run(node.text, own_marks))
+            for child in node:
+                walk(child, own_marks)
+                if child.tail:
+                    runs.append(_Run(child.tail, own_marks))
+
+        for item in items:
+            if isinstance(item, str):
+                runs.append(_Run(item))
+            else:
+                walk(item, frozenset())
+        return _collapse(runs)
+
+    def _add_run(self, paragraph, run: _Run):
+        from docx.enum.text import WD_COLOR_INDEX
+
+        if run.is_break:
+            paragraph.add_run().add_break()
+            return None
+        added = paragraph.add_run(run.text)
+        if "b" in run.marks:
+            added.bold = True
+        if "i" in run.marks:
+            added.italic = True
+        if "u" in run.marks:
+            added.underline = True
+        if "smallcaps" in run.marks:
+            added.font.small_caps = True
+        if "placeholder" in run.marks:
+            added.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        if _CJK.search(run.text):
+            _set_east_asian(added._r.get_or_add_rPr(), CJK_FONT)
+        return added
+
+
+def _collapse(runs: list[_Run]) -> list[_Run]:
+    """HTML whitespace rules: runs of spaces become one; none at the start or end of a paragraph."""
+    out: list[_Run] = []
+    previous_space = True
+    for run in runs:
+        if run.is_break:
+            if out and not out[-1].is_break:
+                out[-1].text = out[-1].text.rstrip(" ")
+            out.append(run)
+            previous_space = True
+            continue
+        text = _SPACE.sub(" ", run.text).replace("\u00a0", "\u00a0")
+        if previous_space:
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        previous_space = text.endswith(" ")
+        out.append(_Run(text, run.marks))
+    while out and not out[-1].is_break and not out[-1].text.strip():
+        out.pop()
+    if out and not out[-1].is_break:
+        out[-1].text = out[-1].text.rstrip(" ")
+    return out
+
+
+def _set_east_asian(r_pr, font: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+    r_pr_lang = r_pr.find(qn("w:lang"))
+    if r_pr_lang is None:
+        r_pr_lang = OxmlElement("w:lang")
+        r_pr.append(r_pr_lang)
+    r_pr_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _add_field(paragraph, instruction: str, shown: str, size) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field_element = OxmlElement("w:fldSimple")
+    field_element.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    r_pr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(size.pt * 2)))
+    r_pr.append(sz)
+    run.append(r_pr)
+    text = OxmlElement("w:t")
+    text.text = shown
+    run.append(text)
+    field_element.append(run)
+    paragraph._p.append(field_element)
+
+
+def _normalise_zip(data: bytes, created: dt.date) -> bytes:
+    """Rewrite the package with fixed entry timestamps (python-docx stamps the current time)."""
+    stamp = (max(created.year, 1980), created.month, created.day, 0, 0, 0)
+    source = zipfile.ZipFile(BytesIO(data))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

@@ -1,0 +1,39 @@
+"""Unsigned signature fields (/FT /Sig) added with pyHanko, deterministically.
+
+pyHanko's incremental writer would stamp the current time into the metadata and a random second half
+into the trailer /ID; both are replaced by values derived from the content, so the same inputs give the
+same bytes. No password is set; the existing PDF/A metadata stays untouched and consistent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from io import BytesIO
+
+from .pdf import SignatureSpot
+
+
+def add_signature_fields(pdf: bytes, spots: Sequence[SignatureSpot]) -> bytes:
+    if not spots:
+        return pdf
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    class _DeterministicWriter(IncrementalPdfFileWriter):
+        def _update_meta(self) -> None:  # keep WeasyPrint's fixed dates: no 'now'
+            return None
+
+    writer = _DeterministicWriter(BytesIO(pdf), strict=False)
+    first_id = writer._document_id[0]
+    second = hashlib.sha256(pdf + repr([tuple(spot.__dict__.values()) for spot in spots]).encode()).digest()
+    writer._document_id = generic.ArrayObject([first_id, generic.ByteStringObject(second[:16])])
+    for spot in spots:
+        box = tuple(int(round(value)) for value in spot.box)
+        append_signature_field(
+            writer, SigFieldSpec(sig_field_name=spot.field_name, on_page=spot.page, box=box)
+        )
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
