@@ -1,10 +1,105 @@
-"""CLI commands for this area; register(app) adds them to the main typer app. Heavy imports stay inside
-the command functions so that `compliance --help` starts fast."""
+"""`compliance render KIND`: one document from given figures (for previews), as PDF and DOCX.
+
+Heavy imports (WeasyPrint, python-docx, pyHanko) stay inside the command so `compliance --help` is fast.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from .common import AsOfOption, ContractOption, as_of_or_today, contract_or_exit, parse_revenue_args, usage_error
+
+RENDERABLE = (
+    "joint-instruction",
+    "release-notice",
+    "deduction-notice",
+    "assessment-report",
+    "cancellation-instruction",
+)
+
+
+def render(
+    kind: str = typer.Argument(..., help=f"The document: {', '.join(RENDERABLE)}.", show_default=False),
+    year: int = typer.Option(
+        None, "--year", help="Assessment Year the document is for (the last year for a cancellation).",
+        show_default=False,
+    ),
+    revenue: list[str] = typer.Option(
+        None, "--revenue", help="Audited revenue as YEAR=AMOUNT in RMB yuan, e.g. 1=702345678.90 (repeatable).",
+        show_default=False,
+    ),
+    as_of: str = AsOfOption,
+    out: Path = typer.Option(Path("output"), "--out", help="Folder to write DIR/year-N/KIND.pdf and .docx into."),
+    reading: str = typer.Option(
+        None, "--reading", help="spa (default), spa-excess-year-target or 6k-summary.", show_default=False
+    ),
+    templates: Path = typer.Option(
+        None, "--templates", help="Folder of your own templates; they replace the built-in ones by file name.",
+        show_default=False,
+    ),
+    reference_docx: Path = typer.Option(
+        None, "--reference-docx", help="A DOCX whose styles and letterhead the DOCX output takes.",
+        show_default=False,
+    ),
+    contract: Path = ContractOption,
+) -> None:
+    """Render one letter from given figures: DIR/year-N/KIND.pdf (signed-ready PDF/A-2b) and KIND.docx."""
+    from ..contract import READINGS
+
+    if kind == "penalty-statement":
+        usage_error("penalty-statement needs prices: render it with `compliance penalty ... --prices FILE`")
+    if kind not in RENDERABLE:
+        usage_error(f"{kind}: not a document; choose one of {', '.join(RENDERABLE)}")
+    terms = contract_or_exit(contract)
+    if reading is not None and reading not in READINGS:
+        usage_error(f"--reading {reading}: not a reading; choose one of {', '.join(READINGS)}")
+    numbers = [item.number for item in terms.assessment_years]
+    if year is None:
+        if kind != "cancellation-instruction":
+            usage_error(f"--year: say which Assessment Year the {kind} is for ({numbers[0]}-{numbers[-1]})")
+        year = numbers[-1]
+    if year not in numbers:
+        usage_error(f"--year {year}: not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
+    revenues = parse_revenue_args(revenue, terms)
+    if kind == "cancellation-instruction":
+        missing = [number for number in numbers if number not in revenues]
+        if missing:
+            usage_error(
+                "cancellation-instruction comes after the last Assessment Year: give --revenue for year "
+                + ", ".join(str(number) for number in missing)
+            )
+    elif year not in revenues:
+        usage_error(f"--revenue: give the audited revenue of year {year}, e.g. --revenue {year}=702345678.90")
+    as_of_date = as_of_or_today(as_of)
+
+    from ..documents import DocumentError, Renderer, render_cancellation, year_documents
+
+    try:
+        renderer = Renderer(templates_dir=templates, reference_docx=reference_docx)
+        folder = out / f"year-{year}"
+        if kind == "cancellation-instruction":
+            document = render_cancellation(terms, revenues, as_of=as_of_date, out_dir=folder, renderer=renderer,
+                                           reading=reading)
+        else:
+            contexts = year_documents(terms, revenues, year, as_of=as_of_date, reading=reading)
+            if kind not in contexts:
+                usage_error(f"{kind}: Assessment Year {year} met its target, so there is no deduction to notify")
+            document = renderer.render(kind, contexts[kind], folder / kind, as_of=as_of_date)
+    except typer.Exit:
+        raise
+    except DocumentError as exc:
+        usage_error(str(exc))
+    except OSError as exc:
+        usage_error(f"{out}: cannot write the documents ({exc.strerror or exc.__class__.__name__})")
+    except Exception as exc:  # never a traceback: one line naming what failed
+        typer.echo(f"error: could not render {kind}: {exc.__class__.__name__}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Document ID {document.document_id} (as of {as_of_date.isoformat()})")
+    typer.echo(f"Wrote {document.pdf_path}")
+    typer.echo(f"Wrote {document.docx_path}")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("render")(render)
