@@ -1,10 +1,215 @@
-"""CLI commands for this area; register(app) adds them to the main typer app. Heavy imports stay inside
-the command functions so that `compliance --help` starts fast."""
+"""`compliance record ...`, `compliance resolve` and `compliance ledger verify|events`.
+
+Heavy imports stay inside the command functions so that `compliance --help` starts fast.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import typer
+
+from .common import ContractOption, contract_or_exit, parse_date, usage_error
+from .run import DEFAULT_DB, DbOption, WaitOption, fail_unexpected
+
+record_app = typer.Typer(
+    help="Record what happened after the documents were issued (each entry is checked, then hash-chained).",
+    no_args_is_help=True,
+)
+ledger_app = typer.Typer(help="Inspect the ledger: verify its hash chain, list its events.", no_args_is_help=True)
+
+YearOption = typer.Option(..., "--year", help="Assessment Year (1-5).", show_default=False)
+DateOption = typer.Option(..., "--date", help="The day it happened (YYYY-MM-DD).", show_default=False)
+NoteOption = typer.Option(None, "--note", help="A short note kept with the entry.", show_default=False)
+
+
+def _write(db: Path | None, contract: Path | None, wait: float | None, action) -> None:
+    """Open the ledger under the writer lock, run `action(ledger, contract)`, print its line."""
+    try:
+        from ..ledger import DEFAULT_WAIT_SECONDS, LedgerBusy, LedgerError, open_ledger, writer_lock
+        from ..ledger.record import RecordError
+
+        terms = contract_or_exit(contract)
+        path = db or DEFAULT_DB
+        if not path.exists():
+            usage_error(f"no ledger at {path}; run `compliance run INBOX --out DIR` first or pass --db")
+        with writer_lock(path, what="record", wait=DEFAULT_WAIT_SECONDS if wait is None else wait), \
+                open_ledger(path, create=False) as ledger:
+            recorded = ledger.meta("contract_id")
+            if recorded is not None and recorded != terms.id:
+                usage_error(f"{path} belongs to contract '{recorded}'; pass --contract with that contract")
+            message = action(ledger, terms)
+    except (RecordError, LedgerError, LedgerBusy) as exc:
+        usage_error(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        fail_unexpected(exc)
+    typer.echo(message)
+
+
+def _recorded(event, what: str) -> str:
+    return f"Recorded event {event.seq}: {what}."
+
+
+@record_app.command("received")
+def record_received(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
+                    contract: Path = ContractOption, wait: float = WaitOption) -> None:
+    """The escrow agent holds both the report and the joint instruction (EA 3.1); its 10-day window starts."""
+    from ..ledger import record
+
+    on = parse_date(date, "--date")
+    _write(db, contract, wait, lambda ledger, terms: _recorded(
+        record.record_received(ledger, terms, year=year, on=on, note=note),
+        f"the escrow agent received year {year}'s documents on {on}"))
+
+
+@record_app.command("released")
+def record_released(
+    year: int = YearOption, date: str = DateOption,
+    shares: int = typer.Option(None, "--shares", show_default=False,
+                               help="Shares released (default: all the instruction states not yet released)."),
+    note: str = NoteOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+) -> None:
+    """Shares transferred to Party C (SPA 5.1); never more than the joint instruction states."""
+    from ..ledger import record
+
+    on = parse_date(date, "--date")
+
+    def action(ledger, terms):
+        event = record.record_released(ledger, terms, year=year, on=on, shares=shares, note=note)
+        return _recorded(event, f"{event.data['shares']:,} shares of year {year} released on {on}")
+
+    _write(db, contract, wait, action)
+
+
+@record_app.command("dispute")
+def record_dispute(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
+                   contract: Path = ContractOption, wait: float = WaitOption) -> None:
+    """A dispute on the quantity opens (EA 3.3): its days are a justified delay."""
+    from ..ledger import record
+
+    on = parse_date(date, "--date")
+    _write(db, contract, wait, lambda ledger, terms: _recorded(
+        record.record_dispute(ledger, terms, year=year, on=on, note=note), f"dispute on year {year} opened {on}"))
+
+
+@record_app.command("settled")
+def record_settled(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
+                   contract: Path = ContractOption, wait: float = WaitOption) -> None:
+    """The dispute ends by a settlement signed by all parties or a ruling (EA 3.3)."""
+    from ..ledger import record
+
+    on = parse_date(date, "--date")
+    _write(db, contract, wait, lambda ledger, terms: _recorded(
+        record.record_settled(ledger, terms, year=year, on=on, note=note), f"dispute on year {year} settled {on}"))
+
+
+@record_app.command("suspended")
+def record_suspended(
+    year: int = YearOption,
+    date: str = typer.Option(..., "--date", help="First day of the suspension (YYYY-MM-DD).", show_default=False),
+    until: str = typer.Option(None, "--until", help="Last day of the suspension, when known (YYYY-MM-DD).",
+                              show_default=False),
+    note: str = NoteOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+) -> None:
+    """Party A suspends the release for a breach by Party C (SPA 8.1): a justified delay."""
+    from ..ledger import record
+
+    on = parse_date(date, "--date")
+    end = parse_date(until, "--until")
+    span = f"from {on}" + (f" to {end}" if end else " (open)")
+    _write(db, contract, wait, lambda ledger, terms: _recorded(
+        record.record_suspended(ledger, terms, year=year, on=on, until=end, note=note),
+        f"release of year {year} suspended {span}"))
+
+
+def resolve(
+    year: int = YearOption,
+    report: str = typer.Option(..., "--report", help="sha256 (or its first 6+ characters) of the report chosen.",
+                               show_default=False),
+    by: str = typer.Option(..., "--by", help="Who decided.", show_default=False),
+    reason: str = typer.Option(..., "--reason", help="Why this report decides the year.", show_default=False),
+    db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+) -> None:
+    """Choose which of a year's conflicting accepted reports decides it; the next `run` issues its documents."""
+    from ..ledger import record
+
+    def action(ledger, terms):
+        event = record.resolve(ledger, terms, year=year, report=report, by=by, reason=reason)
+        if event is None:
+            return f"Year {year} is already decided by that report; nothing recorded."
+        name = ledger.first_name(event.data["report"])
+        return (f"Recorded event {event.seq}: year {year} is decided by {name} ({event.data['report'][:12]}), "
+                f"chosen by {event.data['by']}. Run `compliance run` again to issue its documents.")
+
+    _write(db, contract, wait, action)
+
+
+@ledger_app.command("verify")
+def ledger_verify(db: Path = DbOption) -> None:
+    """Recompute every hash: exit 0 when intact, 1 naming the first edited, removed or added row."""
+    try:
+        from ..ledger import LedgerError, open_ledger
+
+        path = db or DEFAULT_DB
+        with open_ledger(path, create=False) as ledger:
+            report = ledger.verify()
+    except LedgerError as exc:
+        usage_error(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        fail_unexpected(exc)
+    if report.ok:
+        typer.echo(f"{path}: intact ({report.events} events in an unbroken hash chain, {report.rows} rows match "
+                   "their hashes)")
+        return
+    print(f"{path}: TAMPERED: {report.problem}", file=sys.stderr)
+    raise typer.Exit(1)
+
+
+@ledger_app.command("events")
+def ledger_events(
+    db: Path = DbOption,
+    year: int = typer.Option(None, "--year", help="Only this Assessment Year's events.", show_default=False),
+    json_output: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
+) -> None:
+    """The event log, oldest first."""
+    try:
+        from ..ledger import LedgerError, open_ledger
+
+        path = db or DEFAULT_DB
+        with open_ledger(path, create=False) as ledger:
+            events = ledger.events(year=year)
+    except LedgerError as exc:
+        usage_error(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        fail_unexpected(exc)
+    if json_output:
+        for event in events:
+            typer.echo(json.dumps({"seq": event.seq, "kind": event.kind, "year": event.year,
+                                   "date": event.on_date.isoformat() if event.on_date else None,
+                                   "data": event.data, "hash": event.hash}, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for column in ("#", "Event", "Year", "Date", "Details"):
+        table.add_column(column)
+    for event in events:
+        details = {k: v for k, v in event.data.items() if k not in ("rows", "documents")}
+        table.add_row(str(event.seq), event.kind, str(event.year or ""),
+                      event.on_date.isoformat() if event.on_date else "", json.dumps(details, ensure_ascii=False))
+    Console(highlight=False).print(table)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(record_app, name="record")
+    app.command("resolve")(resolve)
+    app.add_typer(ledger_app, name="ledger")

@@ -1,10 +1,155 @@
-"""CLI commands for this area; register(app) adds them to the main typer app. Heavy imports stay inside
-the command functions so that `compliance --help` starts fast."""
+"""`compliance run` (the main job: an inbox of audit reports to a ledger and documents) and `compliance status`.
+
+Heavy imports stay inside the command functions so that `compliance --help` starts fast.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import typer
+
+from .common import AsOfOption, ContractOption, as_of_or_today, contract_or_exit, usage_error
+
+DEFAULT_DB = Path("output") / "ledger.sqlite"
+
+DbOption = typer.Option(
+    None, "--db", envvar="COMPLIANCE_LEDGER", show_default=False,
+    help=f"Ledger database (default: {DEFAULT_DB}, the demo's; `run` uses DIR/ledger.sqlite).",
+)
+WaitOption = typer.Option(
+    None, "--wait", show_default=False,
+    help="Seconds to wait for another writer on the same ledger before giving up (default 30).",
+)
+
+
+def fail_unexpected(exc: BaseException) -> None:
+    """No traceback reaches the user: one line naming what broke, exit 1."""
+    text = " ".join(str(exc).split()) or "no message"
+    print(f"error: unexpected {exc.__class__.__name__}: {text}", file=sys.stderr)
+    raise typer.Exit(1)
+
+
+def _progress_bar():
+    """A rich progress bar on stderr when it is a terminal; (callback, stop) or (None, no-op)."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("Reading reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task("read", total=None)
+    bar.start()
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update, bar.stop
+
+
+def run(
+    inbox: Path = typer.Argument(..., help="Folder of audit reports (every file in it is read).", show_default=False),
+    out: Path = typer.Option(..., "--out", help="Folder for documents, review files and summary.json.",
+                             show_default=False),
+    as_of: str = AsOfOption,
+    contract: Path = ContractOption,
+    prices: Path = typer.Option(
+        None, "--prices", show_default=False,
+        help="CSV 'date,close' of Party A's closes (USD): writes a penalty statement for an overdue release.",
+    ),
+    db: Path = typer.Option(None, "--db", show_default=False, help="Ledger database (default DIR/ledger.sqlite)."),
+    wait: float = WaitOption,
+) -> None:
+    """Read every report in INBOX, record it in the ledger, and write each determined year's documents.
+
+    Exit 0 when every file was accepted, 1 when any was not (or a year needs a decision), 2 on a usage error.
+    Running again on the same inbox changes nothing."""
+    try:
+        from ..ledger import DEFAULT_WAIT_SECONDS
+        from ..runner import RunError, RunOptions
+        from ..runner import run as run_job
+
+        as_of_date = as_of_or_today(as_of)
+        progress, stop = _progress_bar()
+        options = RunOptions(
+            inbox=inbox, out_dir=out, as_of=as_of_date, contract_path=contract, prices_path=prices, db_path=db,
+            wait=DEFAULT_WAIT_SECONDS if wait is None else wait, progress=progress,
+        )
+        try:
+            result = run_job(options)
+        finally:
+            stop()
+    except RunError as exc:
+        usage_error(str(exc))
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        print("interrupted; run the same command again to finish (nothing is lost)", file=sys.stderr)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        fail_unexpected(exc)
+    from ..run_report import print_run
+
+    print_run(result, as_of_date)
+    raise typer.Exit(result.exit_code)
+
+
+def status(
+    as_of: str = AsOfOption,
+    db: Path = DbOption,
+    contract: Path = ContractOption,
+    json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Each year: report, revenue, determination, documents, deadline, days left or overdue, release, penalty."""
+    try:
+        from ..ledger import LedgerError, open_ledger
+        from ..ledger.status import year_statuses
+
+        terms = contract_or_exit(contract)
+        as_of_date = as_of_or_today(as_of)
+        path = db or DEFAULT_DB
+        with open_ledger(path, create=False) as ledger:
+            recorded = ledger.meta("contract_id")
+            if recorded is not None and recorded != terms.id:
+                usage_error(f"{path} belongs to contract '{recorded}'; pass --contract with that contract")
+            prices, prices_note = _recorded_prices(ledger)
+            rows = year_statuses(ledger, terms, as_of_date, prices)
+    except LedgerError as exc:
+        usage_error(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        fail_unexpected(exc)
+    if json_output:
+        typer.echo(json.dumps({"as_of": as_of_date.isoformat(), "ledger": str(path), "prices_note": prices_note,
+                               "years": [row.to_json() for row in rows]}, indent=2, ensure_ascii=False))
+        return
+    from ..run_report import print_status
+
+    print_status(rows, as_of_date, path, prices_note)
+
+
+def _recorded_prices(ledger):
+    """The prices file the last `run --prices` used, for the penalty accrued; (series or None, note)."""
+    from ..files import sha256_file
+    from ..prices import PriceFileError, load_prices
+
+    path = ledger.meta("prices_path")
+    if path is None:
+        return None, "no prices file recorded (run with --prices to see the penalty accrued)"
+    try:
+        series = load_prices(path)
+    except PriceFileError as exc:
+        return None, f"penalty not computed: {exc}"
+    note = f"prices: {path}"
+    if sha256_file(path) != ledger.meta("prices_sha256"):
+        note += " (changed since the last run)"
+    return series, note
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("run")(run)
+    app.command("status")(status)

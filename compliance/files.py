@@ -1,0 +1,93 @@
+"""Writing files safely: atomic replacement, identical content not rewritten, issued documents never
+overwritten.
+
+A file is written to a temporary name in its own directory, flushed to disk (fsync) and renamed over the
+final name (os.replace is atomic on POSIX), then the directory is fsynced so the rename itself survives a
+crash. A reader sees the old file or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+
+class FileConflict(RuntimeError):
+    """A final path already holds other content than the one we were asked to place there."""
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    with open(temp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+    _fsync_dir(target.parent)
+
+
+def write_if_changed(path: str | Path, data: bytes) -> bool:
+    """Atomically write `data` unless the file already holds exactly it; True when written."""
+    target = Path(path)
+    try:
+        if target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_bytes(target, data)
+    return True
+
+
+def json_bytes(value: Any) -> bytes:
+    """Readable, stable JSON (sorted keys, two-space indent, UTF-8, final newline)."""
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def versioned_name(name: str, version: int) -> str:
+    """'joint-instruction.pdf', 2 -> 'joint-instruction.v2.pdf'; version 1 keeps the plain name."""
+    if version == 1:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.v{version}.{suffix}" if dot else f"{name}.v{version}"
+
+
+def place_file(source: Path, target: Path, sha256: str) -> bool:
+    """Move a finished file (same filesystem) to its final name. Never replaces different content:
+    raises FileConflict when `target` exists with another sha256. True when the file was moved."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(source, "rb") as handle:  # the renderer wrote it; make sure its bytes are on disk first
+        os.fsync(handle.fileno())
+    try:
+        os.link(source, target)  # unlike rename, a hard link never replaces an existing file
+    except FileExistsError:
+        if sha256_file(target) != sha256:
+            raise FileConflict(
+                f"{target} already exists with other content and was not issued by this ledger; move it "
+                "away and run again"
+            ) from None
+        source.unlink()
+        return False
+    source.unlink()
+    _fsync_dir(target.parent)
+    return True

@@ -1,0 +1,129 @@
+"""The ledger's schema, versioned with SQLite's PRAGMA user_version and upgraded by a list of migration steps.
+
+Step k (1-based) takes a ledger from version k-1 to k inside one transaction, so an interrupted upgrade
+leaves the ledger at its old version. A ledger written by a newer release than this one is refused rather
+than guessed at.
+
+Every row of a state table carries `row_hash` (sha256 of its canonical JSON, see events.row_hash) and
+`event_seq`, the event that pinned that hash in the hash-chained log; `ledger verify` checks both.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema.
+    """
+    CREATE TABLE meta (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        row_hash   TEXT NOT NULL,
+        event_seq  INTEGER
+    );
+    -- One row per distinct file content, whatever it was called.
+    CREATE TABLE reports (
+        sha256     TEXT PRIMARY KEY,
+        size       INTEGER NOT NULL,
+        first_name TEXT NOT NULL,
+        row_hash   TEXT NOT NULL,
+        event_seq  INTEGER
+    );
+    -- Every file name a content was seen under (the same report under two names is recorded once).
+    CREATE TABLE report_names (
+        sha256     TEXT NOT NULL REFERENCES reports(sha256),
+        name       TEXT NOT NULL,
+        row_hash   TEXT NOT NULL,
+        event_seq  INTEGER,
+        PRIMARY KEY (sha256, name)
+    );
+    CREATE TABLE extractions (
+        sha256            TEXT PRIMARY KEY REFERENCES reports(sha256),
+        status            TEXT NOT NULL,
+        assessment_year   INTEGER,
+        operating_revenue TEXT,
+        json              TEXT NOT NULL,
+        row_hash          TEXT NOT NULL,
+        event_seq         INTEGER
+    );
+    -- A year's determination under SPA 5.2: a pure function of its inputs (input_key).
+    CREATE TABLE determinations (
+        id             INTEGER PRIMARY KEY,
+        year           INTEGER NOT NULL,
+        input_key      TEXT NOT NULL UNIQUE,
+        reading        TEXT NOT NULL,
+        contract_id    TEXT NOT NULL,
+        contract_sha256 TEXT NOT NULL,
+        report_sha256  TEXT NOT NULL REFERENCES reports(sha256),
+        revenues_json  TEXT NOT NULL,
+        reports_json   TEXT NOT NULL,
+        figures_json   TEXT NOT NULL,
+        release_shares INTEGER NOT NULL,
+        as_of          TEXT NOT NULL,
+        superseded_by  INTEGER REFERENCES determinations(id),
+        row_hash       TEXT NOT NULL,
+        event_seq      INTEGER
+    );
+    CREATE TABLE documents (
+        id               INTEGER PRIMARY KEY,
+        slot             TEXT NOT NULL,
+        version          INTEGER NOT NULL,
+        kind             TEXT NOT NULL,
+        year             INTEGER,
+        determination_id INTEGER REFERENCES determinations(id),
+        input_key        TEXT NOT NULL,
+        pdf_path         TEXT NOT NULL,
+        pdf_sha256       TEXT NOT NULL,
+        docx_path        TEXT NOT NULL,
+        docx_sha256      TEXT NOT NULL,
+        document_id      TEXT NOT NULL,
+        as_of            TEXT NOT NULL,
+        superseded_by    INTEGER REFERENCES documents(id),
+        row_hash         TEXT NOT NULL,
+        event_seq        INTEGER,
+        UNIQUE (slot, version)
+    );
+    -- Append-only, hash-chained: hash = sha256(prev_hash + canonical JSON of the row's other fields).
+    CREATE TABLE events (
+        seq        INTEGER PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        year       INTEGER,
+        on_date    TEXT,
+        data       TEXT NOT NULL,
+        prev_hash  TEXT NOT NULL,
+        hash       TEXT NOT NULL UNIQUE
+    );
+    CREATE INDEX events_by_year ON events(year, kind);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    """A ledger this release cannot use; str() is one plain sentence."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the ledger to SCHEMA_VERSION, one transaction per step; returns the version reached."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise SchemaError(
+            f"this ledger has schema version {current}, newer than this release understands "
+            f"({SCHEMA_VERSION}); upgrade compliance"
+        )
+    for number in range(current + 1, SCHEMA_VERSION + 1):
+        # executescript() commits first and runs outside our transaction control, so wrap the step
+        # ourselves: BEGIN ... user_version ... COMMIT in one script is atomic in SQLite.
+        conn.executescript(
+            f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
+        )
+    return SCHEMA_VERSION

@@ -1,0 +1,106 @@
+"""`compliance status`: each Assessment Year as the ledger stands on a given date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..contract import Contract
+from .store import Ledger
+from .years import (
+    contract_fingerprint,
+    determination_inputs,
+    documents_received_on,
+    excluded_periods,
+    input_key,
+    overdue,
+    plan_years,
+    releases,
+)
+
+
+@dataclass
+class YearStatus:
+    year: int
+    status: str  # issued | to_issue | changed | a YearPlan status
+    note: str
+    report_name: str | None
+    report_sha256: str | None
+    revenue: str | None
+    release_shares: int | None  # what the current joint instruction states
+    documents: list[str]  # current documents' PDF paths, relative to the output folder
+    deadline: dt.date  # SPA 5.1
+    days_left: int  # deadline - as_of; negative when overdue
+    released_shares: int = 0
+    last_released_on: dt.date | None = None
+    penalty: str | None = None  # SPA 8.2 accrued to the as-of date (USD, to the cent), when prices are known
+    penalty_note: str | None = None
+    disputes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "year": self.year, "status": self.status, "note": self.note or None,
+            "report": {"file": self.report_name, "sha256": self.report_sha256} if self.report_sha256 else None,
+            "revenue": self.revenue, "release_shares": self.release_shares, "documents": self.documents,
+            "deadline": self.deadline.isoformat(), "days_left": self.days_left,
+            "released_shares": self.released_shares,
+            "last_released_on": self.last_released_on.isoformat() if self.last_released_on else None,
+            "penalty": self.penalty, "penalty_note": self.penalty_note,
+        }
+
+
+def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=None) -> list[YearStatus]:
+    """One row per Assessment Year; `prices` (a PriceSeries) adds the penalty accrued by `as_of`."""
+    plans = plan_years(ledger, contract)
+    fingerprint = contract_fingerprint(contract)
+    current_docs = ledger.documents(current_only=True)
+    rows = []
+    for plan in plans:
+        determination = ledger.current_determination(plan.year)
+        status, note = plan.status, plan.note
+        if plan.ready:
+            revenues, reports = determination_inputs(ledger, plans, plan.year)
+            key = input_key(fingerprint, contract.default_reading, plan.year, revenues, reports)
+            if determination is None:
+                status, note = "to_issue", "run `compliance run` to issue its documents"
+            elif determination.input_key != key:
+                status, note = "changed", "its inputs changed; run `compliance run` to issue the next version"
+            else:
+                status = "issued"
+        sha = plan.report_sha256 or (determination.report_sha256 if determination else None)
+        extraction = ledger.extraction(sha) if sha else None
+        deadline = contract.release_deadline(plan.year)  # SPA 5.1
+        found = releases(ledger, plan.year)
+        row = YearStatus(
+            plan.year, status, note, ledger.first_name(sha) if sha else None, sha,
+            extraction["operating_revenue"] if extraction else None,
+            determination.release_shares if determination else None,
+            [d.pdf_path for d in current_docs if d.year == plan.year],
+            deadline, (deadline - as_of).days,
+            sum(r.shares for r in found), found[-1].on if found else None,
+        )
+        if prices is not None and determination is not None:
+            _add_penalty(row, ledger, contract, determination, found, as_of, prices)
+        rows.append(row)
+    return rows
+
+
+def _add_penalty(row: YearStatus, ledger, contract, determination, found, as_of, prices) -> None:
+    from ..penalty import Period, compute_penalty, round_cents
+
+    late = overdue(contract, determination, found, as_of)
+    if late is None:
+        row.penalty = "0.00"
+        return
+    periods = [Period(p.start, min(p.end or as_of, late.released_on), p.kind)
+               for p in excluded_periods(ledger, row.year) if p.start <= late.released_on]
+    try:
+        result = compute_penalty(
+            contract, year=row.year, shares=late.shares, released_on=late.released_on, prices=prices,
+            valuation=contract.penalty.default_valuation, excluded=periods,
+            documents_received_on=documents_received_on(ledger, row.year),
+        )
+    except Exception as exc:  # a price gap or an unpublished holiday schedule: say so, keep the row
+        row.penalty_note = " ".join(str(exc).split())
+        return
+    row.penalty = str(round_cents(result.penalty))

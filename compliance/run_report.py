@@ -1,0 +1,110 @@
+"""What `compliance run` and `compliance status` print: tables of years and files, the documents written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .money import group
+
+_STYLE = {"issued": "green", "accepted": "green", "decides_year": "green", "conflicting_reports": "bold red",
+          "rejected": "red", "error": "bold red", "needs_review": "yellow", "changed": "yellow"}
+
+
+def _money(value: str | None) -> str:
+    return group(Decimal(value)) if value is not None else ""
+
+
+def _shares(value: int | None) -> str:
+    return f"{value:,}" if value is not None else ""
+
+
+def _styled(text: str) -> str:
+    style = _STYLE.get(text)
+    return f"[{style}]{text}[/]" if style else text
+
+
+def _days(days: int) -> str:
+    if days > 0:
+        return f"{days} days left"
+    return "due today" if days == 0 else f"{-days} days overdue"
+
+
+def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
+    console = console or Console(highlight=False)
+    console.print(f"As of {as_of.isoformat()}; ledger {result.ledger_path}")
+    years = Table(title="Assessment Years", title_justify="left")
+    for column, justify in (("Year", "right"), ("Status", "left"), ("Report", "left"),
+                            ("Revenue (RMB)", "right"), ("Release (shares)", "right"), ("Docs", "right")):
+        years.add_column(column, justify=justify)
+    for year in result.years:
+        years.add_row(str(year.year), _styled(year.status), year.report_name or "", _money(year.revenue),
+                      _shares(year.release_shares), str(len(year.documents)) if year.documents else "")
+    console.print(years)
+    for year in result.years:
+        if year.note:
+            console.print(f"  Year {year.year}: {year.note}")
+
+    files = Table(title="Files", title_justify="left")
+    for column, justify in (("File", "left"), ("Status", "left"), ("Year", "right"), ("Revenue (RMB)", "right"),
+                            ("Problems", "left")):
+        files.add_column(column, justify=justify)
+    for item in result.files:
+        problems = "; ".join(f"{p['code']}: {p['message']}" for p in item.problems if p.get("severity") != "warning")
+        if item.role and item.role != "decides_year":
+            problems = "; ".join(filter(None, [item.role.replace("_", " "), problems]))
+        if item.also_named:
+            problems = "; ".join(filter(None, [problems, f"same file as {', '.join(item.also_named)}"]))
+        files.add_row(item.name, _styled(item.status), str(item.year or ""), _money(item.revenue), problems)
+    console.print(files)
+
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    documents = [path for path in result.written if path.endswith((".pdf", ".docx"))]
+    others = [path for path in result.written if not path.endswith((".pdf", ".docx"))]
+    if documents:
+        console.print(f"Documents written ({len(documents)}):")
+        for path in documents:
+            console.print(f"  {Path(result.out_dir) / path}")
+    else:
+        console.print("No new documents: the ledger already holds everything this inbox leads to.")
+    if others:
+        console.print(f"Also written: {', '.join(str(Path(result.out_dir) / path) for path in others)}")
+    counts = {status: sum(1 for f in result.files if f.status == status)
+              for status in ("accepted", "needs_review", "rejected")}
+    console.print(f"{len(result.files)} files: {counts['accepted']} accepted, {counts['needs_review']} need review, "
+                  f"{counts['rejected']} rejected. Summary: {Path(result.out_dir) / 'summary.json'}")
+
+
+def print_status(rows, as_of: dt.date, ledger_path: Path, prices_note: str | None,
+                 console: Console | None = None) -> None:
+    """One block per year: a table would not fit the nine facts a year has in a terminal's width."""
+    console = console or Console(highlight=False)
+    console.print(f"As of {as_of.isoformat()}; ledger {ledger_path}")
+    for row in rows:
+        fully = row.release_shares is not None and row.released_shares >= row.release_shares
+        timing = f"released {row.last_released_on}" if fully else _days(row.days_left)
+        console.print(f"\n[bold]Year {row.year}[/]  {_styled(row.status)}  deadline {row.deadline} ({timing})")
+        if row.note:
+            console.print(f"  note        {row.note}")
+        if row.report_sha256:
+            console.print(f"  report      {row.report_name} ({row.report_sha256[:12]}), revenue RMB "
+                          f"{_money(row.revenue)}")
+        if row.release_shares is not None:
+            released = f"{row.released_shares:,} released" if row.released_shares else "no release recorded"
+            if row.last_released_on and not fully:
+                released += f" (last on {row.last_released_on})"
+            console.print(f"  instructed  {row.release_shares:,} shares; {released}")
+        if row.documents:
+            folder = Path(row.documents[0]).parent
+            names = ", ".join(Path(path).stem for path in row.documents)
+            console.print(f"  documents   {names} (PDF and DOCX in {folder}/)")
+        if row.penalty is not None or row.penalty_note:
+            accrued = f"USD {group(Decimal(row.penalty))}" if row.penalty is not None else row.penalty_note
+            console.print(f"  penalty     {accrued} (SPA 8.2, to {as_of})")
+    if prices_note:
+        console.print(f"\n{prices_note}")
