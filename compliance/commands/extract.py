@@ -1,10 +1,101 @@
-"""CLI commands for this area; register(app) adds them to the main typer app. Heavy imports stay inside
-the command functions so that `compliance --help` starts fast."""
+"""`compliance extract`: read audit-report PDFs (issue 3). Heavy imports stay inside the command function
+so that `compliance --help` starts fast."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+_STATUS_STYLE = {"accepted": "green", "needs_review": "yellow", "rejected": "red"}
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("extract")
+    def extract_command(
+        pdfs: list[Path] = typer.Argument(..., metavar="PDF...", help="Audit-report PDF files to read."),
+        contract: Path | None = typer.Option(
+            None, "--contract", help="Contract file (YAML); default: the built-in Kaixin contract."),
+        json_output: bool = typer.Option(False, "--json", help="Print a JSON array, one object per file."),
+        evidence_dir: Path | None = typer.Option(
+            None, "--evidence-dir", help="Write a PNG of each figure's place on its page, named <sha256>.png."),
+        password: str | None = typer.Option(None, "--password", help="Password for encrypted PDFs."),
+        max_mb: float = typer.Option(200, "--max-mb", min=0.001, help="Largest file read, in MB."),
+        max_pages: int = typer.Option(2000, "--max-pages", min=1, help="Most pages read per file."),
+        timeout: float = typer.Option(120, "--timeout", min=1, help="Time limit per file in a batch, seconds."),
+        workers: int = typer.Option(2, "--workers", min=0, max=16,
+                                    help="Worker processes for a batch (0: read in this process, no time limit)."),
+    ) -> None:
+        """Read revenue, period, entity, auditor and opinion from audit reports; exit 0 when every file is
+        accepted, 1 when any is not."""
+        import json
+        import sys
+
+        from ..contract import ContractError, load_contract
+        from ..extract import Limits, extract_batch
+
+        try:
+            terms = load_contract(contract)
+        except ContractError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(2) from None
+        if evidence_dir is not None and evidence_dir.exists() and not evidence_dir.is_dir():
+            typer.echo(f"Error: --evidence-dir {evidence_dir} exists and is not a folder.", err=True)
+            raise typer.Exit(2)
+
+        limits = Limits.of(max_mb=max_mb, max_pages=max_pages)
+        # One file runs in this process: no pool to start, and nothing else to wait for.
+        pool = workers if len(pdfs) > 1 else 0
+        kwargs = dict(password=password, evidence_dir=evidence_dir, limits=limits, workers=pool,
+                      per_file_timeout=timeout)
+        if sys.stderr.isatty() and len(pdfs) > 1:
+            results = _with_progress(pdfs, terms, kwargs)
+        else:
+            results = extract_batch(pdfs, terms, **kwargs)
+
+        if json_output:
+            sys.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2) + "\n")
+        else:
+            _print_table(results)
+        raise typer.Exit(0 if all(r.status == "accepted" for r in results) else 1)
+
+
+def _with_progress(pdfs, terms, kwargs):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..extract import extract_batch
+
+    with Progress(TextColumn("Reading reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("extract", total=len(pdfs))
+        return extract_batch(pdfs, terms, progress=lambda done, total: bar.update(task, completed=done), **kwargs)
+
+
+def _print_table(results) -> None:
+    """One row per file; below the table, each problem's sentence for the files that need attention."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..money import group
+
+    console = Console()
+    table = Table()
+    table.add_column("File", overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Revenue (yuan)", justify="right", no_wrap=True)
+    table.add_column("Problems", overflow="fold")
+    for result in results:
+        table.add_row(
+            Path(result.file).name,
+            f"[{_STATUS_STYLE[result.status]}]{result.status}[/]",
+            str(result.assessment_year or ""),
+            group(result.operating_revenue) if result.operating_revenue is not None else "",
+            ", ".join(p.code for p in result.problems),
+        )
+    console.print(table)
+    for result in results:
+        for found in result.problems:
+            if found.severity != "warning":
+                console.print(f"{Path(result.file).name}: [bold]{found.code}[/]: {found.message}", highlight=False)

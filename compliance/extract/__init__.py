@@ -1,0 +1,19 @@
+"""Audit-report extraction (issue 3): revenue, period, entity, auditor, opinion and evidence from PDFs.
+
+    extract_file(path, contract, *, password=None, evidence_dir=None, limits=None) -> Extraction
+    extract_batch(paths, contract, *, password=None, evidence_dir=None, limits=None, workers=2,
+                  per_file_timeout=120, progress=None) -> list[Extraction]
+
+Modules, one job each: pdfio (opening, limits, the fast text pass), numbers (amounts, units, dates),
+labels (what a label or column header means), layout (pdfplumber words and rows), statement (the income
+statement page and its revenue line), report (the auditor's report text), checks (contract checks),
+problems (the problem codes), evidence (the PNG crop), pipeline (one file), batch (the process pool).
+"""
+
+from __future__ import annotations
+
+from .batch import extract_batch
+from .model import Evidence, Extraction, Limits, Problem
+from .pipeline import extract_file
+
+__all__ = ["Evidence", "Extraction", "Limits", "Problem", "extract_batch", "extract_file"]

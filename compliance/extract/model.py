@@ -1,0 +1,106 @@
+"""The extractor's results: what one audit-report file yields (the JSON object of issue 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..money import cents
+
+STATUSES = ("accepted", "needs_review", "rejected")
+SEVERITIES = ("reject", "review", "warning")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: str  # "reject" | "review" | "warning"
+    message: str  # one plain sentence
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    page: int  # 1-based
+    bbox: tuple[Decimal, Decimal, Decimal, Decimal]  # x0, top, x1, bottom in PDF points, origin top-left
+    text: str  # the printed line of the figure
+    png_path: str | None = None
+
+    def to_json(self) -> dict:
+        # Coordinates are positions, not money: plain JSON numbers rounded to 0.01 pt.
+        return {
+            "page": self.page,
+            "bbox": [float(value) for value in self.bbox],
+            "text": self.text,
+            "png_path": self.png_path,
+        }
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+
+    @classmethod
+    def of(cls, max_mb: int | float | None = None, max_pages: int | None = None) -> Limits:
+        default = cls()
+        return cls(
+            max_bytes=int(max_mb * 1024 * 1024) if max_mb is not None else default.max_bytes,
+            max_pages=max_pages if max_pages is not None else default.max_pages,
+        )
+
+
+@dataclass(frozen=True)
+class Extraction:
+    file: str
+    sha256: str | None
+    status: str  # "accepted" | "needs_review" | "rejected"
+    entity: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    assessment_year: int | None = None
+    operating_revenue: Decimal | None = None  # yuan, whatever unit the report prints in
+    currency: str | None = None
+    unit: str | None = None
+    auditor: str | None = None
+    opinion: str | None = None  # "unqualified" | "qualified" | "adverse" | "disclaimer"
+    report_date: dt.date | None = None
+    report_number: str | None = None
+    evidence: Evidence | None = None
+    problems: tuple[Problem, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        def iso(day: dt.date | None) -> str | None:
+            return day.isoformat() if day is not None else None
+
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "status": self.status,
+            "entity": self.entity,
+            "period_start": iso(self.period_start),
+            "period_end": iso(self.period_end),
+            "assessment_year": self.assessment_year,
+            "operating_revenue": cents(self.operating_revenue) if self.operating_revenue is not None else None,
+            "currency": self.currency,
+            "unit": self.unit,
+            "auditor": self.auditor,
+            "opinion": self.opinion,
+            "report_date": iso(self.report_date),
+            "report_number": self.report_number,
+            "evidence": self.evidence.to_json() if self.evidence is not None else None,
+            "problems": [problem.to_json() for problem in self.problems],
+        }
+
+
+def status_of(problems: tuple[Problem, ...] | list[Problem]) -> str:
+    """Any reject -> rejected; else any review -> needs_review; warnings never change the status."""
+    severities = {problem.severity for problem in problems}
+    if "reject" in severities:
+        return "rejected"
+    if "review" in severities:
+        return "needs_review"
+    return "accepted"

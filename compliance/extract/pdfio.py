@@ -1,0 +1,131 @@
+"""Opening a PDF safely and the one fast text pass (pypdfium2) over all its pages.
+
+Every way a file can be unreadable becomes a Rejected(problem): missing, empty, not a PDF, truncated or
+otherwise damaged, encrypted, over the size or page limits, or without a text layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .model import Limits
+from .problems import Rejected, problem
+
+_HEADER_WINDOW = 1024  # PDF readers accept the %PDF- header anywhere in the first kilobyte
+_TRAILER_WINDOW = 2048  # ... and the %%EOF marker near the end (trailing junk is common)
+_MIN_TEXT_CHARS = 20  # below this, across all pages, there is no text layer worth the name
+
+# PDFium's FPDF_GetLastError codes (fpdfview.h)
+_ERR_FILE, _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 2, 3, 4, 5
+
+
+def sha256_of(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def check_file(path: Path, limits: Limits) -> None:
+    """Cheap checks before any parsing: exists, is a file, size, PDF header and end marker."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise Rejected(problem("not_found")) from None
+    except OSError as exc:
+        raise Rejected(problem("unreadable", reason=exc.strerror or exc.__class__.__name__)) from None
+    if path.is_dir():
+        raise Rejected(problem("not_a_file"))
+    size = info.st_size
+    if size == 0:
+        raise Rejected(problem("empty"))
+    if size > limits.max_bytes:
+        raise Rejected(problem("too_large", size_mb=_mb(size), limit_mb=_mb(limits.max_bytes)))
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEADER_WINDOW)
+            handle.seek(max(0, size - _TRAILER_WINDOW))
+            tail = handle.read(_TRAILER_WINDOW)
+    except OSError as exc:
+        raise Rejected(problem("unreadable", reason=exc.strerror or exc.__class__.__name__)) from None
+    if b"%PDF-" not in head:
+        raise Rejected(problem("not_pdf"))
+    if b"%%EOF" not in tail:
+        raise Rejected(problem("corrupt", reason="it lacks the end-of-file marker, so it is probably truncated"))
+
+
+def _mb(size: int) -> str:
+    value = size / (1024 * 1024)  # display only
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+@contextmanager
+def open_pdf(path: Path, password: str | None) -> Iterator[object]:
+    """A pypdfium2 PdfDocument, closed on exit; encryption and damage become Rejected."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == _ERR_PASSWORD:
+            raise Rejected(problem("wrong_password" if password else "encrypted")) from None
+        if code == _ERR_SECURITY:
+            raise Rejected(problem("encrypted")) from None
+        if code == _ERR_FILE:
+            raise Rejected(problem("unreadable", reason="PDFium could not read it")) from None
+        raise Rejected(problem("corrupt", reason="its structure could not be parsed")) from None
+    try:
+        yield document
+    finally:
+        document.close()
+
+
+@dataclass(frozen=True)
+class TextPass:
+    pages: tuple[str, ...]  # PDFium's text of each page (index 0 = page 1), lines split by \r\n or \n
+    textless_pages: tuple[int, ...]  # 1-based numbers of pages without any text
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+def read_text(document, limits: Limits) -> TextPass:
+    """The one fast pass: every page's text once, each page closed as soon as it is read."""
+    count = len(document)
+    if count == 0:
+        raise Rejected(problem("corrupt", reason="it has no pages"))
+    if count > limits.max_pages:
+        raise Rejected(problem("too_many_pages", pages=count, limit=limits.max_pages))
+    texts: list[str] = []
+    textless: list[int] = []
+    for index in range(count):
+        page = document[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+        texts.append(text)
+        if not text.strip():
+            textless.append(index + 1)
+    if sum(len("".join(text.split())) for text in texts) < _MIN_TEXT_CHARS:
+        raise Rejected(problem("no_text_layer"))
+    return TextPass(pages=tuple(texts), textless_pages=tuple(textless))
+
+
+def file_label(path: str | os.PathLike[str]) -> str:
+    return os.fspath(path)

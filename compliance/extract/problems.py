@@ -1,0 +1,53 @@
+"""The catalogue of problem codes: each code's severity and its one plain sentence."""
+
+from __future__ import annotations
+
+from .model import Problem
+
+# code -> (severity, message template). Templates take keyword details.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # rejected: the file cannot be read
+    "not_found": ("reject", "There is no file at this path."),
+    "not_a_file": ("reject", "This path is a folder, not a file."),
+    "unreadable": ("reject", "The file could not be opened for reading ({reason})."),
+    "empty": ("reject", "The file is empty (0 bytes)."),
+    "not_pdf": ("reject", "The file is not a PDF (it does not start with a PDF header)."),
+    "corrupt": ("reject", "The PDF is damaged and cannot be read reliably: {reason}."),
+    "encrypted": ("reject", "The PDF is password-protected; supply the password with --password."),
+    "wrong_password": ("reject", "The PDF is password-protected and the password given does not open it."),
+    "no_text_layer": ("reject", "The PDF has no text layer (its pages are images, e.g. a scan); "
+                                "scanned reports cannot be read yet."),
+    "too_large": ("reject", "The file is {size_mb} MB, over the limit of {limit_mb} MB (raise it with --max-mb)."),
+    "too_many_pages": ("reject", "The PDF has {pages} pages, over the limit of {limit} (raise it with --max-pages)."),
+    "timeout": ("reject", "Reading the file took longer than the limit of {seconds} seconds."),
+    # needs_review: the file reads but a check fails
+    "entity_mismatch": ("review", "{detail}"),
+    "period_mismatch": ("review", "{detail}"),
+    "not_assessment_period": ("review", "{detail}"),
+    "opinion_modified": ("review", "The auditor's opinion is {opinion}, not unqualified."),
+    "auditor_not_approved": ("review", "{detail}"),
+    "currency_mismatch": ("review", "The statement is in {found}, but the contract measures revenue in {expected}."),
+    "revenue_not_found": ("review", "{detail}"),
+    "ambiguous_revenue": ("review", "{detail}"),
+    "revenue_crosscheck_mismatch": ("review", "{detail}"),
+    "period_not_found": ("review", "{detail}"),
+    "audit_report_not_found": ("review", "No auditor's report (an opinion paragraph such as 我们审计了 or "
+                                         "'We have audited') was found in the file."),
+    "unit_not_found": ("review", "The income statement does not print its unit of account (元, 万元, RMB'000 ...)."),
+    # warnings: noted, status unchanged
+    "auditor_list_not_configured": ("warning", "No approved-auditor list is configured in the contract, so the "
+                                               "signing firm ({auditor}) was not checked against one."),
+}
+
+
+def problem(code: str, **details: object) -> Problem:
+    severity, template = CATALOGUE[code]
+    return Problem(code=code, severity=severity, message=template.format(**details))
+
+
+class Rejected(Exception):
+    """Raised inside the extractor when a file cannot be read; carries the rejection problem."""
+
+    def __init__(self, found: Problem):
+        super().__init__(found.message)
+        self.problem = found

@@ -1,0 +1,282 @@
+"""The income statement: which pages hold it (from the fast text pass), and on those pages only, with
+pdfplumber's words and positions, the revenue line, its current-period column and the unit of account.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .labels import (
+    CURRENT,
+    NOTE,
+    PRIOR,
+    column_kind,
+    could_start_revenue_label,
+    header_years,
+    revenue_kind,
+    statement_title,
+)
+from .layout import Row, Word, group_rows, page_words, phrases
+from .numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
+from .textnorm import compact, single_spaced
+
+# ------------------------------------------------------------------------------ candidate pages (text pass)
+_ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用")
+_ITEMS_EN = ("cost of sales", "cost of revenue", "gross profit", "profit before", "income tax", "profit for the",
+             "net profit", "net income", "operating profit", "loss before", "administrative expenses")
+_COLUMNS_CN = re.compile(r"本期金额|本年金额|上期金额|上年金额|本期数|上期数|本年累计|上年同期|本年数|上年数")
+_REVENUE_CN = re.compile(r"营业收入|营业总收入")
+_REVENUE_EN = re.compile(r"\b(?:operating )?revenues?\b|\bturnover\b")
+_NOTES_HEADING = re.compile(r"^(?:.{0,30}财务报表附注|notes to the (?:consolidated )?financial statements)", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    index: int  # 0-based page index
+    score: int
+    consolidated: bool
+    parent_only: bool
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.strip() for line in re.split(r"[\r\n]+", text) if line.strip()]
+
+
+def candidate_pages(pages: tuple[str, ...]) -> list[Candidate]:
+    """Pages that look like an income statement, best first: a title line near the top, the revenue label,
+    other statement items and the period columns. Notes and summaries that only repeat the label score low."""
+    found: list[Candidate] = []
+    for index, text in enumerate(pages):
+        squeezed = compact(text)
+        lower = single_spaced(text).lower()
+        if not (_REVENUE_CN.search(squeezed) or _REVENUE_EN.search(lower)):
+            continue
+        lines = lines_of(text)
+        titles = [statement_title(line) for line in lines[:14]]
+        title = next((found_title for found_title in titles if found_title), None)
+        score = 10 if title else 0
+        score += min(5, sum(item in squeezed for item in _ITEMS_CN) + sum(item in lower for item in _ITEMS_EN))
+        if _COLUMNS_CN.search(squeezed):
+            score += 3
+        if any(_NOTES_HEADING.search(compact(line) if re.search(r"[\u3400-\u9fff]", line) else line)
+               for line in lines[:4]):
+            score -= 8
+        if score >= 10 or (score >= 6 and not title):
+            consolidated, parent_only = title if title else (False, False)
+            found.append(Candidate(index, score, consolidated, parent_only))
+    return sorted(found, key=lambda c: (not c.consolidated, c.parent_only, -c.score, c.index))
+
+
+# ------------------------------------------------------------------------------- the revenue line (pdfplumber)
+@dataclass(frozen=True)
+class RevenueLine:
+    page: int  # 1-based
+    kind: str  # REVENUE or TOTAL
+    amount: Decimal  # as printed, before the unit is applied
+    figure: Word  # the printed figure
+    row_text: str  # the whole printed line
+    header_top: float | None  # top of the column headers (for the evidence crop)
+
+
+@dataclass(frozen=True)
+class PageReading:
+    page: int
+    lines: tuple[RevenueLine, ...]  # every revenue line read, one per statement on the page
+    unit: Unit | None
+    currency: str | None
+    issue: str | None  # why no figure could be chosen (ambiguous columns), if so
+
+
+def _numeric(word: Word) -> bool:
+    return parse_amount(word.text) is not None or is_nil(word.text)
+
+
+def _money_like(word: Word) -> bool:
+    """A figure rather than a note reference: grouped, with decimals, or at least four digits."""
+    value = parse_amount(word.text)
+    if value is None:
+        return is_nil(word.text)
+    text = word.text
+    return "," in text or "，" in text or "." in text or "．" in text or abs(value) >= 1000 or "(" in text
+
+
+def _label_and_numbers(row: Row) -> tuple[str, list[Word]]:
+    numbers = [word for word in row.words if _numeric(word)]
+    if not numbers:
+        return row.text, []
+    first = numbers[0].x0
+    label = " ".join(word.text for word in row.words if word.x1 <= first + 0.5 and not _numeric(word))
+    return label, numbers
+
+
+def _is_data_row(row: Row) -> bool:
+    return any(_money_like(word) and not is_nil(word.text) for word in row.words
+               if parse_amount(word.text) is None or not _is_year(word.text))
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"(19[89]\d|20\d\d)", compact(text)))
+
+
+def _header_rows(rows: list[Row], hit: int) -> list[Row]:
+    """The column headers above row `hit`: skip the data rows just above it, then take the block of
+    consecutive rows without figures (at most five, stopping at a wide vertical gap)."""
+    index = hit - 1
+    while index >= 0 and _is_data_row(rows[index]):
+        index -= 1
+    block: list[Row] = []
+    while index >= 0 and len(block) < 5 and not _is_data_row(rows[index]):
+        if block and block[-1].top - rows[index].bottom > 3.0 * (rows[index].bottom - rows[index].top):
+            break
+        block.append(rows[index])
+        index -= 1
+    return block
+
+
+def _column_headers(header_rows: list[Row], numbers: list[Word]) -> list[str]:
+    """Header text above each figure: phrases that overlap exactly one figure's column."""
+    texts = ["" for _ in numbers]
+    for row in reversed(header_rows):  # top row first
+        for phrase in phrases(row):
+            centre = (phrase.x0 + phrase.x1) / 2
+            hits = [i for i, word in enumerate(numbers)
+                    if min(phrase.x1, word.x1 + 2) - max(phrase.x0, word.x0 - 2) > 0
+                    and word.x0 - _reach(word) <= centre <= word.x1 + _reach(word)]
+            if len(hits) == 1:
+                texts[hits[0]] += " " + phrase.text
+    return texts
+
+
+def _reach(word: Word) -> float:
+    """How far from a figure a header's centre may sit and still head its column (titles sit wider)."""
+    return max(word.x1 - word.x0, 20.0)
+
+
+def _choose_current(numbers: list[Word], headers: list[str]) -> tuple[Word | None, str | None]:
+    """The figure in the current-period column, or (None, reason)."""
+    kinds = [column_kind(text) for text in headers]
+    if CURRENT not in kinds and PRIOR not in kinds:
+        years = [max(header_years(text), default=0) for text in headers]
+        dated = [i for i, year in enumerate(years) if year and kinds[i] != NOTE]
+        if len(dated) >= 2 and len({years[i] for i in dated}) == len(dated):
+            latest = max(dated, key=lambda i: years[i])
+            kinds = [CURRENT if i == latest else PRIOR if i in dated else kind for i, kind in enumerate(kinds)]
+    money = [i for i, word in enumerate(numbers) if kinds[i] != NOTE and (_money_like(word) or kinds[i])]
+    current = [i for i in money if kinds[i] == CURRENT]
+    if len(current) == 1:
+        return numbers[current[0]], None
+    if len(current) > 1:
+        return None, "the statement has more than one current-period column"
+    unlabelled = [i for i in money if kinds[i] is None]
+    if len(unlabelled) == 1 and not any(kinds[i] == PRIOR for i in money):
+        return numbers[unlabelled[0]], None
+    if len(money) == 1 and kinds[money[0]] != PRIOR:
+        return numbers[money[0]], None
+    if not money:
+        return None, None
+    return None, "the column headers do not say which column is the current period"
+
+
+def _hits(rows: list[Row]) -> list[tuple[int, str, list[Word]]]:
+    """(row index, kind, figures) for each revenue line, joining labels split over two printed lines."""
+    found: list[tuple[int, str, list[Word]]] = []
+    used: set[int] = set()
+    for i, row in enumerate(rows):
+        if i in used:
+            continue
+        label, numbers = _label_and_numbers(row)
+        kind = revenue_kind(label) if label else None
+        if kind and numbers:
+            found.append((i, kind, numbers))
+            continue
+        if i + 1 >= len(rows):
+            continue
+        below = rows[i + 1]
+        close = below.top - row.bottom < 1.2 * (row.bottom - row.top)
+        if not close:
+            continue
+        next_label, next_numbers = _label_and_numbers(below)
+        if kind and not numbers and next_numbers and not next_label.strip():
+            found.append((i + 1, kind, next_numbers))  # label above, figures on the line below
+            used.add(i + 1)
+        elif label and could_start_revenue_label(label) and next_label:
+            joined = revenue_kind(label + ("" if re.search(r"[\u3400-\u9fff]$", label) else " ") + next_label)
+            if joined and (numbers or next_numbers):
+                found.append((i if numbers else i + 1, joined, numbers or next_numbers))
+                used.add(i + 1)
+    return found
+
+
+def _unit_near(rows: list[Row], hit: int) -> tuple[Unit | None, str | None]:
+    """The unit and currency declared nearest above the revenue line (title block or column headers),
+    else anywhere else on the page."""
+    order = list(range(hit - 1, -1, -1)) + list(range(hit + 1, len(rows)))
+    unit: Unit | None = None
+    currency: str | None = None
+    for index in order:
+        text = rows[index].text
+        if unit is None:
+            unit = parse_unit(text)
+            if unit is not None and currency is None:
+                currency = parse_currency(text)
+        if unit is not None and currency is not None:
+            break
+    if currency is None:
+        for index in order:
+            if not _is_data_row(rows[index]):
+                currency = parse_currency(rows[index].text)
+                if currency:
+                    break
+    return unit, currency
+
+
+def read_page(page, page_number: int) -> PageReading:
+    """Every revenue line on one pdfplumber page, each with its current-period figure."""
+    rows = group_rows(page_words(page))
+    lines: list[RevenueLine] = []
+    issue: str | None = None
+    hits = _hits(rows)
+    for index, kind, numbers in hits:
+        header_rows = _header_rows(rows, index)
+        figure, reason = _choose_current(numbers, _column_headers(header_rows, numbers))
+        if figure is None:
+            issue = issue or reason
+            continue
+        amount = parse_amount(figure.text)
+        lines.append(RevenueLine(
+            page=page_number,
+            kind=kind,
+            amount=amount if amount is not None else Decimal(0),
+            figure=figure,
+            row_text=rows[index].text,
+            header_top=min((row.top for row in header_rows), default=None),
+        ))
+    unit, currency = _unit_near(rows, hits[0][0]) if hits else (None, None)
+    return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue)
+
+
+def read_candidates(path, password: str | None, candidates: list[Candidate], limit: int = 3) -> list[PageReading]:
+    """pdfplumber on the best candidate pages only (at most `limit`), best first, each page closed as soon
+    as it is read; stops at the first page that yields a revenue line."""
+    import pdfplumber
+
+    chosen = candidates[:limit]
+    if not chosen:
+        return []
+    readings: list[PageReading] = []
+    with pdfplumber.open(str(path), password=password or "", pages=[c.index + 1 for c in chosen]) as pdf:
+        by_number = {page.page_number: page for page in pdf.pages}
+        for candidate in chosen:
+            page = by_number.get(candidate.index + 1)
+            if page is None:
+                continue
+            try:
+                reading = read_page(page, candidate.index + 1)
+            finally:
+                page.close()
+            readings.append(reading)
+            if reading.lines:
+                break
+    return readings

@@ -1,0 +1,40 @@
+"""Text normalisation shared by the extractor: one place that decides what counts as "the same text".
+
+PDF text arrives with full-width forms (（）０-９，), odd minus signs, curly quotes, ideographic spaces and
+labels spaced out glyph by glyph. Everything else compares normalised text only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Minus and dash look-alikes that a statement may print before a negative figure.
+_MINUSES = dict.fromkeys(map(ord, "\u2212\u2012\u2013\u2014\u2010\u2011\ufe63\uff0d\u2796"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201b\u2032\u00b4\u0060"), "'")
+_DQUOTES = dict.fromkeys(map(ord, "\u201c\u201d\u201e\u2033"), '"')
+_SPACE = re.compile(r"\s+")
+# Full-width brackets that NFKC leaves alone (lenticular, tortoise-shell) and their half-width readings.
+_BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "［": "[", "］": "]", "〈": "<", "〉": ">"})
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits, letters, brackets, punctuation -> ASCII), one kind of minus and quote."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_MINUSES).translate(_QUOTES).translate(_DQUOTES)
+
+
+def compact(text: str) -> str:
+    """Normalised text without any whitespace: '营 业 收 入' -> '营业收入' (for Chinese labels)."""
+    return _SPACE.sub("", normalize(text))
+
+
+def single_spaced(text: str) -> str:
+    """Normalised text with runs of whitespace collapsed to one space (for English phrases)."""
+    return _SPACE.sub(" ", normalize(text)).strip()
+
+
+def name_key(name: str) -> str:
+    """A company or firm name as compared with the contract: full-width/half-width brackets and spaces
+    normalised away, case ignored ('（特殊普通合伙）' == '(特殊普通合伙)')."""
+    return compact(name).translate(_BRACKETS).casefold()
