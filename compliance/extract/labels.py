@@ -38,6 +38,11 @@ _EN_LABELS = {
 }
 
 
+def strip_note_ref(label: str) -> str:
+    """A label without the note reference printed after it ('营业收入 五、30' -> '营业收入')."""
+    return _CN_TRAIL.sub("", compact(label)) if _CJK.search(label) else label
+
+
 def chinese_part(text: str) -> str:
     """The Chinese label of a bilingual cell: '一、营业收入 Operating revenue' -> '一、营业收入'."""
     squeezed = compact(text)
@@ -102,7 +107,7 @@ def statement_title(line: str) -> tuple[bool, bool] | None:
 CURRENT, PRIOR, NOTE = "current", "prior", "note"
 _CURRENT_WORDS = re.compile(r"本期|本年|本报告期|当期|本月|current|thisyear|thisperiod")
 _PRIOR_WORDS = re.compile(r"上期|上年|前期|同期|比较|prior|previous|lastyear|comparative|precedingyear")
-_NOTE_WORDS = re.compile(r"附注|注释|^notes?$|^note")
+_NOTE_WORDS = re.compile(r"附注|注释|notes?\b|^注$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 
@@ -114,14 +119,12 @@ def column_kind(header: str) -> str | None:
         return CURRENT
     if prior and not current:
         return PRIOR
-    if _NOTE_WORDS.search(squeezed):
+    if _NOTE_WORDS.search(squeezed) and not _YEAR.search(squeezed):
         return NOTE
     return None
 
 
 def header_years(header: str) -> list[int]:
-    return [int(year) for year in _YEAR.findall(normalize_digits(header))]
-
-
-def normalize_digits(text: str) -> str:
-    return compact(text)
+    """Years a header names ('30 Nov 2030', '2026年度'), read with its spaces kept so that a note number
+    printed next to a year does not fuse with it."""
+    return [int(year) for year in _YEAR.findall(single_spaced(header))]

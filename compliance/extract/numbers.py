@@ -69,7 +69,8 @@ _EN_UNITS: tuple[tuple[re.Pattern[str], Decimal], ...] = (
     (re.compile(r"\bin (?:(?:rmb|cny|usd|us\$|hk\$|hkd) )?millions?\b|\bmillions of\b|\b(?:rmb|cny) ?millions?\b"),
      Decimal(1000000)),
     (re.compile(r"\bin (?:(?:rmb|cny|usd|us\$|hk\$|hkd) )?billions?\b|\bbillions of\b"), Decimal(1000000000)),
-    (re.compile(r"\b(?:expressed|amounts?|stated|presented) in (?:rmb|renminbi|cny|yuan)\b|\(rmb\)|\bin rmb\b"),
+    (re.compile(r"\b(?:expressed|amounts?|stated|presented) in (?:rmb|renminbi|cny|yuan|usd|us\$|hkd|hk\$|"
+                r"(?:united states|us|u\.s\.|hong kong) dollars?)\b|\((?:rmb|usd|us\$)\)|\bin (?:rmb|usd)\b"),
      Decimal(1)),
 )
 

@@ -11,13 +11,24 @@ from decimal import Decimal
 
 from .numbers import Unit, find_dates, parse_amount, unit_after_amount
 from .statement import lines_of
-from .textnorm import compact, normalize, single_spaced
+from .textnorm import compact, single_spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 # ------------------------------------------------------------------------------------- the audit section
 _OPENING = re.compile(r"我们审计了|wehaveaudited", re.I)
-_SIGNATURE = re.compile(r"中国注册会计师|注册会计师:|certifiedpublicaccountants|/s/|charteredaccountants", re.I)
+_SIGNATURE_CN = re.compile(r"注册会计师[:：]|注册会计师\(签名(?:并盖章)?\)|\(项目合伙人\)")
+_SIGNATURE_EN = re.compile(r"^(?:/s/|certified public accountants$|chartered accountants$|"
+                           r".{3,80}\b(?:LLP|L\.L\.P\.)$)", re.I)
+
+
+def _has_signature(text: str) -> bool:
+    """A page carrying the signature block: 中国注册会计师：(name), '/s/ Firm', a 'Certified Public
+    Accountants' or '... LLP' line (mentions inside sentences do not count)."""
+    for line in lines_of(text):
+        if _SIGNATURE_CN.search(compact(line)) or _SIGNATURE_EN.match(single_spaced(line)):
+            return True
+    return False
 _REPORT_TITLE = re.compile(r"审计报告|auditor'?s'?report|reportofindependent", re.I)
 
 
@@ -46,7 +57,7 @@ def find_audit_section(pages: tuple[str, ...], before: int | None = None) -> Aud
             if before is not None and later >= before:
                 break
             last = later
-            if _SIGNATURE.search(squeezed[later]):
+            if _has_signature(pages[later]):
                 break
         return AuditSection(first, last)
     return None
@@ -208,7 +219,7 @@ def signature_block(page_text: str) -> Signature:
             squeezed = compact(segment)
             match = _CN_FIRM.fullmatch(squeezed) if _CJK.search(squeezed) else None
             if match and "注册会计师" not in squeezed.replace("会计师事务所", ""):
-                firm, firm_line = normalize(segment).strip(), number
+                firm, firm_line = segment.strip(), number
         english = single_spaced(line)
         if _CJK.search(english):
             continue
@@ -274,7 +285,7 @@ def stated_revenue(section: str) -> StatedFigure | None:
         amount = parse_amount(match["amount"])
         unit = unit_after_amount(match["rest"])
         if amount is not None and unit is not None:
-            return StatedFigure(amount, unit, match[0])
+            return StatedFigure(amount, unit, f"{match['amount']}{unit.label}")
     english = single_spaced(section)
     match = _EN_STATED.search(english)
     if match:
@@ -283,5 +294,5 @@ def stated_revenue(section: str) -> StatedFigure | None:
         if amount is not None:
             from .numbers import UNITS
 
-            return StatedFigure(amount, unit or UNITS["元"], match[0])
+            return StatedFigure(amount, unit or UNITS["元"], f"RMB{match['amount']} {match['rest'].strip()}".strip())
     return None

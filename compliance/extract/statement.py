@@ -13,10 +13,10 @@ from .labels import (
     NOTE,
     PRIOR,
     column_kind,
-    could_start_revenue_label,
     header_years,
     revenue_kind,
     statement_title,
+    strip_note_ref,
 )
 from .layout import Row, Word, group_rows, page_words, phrases
 from .numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
@@ -135,77 +135,107 @@ def _header_rows(rows: list[Row], hit: int) -> list[Row]:
     return block
 
 
-def _column_headers(header_rows: list[Row], numbers: list[Word]) -> list[str]:
-    """Header text above each figure: phrases that overlap exactly one figure's column."""
-    texts = ["" for _ in numbers]
+_NOTE_REF = re.compile(r"^(?:附注)?[(]?[一二三四五六七八九十]{1,3}[)、.]?\d{1,3}(?:[.(][\da-z]{1,3}\)?)*$")
+
+
+def _cells(row: Row, numbers: list[Word]) -> tuple[list[Word], set[int]]:
+    """The row's table cells right of its label: figures and note references (五、30), left to right;
+    with the indexes of the note references."""
+    notes = [word for word in row.words if not _numeric(word) and _NOTE_REF.match(compact(word.text))]
+    cells = sorted(numbers + notes, key=lambda word: word.x0)
+    return cells, {i for i, word in enumerate(cells) if word in notes}
+
+
+def _column_headers(header_rows: list[Row], cells: list[Word]) -> list[str]:
+    """Header text above each cell: each header phrase goes to the nearest cell horizontally (overlap
+    first), when it is not a title spanning the table and no other cell is as near."""
+    texts = ["" for _ in cells]
     for row in reversed(header_rows):  # top row first
         for phrase in phrases(row):
+            width = phrase.x1 - phrase.x0
             centre = (phrase.x0 + phrase.x1) / 2
-            hits = [i for i, word in enumerate(numbers)
-                    if min(phrase.x1, word.x1 + 2) - max(phrase.x0, word.x0 - 2) > 0
-                    and word.x0 - _reach(word) <= centre <= word.x1 + _reach(word)]
-            if len(hits) == 1:
-                texts[hits[0]] += " " + phrase.text
+            scored = []
+            for i, cell in enumerate(cells):
+                if width > 3 * max(cell.x1 - cell.x0, 40.0):
+                    continue
+                gap = max(0.0, cell.x0 - phrase.x1, phrase.x0 - cell.x1)
+                scored.append((gap, abs(centre - (cell.x0 + cell.x1) / 2), i))
+            scored.sort()
+            if not scored or scored[0][0] > 60:
+                continue
+            if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
+                continue
+            texts[scored[0][2]] += " " + phrase.text
     return texts
 
 
-def _reach(word: Word) -> float:
-    """How far from a figure a header's centre may sit and still head its column (titles sit wider)."""
-    return max(word.x1 - word.x0, 20.0)
-
-
-def _choose_current(numbers: list[Word], headers: list[str]) -> tuple[Word | None, str | None]:
-    """The figure in the current-period column, or (None, reason)."""
-    kinds = [column_kind(text) for text in headers]
+def _choose_current(cells: list[Word], headers: list[str], notes: set[int]) -> tuple[Word | None, str | None]:
+    """The figure in the current-period column, or (None, reason). Headers with words (本期金额, Current
+    year) decide; else the column whose header names the latest year is the current period."""
+    kinds = [NOTE if i in notes else column_kind(text) for i, text in enumerate(headers)]
     if CURRENT not in kinds and PRIOR not in kinds:
         years = [max(header_years(text), default=0) for text in headers]
-        dated = [i for i, year in enumerate(years) if year and kinds[i] != NOTE]
+        dated = [i for i, year in enumerate(years) if year and i not in notes]
         if len(dated) >= 2 and len({years[i] for i in dated}) == len(dated):
             latest = max(dated, key=lambda i: years[i])
             kinds = [CURRENT if i == latest else PRIOR if i in dated else kind for i, kind in enumerate(kinds)]
-    money = [i for i, word in enumerate(numbers) if kinds[i] != NOTE and (_money_like(word) or kinds[i])]
+    money = [i for i, word in enumerate(cells) if kinds[i] != NOTE and _numeric(word)
+             and (_money_like(word) or kinds[i])]
     current = [i for i in money if kinds[i] == CURRENT]
     if len(current) == 1:
-        return numbers[current[0]], None
+        return cells[current[0]], None
     if len(current) > 1:
         return None, "the statement has more than one current-period column"
     unlabelled = [i for i in money if kinds[i] is None]
     if len(unlabelled) == 1 and not any(kinds[i] == PRIOR for i in money):
-        return numbers[unlabelled[0]], None
-    if len(money) == 1 and kinds[money[0]] != PRIOR:
-        return numbers[money[0]], None
+        return cells[unlabelled[0]], None
     if not money:
         return None, None
     return None, "the column headers do not say which column is the current period"
 
 
+def _join(*labels: str) -> str:
+    """Label fragments printed on consecutive lines, joined as one label ('一、营业' + '收入')."""
+    text = ""
+    for label in labels:
+        label = strip_note_ref(label).strip()
+        if not label:
+            continue
+        cjk_seam = re.search(r"[\u3400-\u9fff:：、]$", text) or re.match(r"[\u3400-\u9fff]", label)
+        text = text + label if not text or cjk_seam else text + " " + label
+    return text
+
+
+def _fragment(rows: list[Row], index: int, anchor: Row, limit: float) -> str:
+    """The label text of row `index` if it is a label-only line touching `anchor` (a label wrapped
+    around or beside the line with the figures), else ''."""
+    if not 0 <= index < len(rows):
+        return ""
+    row = rows[index]
+    label, numbers = _label_and_numbers(row)
+    if numbers or any(word.x0 >= limit for word in row.words):
+        return ""
+    gap = max(row.top - anchor.bottom, anchor.top - row.bottom)
+    return label if gap < 1.2 * min(row.bottom - row.top, anchor.bottom - anchor.top) else ""
+
+
 def _hits(rows: list[Row]) -> list[tuple[int, str, list[Word]]]:
-    """(row index, kind, figures) for each revenue line, joining labels split over two printed lines."""
+    """(row index, kind, figures) for each revenue line. A label may be split over lines: above and
+    below the figures (narrow label column, figures centred), or cut with its figures on the first line."""
     found: list[tuple[int, str, list[Word]]] = []
-    used: set[int] = set()
     for i, row in enumerate(rows):
-        if i in used:
-            continue
         label, numbers = _label_and_numbers(row)
-        kind = revenue_kind(label) if label else None
-        if kind and numbers:
+        if not numbers:
+            continue
+        limit = numbers[0].x0
+        above = _fragment(rows, i - 1, row, limit)
+        below = _fragment(rows, i + 1, row, limit)
+        tries = [label, _join(above, label), _join(label, below), _join(above, label, below)]
+        if not label.strip():
+            tries.append(above)
+        kind = next((kind for kind in map(revenue_kind, tries) if kind), None)
+        if kind:
             found.append((i, kind, numbers))
-            continue
-        if i + 1 >= len(rows):
-            continue
-        below = rows[i + 1]
-        close = below.top - row.bottom < 1.2 * (row.bottom - row.top)
-        if not close:
-            continue
-        next_label, next_numbers = _label_and_numbers(below)
-        if kind and not numbers and next_numbers and not next_label.strip():
-            found.append((i + 1, kind, next_numbers))  # label above, figures on the line below
-            used.add(i + 1)
-        elif label and could_start_revenue_label(label) and next_label:
-            joined = revenue_kind(label + ("" if re.search(r"[\u3400-\u9fff]$", label) else " ") + next_label)
-            if joined and (numbers or next_numbers):
-                found.append((i if numbers else i + 1, joined, numbers or next_numbers))
-                used.add(i + 1)
     return found
 
 
@@ -240,7 +270,8 @@ def read_page(page, page_number: int) -> PageReading:
     hits = _hits(rows)
     for index, kind, numbers in hits:
         header_rows = _header_rows(rows, index)
-        figure, reason = _choose_current(numbers, _column_headers(header_rows, numbers))
+        cells, notes = _cells(rows[index], numbers)
+        figure, reason = _choose_current(cells, _column_headers(header_rows, cells), notes)
         if figure is None:
             issue = issue or reason
             continue
