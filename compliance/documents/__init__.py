@@ -103,12 +103,13 @@ class Renderer:
             raise DocumentError(f"template for '{kind}' failed: {exc}") from None
 
     def pdf_bytes(self, html: str, *, as_of: dt.date) -> bytes:
+        from .cjk import mark_cjk
         from .pdf import PdfMaker, signature_spots
         from .signatures import add_signature_fields
 
         if self._pdf is None:
             self._pdf = PdfMaker()
-        document = self._pdf.layout(html, base_url=self._base_dir())
+        document = self._pdf.layout(mark_cjk(html), base_url=self._base_dir())
         spots = signature_spots(document)
         data = self._pdf.write(document, created=as_of, title=_title(html))
         return add_signature_fields(data, spots)

@@ -190,6 +190,8 @@ def _ledger(contract: Contract, assessment: Assessment) -> dict:
         "unassessed_shares": assessment.unassessed_shares,
         "consideration_shares": assessment.consideration_shares,
         "cancelled_at_expiry": assessment.cancelled_at_expiry,
+        # contract-reading rule 7: released + retained + unassessed = the Consideration Shares
+        "accounted_shares": assessment.released_shares + assessment.retained_shares + assessment.unassessed_shares,
     }
 
 
@@ -253,6 +255,7 @@ def year_documents(
             # excess of shortfall / 50% in later years (under the SPA reading; the 6-K reading differs).
             excess_to_restore=restore if reading != "6k-summary" else None,
             final_year=year == contract.assessment_years[-1].number,
+            deemed_given=notice_deemed_given(contract, as_of),  # SPA 11.3
         )
     readings = assess_all_readings(contract, used)
     documents["assessment-report"] = dict(

@@ -159,7 +159,7 @@ class DocxBuilder:
                 if getattr(item, "tag", None) == "li":
                     self._paragraph(container, item, style=style, classes=_classes(item), indent=indent)
         elif tag == "table":
-            self._table(element, container=container, classes=classes)
+            self._table(element, container=container, classes=classes, indent=indent)
         elif tag == "img":
             self._image(container, element)
         elif tag == "br":
@@ -191,6 +191,7 @@ class DocxBuilder:
         flush()
 
     def _clause(self, element, *, container, indent: int) -> None:
+        """A numbered clause: the number hangs; everything after its first paragraph is indented."""
         number = next((c for c in element if "clause-num" in _classes(c)), None)
         body = next((c for c in element if "clause-body" in _classes(c)), None)
         label = " ".join(number.text_content().split()) if number is not None else ""
@@ -268,7 +269,7 @@ class DocxBuilder:
         borders.append(bottom)
         paragraph._p.get_or_add_pPr().append(borders)
 
-    def _table(self, element, *, container, classes: set[str]) -> None:
+    def _table(self, element, *, container, classes: set[str], indent: int = 0) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml import OxmlElement
@@ -282,6 +283,12 @@ class DocxBuilder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if classes & {"figures", "ledger", "grid"} and self._style("Table Grid"):
             table.style = "Table Grid"
+        if indent:  # a table inside a clause lines up with the clause text
+            table.alignment = WD_TABLE_ALIGNMENT.LEFT
+            tbl_ind = OxmlElement("w:tblInd")
+            tbl_ind.set(qn("w:w"), str(567 * indent))  # 567 twips = 1 cm
+            tbl_ind.set(qn("w:type"), "dxa")
+            table._tbl.tblPr.append(tbl_ind)
         for r, row in enumerate(rows):
             tr_pr = table.rows[r]._tr.get_or_add_trPr()
             cant_split = OxmlElement("w:cantSplit")  # a row (and a signature block) never splits

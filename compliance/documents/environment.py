@@ -7,6 +7,7 @@ path, e.g. 'recipient.broker') and the template line, never printing a blank.
 
 Filters available to templates (and to a user's own templates in `--templates DIR`):
   words         3074 -> 'three thousand seventy-four'
+  ordinal       3 -> 'third'
   shares        3000000 -> 'three million (3,000,000)'      (words and figures from one integer)
   figures       3000000 -> '3,000,000'
   rmb           Decimal -> 'RMB 665,000,000.00'
@@ -14,6 +15,7 @@ Filters available to templates (and to a user's own templates in `--templates DI
   long_date     date -> '29 January 2027'
   exact_shares  Fraction -> '3,073.770492'
   percent       Decimal('0.5') -> '50%'
+  fraction      Fraction(187500, 61) -> '187500/61'
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import jinja2
 
+from ..money import fraction_text
 from . import words
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -107,6 +110,7 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(
         words=words.number_in_words,
+        ordinal=words.ordinal_in_words,
         shares=words.words_and_figures,
         figures=words.figures,
         rmb=words.rmb,
@@ -114,5 +118,6 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         long_date=words.long_date,
         exact_shares=words.exact_shares,
         percent=words.percent,
+        fraction=fraction_text,
     )
     return env

@@ -28,6 +28,13 @@ def number_in_words(number: int) -> str:
     return words.replace(",", "").replace(" and ", " ")
 
 
+def ordinal_in_words(number: int) -> str:
+    """3 -> 'third'."""
+    from num2words import num2words
+
+    return num2words(int(number), lang="en", to="ordinal").replace(",", "").replace(" and ", " ")
+
+
 def figures(number: int) -> str:
     """3000000 -> '3,000,000'."""
     return group(int(number))
@@ -53,9 +60,9 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def exact_shares(value: Fraction, places: int = 6) -> str:
+def exact_shares(value: Fraction | int, places: int = 6) -> str:
     """An exact share fraction shown to `places` decimals with grouping: '3,073.770492'."""
-    shown = fraction_to_decimal(value, places)
+    shown = fraction_to_decimal(Fraction(value), places)
     return f"{shown:,.{places}f}"
 
 
