@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from test_documents_words import _SCALES, _TENS, _UNITS, words_to_number
 
 from compliance.documents import Renderer, render_cancellation, year_documents
-from test_documents_words import _SCALES, _TENS, _UNITS, words_to_number
 
 # Worked example 1 (contract-reading.md)
 EXAMPLE_1 = {
