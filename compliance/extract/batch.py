@@ -72,7 +72,8 @@ def _run_pool(labels: list[str], contract: Contract, password: str | None, folde
     context.set_forkserver_preload(_PRELOAD)
     total = len(labels)
     results: list[Extraction | None] = [None] * total
-    pending = deque(enumerate(labels))
+    # Largest files first, so that a long report does not start last and hold up the batch.
+    pending = deque(sorted(enumerate(labels), key=lambda item: -_size(item[1])))
     slots: list[_Slot] = []
     done = 0
 
@@ -158,3 +159,10 @@ def sha256_of_label(label: str) -> str | None:
     from pathlib import Path
 
     return sha256_of(Path(label))
+
+
+def _size(label: str) -> int:
+    try:
+        return os.path.getsize(label)
+    except OSError:
+        return 0

@@ -16,22 +16,17 @@ _MARGIN_BELOW = 48
 _BOX = (200, 0, 0)
 
 
-def write_png(pdf_path: Path, password: str | None, page_number: int, figure_box: tuple[Decimal, ...],
-              line_top: float, header_top: float | None, out_dir: Path, sha256: str) -> str:
-    """Render page `page_number` (1-based), crop from above the column headers to below the line, box the
-    figure, and write <out_dir>/<sha256>.png; returns its path."""
-    import pypdfium2 as pdfium
+def write_png(document, page_number: int, figure_box: tuple[Decimal, ...], line_top: float,
+              header_top: float | None, out_dir: Path, sha256: str) -> str:
+    """Render page `page_number` (1-based) of the open pypdfium2 document, crop from above the column
+    headers to below the line, box the figure, and write <out_dir>/<sha256>.png; returns its path."""
     from PIL import ImageDraw
 
-    document = pdfium.PdfDocument(str(pdf_path), password=password)
+    page = document[page_number - 1]
     try:
-        page = document[page_number - 1]
-        try:
-            image = page.render(scale=_SCALE).to_pil().convert("RGB")
-        finally:
-            page.close()
+        image = page.render(scale=_SCALE).to_pil().convert("RGB")
     finally:
-        document.close()
+        page.close()
     x0, top, x1, bottom = (float(value) for value in figure_box)  # positions only, never money
     upper = min(header_top if header_top is not None and line_top - header_top < 300 else line_top, top)
     band_top = max(0, int((upper - _MARGIN_ABOVE) * _SCALE))

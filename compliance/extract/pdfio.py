@@ -7,11 +7,12 @@ otherwise damaged, encrypted, over the size or page limits, or without a text la
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .model import Limits
 from .problems import Rejected, problem
@@ -78,9 +79,12 @@ def open_pdf(path: Path, password: str | None) -> Iterator[object]:
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == _ERR_PASSWORD:
-            raise Rejected(problem("wrong_password" if password else "encrypted")) from None
+            detail = ("The PDF is password-protected and the password given does not open it." if password
+                      else "The PDF is password-protected; supply the password with --password.")
+            raise Rejected(problem("encrypted", detail=detail)) from None
         if code == _ERR_SECURITY:
-            raise Rejected(problem("encrypted")) from None
+            detail = "The PDF uses an encryption scheme that cannot be opened."
+            raise Rejected(problem("encrypted", detail=detail)) from None
         if code == _ERR_FILE:
             raise Rejected(problem("unreadable", reason="PDFium could not read it")) from None
         raise Rejected(problem("corrupt", reason="its structure could not be parsed")) from None
@@ -90,41 +94,64 @@ def open_pdf(path: Path, password: str | None) -> Iterator[object]:
         document.close()
 
 
-@dataclass(frozen=True)
+@dataclass
 class TextPass:
-    pages: tuple[str, ...]  # PDFium's text of each page (index 0 = page 1), lines split by \r\n or \n
-    textless_pages: tuple[int, ...]  # 1-based numbers of pages without any text
+    """PDFium's text of the pages read so far (index 0 = page 1), lines split by \\r\\n or \\n."""
+
+    pages: list[str]
+    total_pages: int
+    textless_pages: list[int]  # 1-based numbers of pages without any text
 
     @property
-    def page_count(self) -> int:
-        return len(self.pages)
+    def complete(self) -> bool:
+        return len(self.pages) == self.total_pages
 
 
-def read_text(document, limits: Limits) -> TextPass:
-    """The one fast pass: every page's text once, each page closed as soon as it is read."""
+def start_text(document, limits: Limits) -> TextPass:
     count = len(document)
     if count == 0:
         raise Rejected(problem("corrupt", reason="it has no pages"))
     if count > limits.max_pages:
         raise Rejected(problem("too_many_pages", pages=count, limit=limits.max_pages))
-    texts: list[str] = []
-    textless: list[int] = []
-    for index in range(count):
+    return TextPass(pages=[], total_pages=count, textless_pages=[])
+
+
+def read_text(document, text: TextPass, enough: Callable[[int, str], bool] | None = None) -> TextPass:
+    """The one fast pass: each page's text once, in order, each page closed as soon as it is read;
+    stops early when `enough(index, text)` says the rest is not needed (call again to resume)."""
+    for index in range(len(text.pages), text.total_pages):
         page = document[index]
         try:
             textpage = page.get_textpage()
             try:
-                text = textpage.get_text_range()
+                content = textpage.get_text_range()
             finally:
                 textpage.close()
         finally:
             page.close()
-        texts.append(text)
-        if not text.strip():
-            textless.append(index + 1)
-    if sum(len("".join(text.split())) for text in texts) < _MIN_TEXT_CHARS:
+        text.pages.append(content)
+        if not content.strip():
+            text.textless_pages.append(index + 1)
+        if enough is not None and enough(index, content):
+            break
+    if sum(len("".join(page.split())) for page in text.pages) < _MIN_TEXT_CHARS and text.complete:
         raise Rejected(problem("no_text_layer"))
-    return TextPass(pages=tuple(texts), textless_pages=tuple(textless))
+    return text
+
+
+def single_page_pdf(document, index: int) -> bytes:
+    """Page `index` alone as a small PDF (PDFium copies it verbatim), so that pdfplumber parses one page
+    without walking the whole document's page tree; decrypted when the source was."""
+    import pypdfium2 as pdfium
+
+    single = pdfium.PdfDocument.new()
+    try:
+        single.import_pages(document, [index])
+        buffer = io.BytesIO()
+        single.save(buffer)
+        return buffer.getvalue()
+    finally:
+        single.close()
 
 
 def file_label(path: str | os.PathLike[str]) -> str:

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from ..contract import Contract
 from . import checks
 from .model import Evidence, Extraction, Limits, Problem, status_of
 from .numbers import UNITS
-from .pdfio import TextPass, check_file, open_pdf, read_text, sha256_of
+from .pdfio import TextPass, check_file, open_pdf, read_text, sha256_of, single_page_pdf, start_text
 from .problems import Rejected, problem
 from .report import addressee_and_audited as named_companies
 from .report import (
     find_audit_section,
     find_periods,
+    has_opening,
     opinion_of,
     report_number,
     section_text,
@@ -24,7 +26,7 @@ from .report import (
     stated_revenue,
     statement_entity,
 )
-from .statement import PageReading, RevenueLine, candidate_pages, lines_of, read_candidates
+from .statement import PageReading, RevenueLine, candidate_pages, lines_of, read_candidates, score_page
 
 _CENT = Decimal("0.01")
 
@@ -52,13 +54,39 @@ def rejected_extraction(label: str, sha256: str | None, found: Problem) -> Extra
     return Extraction(file=label, sha256=sha256, status="rejected", problems=(found,))
 
 
+class _Enough:
+    """Tells the text pass when to stop: one page after the first income statement (not a parent-only
+    one) that follows the auditor's opening words. Notes after it are not needed; a later reading resumes
+    the pass if that statement gives no figure."""
+
+    def __init__(self) -> None:
+        self.opened = False
+        self.found_at: int | None = None
+
+    def __call__(self, index: int, text: str) -> bool:
+        if self.found_at is not None:
+            return True
+        if not self.opened:
+            self.opened = has_opening(text)
+            return False
+        candidate = score_page(index, text)
+        if candidate is not None and candidate.score >= 10 and not candidate.parent_only:
+            self.found_at = index
+        return False
+
+
 def _extract(file: Path, label: str, sha256: str | None, contract: Contract, password: str | None,
              evidence_dir: Path | None, limits: Limits) -> Extraction:
     with open_pdf(file, password) as document:
-        text = read_text(document, limits)
-    candidates = candidate_pages(text.pages)
-    readings = read_candidates(file, password, candidates)
-    reading, line, revenue_problems = _choose_line(readings, text)
+        text = read_text(document, start_text(document, limits), _Enough())
+        candidates = candidate_pages(text.pages)
+        readings = read_candidates(partial(single_page_pdf, document), candidates)
+        if not any(reading.lines for reading in readings) and not text.complete:
+            read_text(document, text)  # the early statement gave no figure: read the rest and look again
+            candidates = candidate_pages(text.pages)
+            readings = read_candidates(partial(single_page_pdf, document), candidates)
+        reading, line, revenue_problems = _choose_line(readings, text)
+        evidence = _evidence(document, line, evidence_dir, sha256) if line is not None else None
     statement_page = line.page - 1 if line else (candidates[0].index if candidates else None)
 
     section = find_audit_section(text.pages, before=statement_page)
@@ -94,7 +122,6 @@ def _extract(file: Path, label: str, sha256: str | None, contract: Contract, pas
 
     revenue: Decimal | None = None
     unit = currency = None
-    evidence: Evidence | None = None
     if line is not None and reading is not None:
         unit_found = reading.unit
         if unit_found is None:
@@ -106,7 +133,6 @@ def _extract(file: Path, label: str, sha256: str | None, contract: Contract, pas
         currency = reading.currency or (_implied_currency(statement_text))
         problems += checks.check_currency(contract, currency)
         problems += checks.crosscheck(revenue, stated)
-        evidence = _evidence(file, password, line, evidence_dir, sha256)
     problems += revenue_problems
     problems += checks.check_auditor(contract, auditor)
 
@@ -166,13 +192,12 @@ def _choose_line(readings: list[PageReading], text: TextPass
     return None, None, [problem("revenue_not_found", detail=detail)]
 
 
-def _evidence(file: Path, password: str | None, line: RevenueLine, evidence_dir: Path | None,
-              sha256: str | None) -> Evidence:
+def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: str | None) -> Evidence:
     figure = line.figure
     bbox = tuple(Decimal(repr(value)).quantize(_CENT) for value in (figure.x0, figure.top, figure.x1, figure.bottom))
     png_path = None
     if evidence_dir is not None and sha256 is not None:
         from .evidence import write_png
 
-        png_path = write_png(file, password, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256)
+        png_path = write_png(document, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256)
     return Evidence(page=line.page, bbox=bbox, text=line.row_text, png_path=png_path)

@@ -13,8 +13,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "empty": ("reject", "The file is empty (0 bytes)."),
     "not_pdf": ("reject", "The file is not a PDF (it does not start with a PDF header)."),
     "corrupt": ("reject", "The PDF is damaged and cannot be read reliably: {reason}."),
-    "encrypted": ("reject", "The PDF is password-protected; supply the password with --password."),
-    "wrong_password": ("reject", "The PDF is password-protected and the password given does not open it."),
+    "encrypted": ("reject", "{detail}"),
     "no_text_layer": ("reject", "The PDF has no text layer (its pages are images, e.g. a scan); "
                                 "scanned reports cannot be read yet."),
     "too_large": ("reject", "The file is {size_mb} MB, over the limit of {limit_mb} MB (raise it with --max-mb)."),

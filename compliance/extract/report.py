@@ -41,21 +41,26 @@ class AuditSection:
         return range(self.first, self.last + 1)
 
 
-def find_audit_section(pages: tuple[str, ...], before: int | None = None) -> AuditSection | None:
+_MAY_OPEN = re.compile(r"我\s*们\s*审\s*计\s*了|[Ww]\s*[Ee]\s+have\s+audited|WE\s+HAVE\s+AUDITED|[\uff00-\uffef]")
+
+
+def has_opening(text: str) -> bool:
+    """The auditor's opening words: 我们审计了 / 'We have audited'."""
+    return bool(_MAY_OPEN.search(text)) and bool(_OPENING.search(compact(text).lower()))
+
+
+def find_audit_section(pages: list[str], before: int | None = None) -> AuditSection | None:
     """From the page where the auditor says 'we have audited' to the page with the signature block;
     the page before is included when it carries the report's title (addressee and number often sit there)."""
-    limit = len(pages) if before is None else before
-    squeezed = [compact(text).lower() for text in pages]
-    for index in range(min(limit, len(pages))):
-        if not _OPENING.search(squeezed[index]):
+    limit = len(pages) if before is None else min(before, len(pages))
+    for index in range(limit):
+        if not has_opening(pages[index]):
             continue
         first = index
-        if index > 0 and _REPORT_TITLE.search(squeezed[index - 1]) and len(squeezed[index - 1]) < 1500:
+        if index > 0 and _REPORT_TITLE.search(compact(pages[index - 1]).lower()) and len(pages[index - 1]) < 1500:
             first = index - 1
         last = index
-        for later in range(index, min(index + 6, len(pages))):
-            if before is not None and later >= before:
-                break
+        for later in range(index, min(index + 6, limit)):
             last = later
             if _has_signature(pages[later]):
                 break
@@ -63,7 +68,7 @@ def find_audit_section(pages: tuple[str, ...], before: int | None = None) -> Aud
     return None
 
 
-def section_text(pages: tuple[str, ...], section: AuditSection) -> str:
+def section_text(pages: list[str], section: AuditSection) -> str:
     return "\n".join(pages[index] for index in section.pages())
 
 

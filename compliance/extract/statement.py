@@ -4,7 +4,9 @@ pdfplumber's words and positions, the revenue line, its current-period column an
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,28 +46,37 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in re.split(r"[\r\n]+", text) if line.strip()]
 
 
-def candidate_pages(pages: tuple[str, ...]) -> list[Candidate]:
-    """Pages that look like an income statement, best first: a title line near the top, the revenue label,
+_MAY_HOLD_REVENUE = re.compile(r"营\s*业\s*(?:总\s*)?收\s*入|[Rr]\s*[Ee]\s*[Vv]\s*[Ee]\s*[Nn]\s*[Uu]\s*[Ee]|"
+                               r"REVENUE|[Tt]urnover|TURNOVER|[\uff00-\uffef]")
+
+
+def score_page(index: int, text: str) -> Candidate | None:
+    """How much page `index` looks like an income statement: a title line near the top, the revenue label,
     other statement items and the period columns. Notes and summaries that only repeat the label score low."""
-    found: list[Candidate] = []
-    for index, text in enumerate(pages):
-        squeezed = compact(text)
-        lower = single_spaced(text).lower()
-        if not (_REVENUE_CN.search(squeezed) or _REVENUE_EN.search(lower)):
-            continue
-        lines = lines_of(text)
-        titles = [statement_title(line) for line in lines[:14]]
-        title = next((found_title for found_title in titles if found_title), None)
-        score = 10 if title else 0
-        score += min(5, sum(item in squeezed for item in _ITEMS_CN) + sum(item in lower for item in _ITEMS_EN))
-        if _COLUMNS_CN.search(squeezed):
-            score += 3
-        if any(_NOTES_HEADING.search(compact(line) if re.search(r"[\u3400-\u9fff]", line) else line)
-               for line in lines[:4]):
-            score -= 8
-        if score >= 10 or (score >= 6 and not title):
-            consolidated, parent_only = title if title else (False, False)
-            found.append(Candidate(index, score, consolidated, parent_only))
+    if not _MAY_HOLD_REVENUE.search(text):  # cheap test before any normalising
+        return None
+    squeezed = compact(text)
+    lower = single_spaced(text).lower()
+    if not (_REVENUE_CN.search(squeezed) or _REVENUE_EN.search(lower)):
+        return None
+    lines = lines_of(text)
+    title = next((found for found in map(statement_title, lines[:14]) if found), None)
+    score = 10 if title else 0
+    score += min(5, sum(item in squeezed for item in _ITEMS_CN) + sum(item in lower for item in _ITEMS_EN))
+    if _COLUMNS_CN.search(squeezed):
+        score += 3
+    if any(_NOTES_HEADING.search(compact(line) if re.search(r"[\u3400-\u9fff]", line) else line)
+           for line in lines[:4]):
+        score -= 8
+    if score >= 10 or (score >= 6 and not title):
+        consolidated, parent_only = title if title else (False, False)
+        return Candidate(index, score, consolidated, parent_only)
+    return None
+
+
+def candidate_pages(pages: list[str]) -> list[Candidate]:
+    """Pages that look like an income statement, best first (consolidated before plain before parent-only)."""
+    found = [candidate for candidate in (score_page(i, text) for i, text in enumerate(pages)) if candidate]
     return sorted(found, key=lambda c: (not c.consolidated, c.parent_only, -c.score, c.index))
 
 
@@ -288,26 +299,21 @@ def read_page(page, page_number: int) -> PageReading:
     return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue)
 
 
-def read_candidates(path, password: str | None, candidates: list[Candidate], limit: int = 3) -> list[PageReading]:
-    """pdfplumber on the best candidate pages only (at most `limit`), best first, each page closed as soon
-    as it is read; stops at the first page that yields a revenue line."""
+def read_candidates(page_pdf: Callable[[int], bytes], candidates: list[Candidate], limit: int = 3
+                    ) -> list[PageReading]:
+    """pdfplumber on the best candidate pages only (at most `limit`), best first, each page opened alone
+    and closed as soon as it is read; stops at the first page that yields a revenue line."""
     import pdfplumber
 
-    chosen = candidates[:limit]
-    if not chosen:
-        return []
     readings: list[PageReading] = []
-    with pdfplumber.open(str(path), password=password or "", pages=[c.index + 1 for c in chosen]) as pdf:
-        by_number = {page.page_number: page for page in pdf.pages}
-        for candidate in chosen:
-            page = by_number.get(candidate.index + 1)
-            if page is None:
-                continue
+    for candidate in candidates[:limit]:
+        with pdfplumber.open(io.BytesIO(page_pdf(candidate.index))) as pdf:
+            page = pdf.pages[0]
             try:
                 reading = read_page(page, candidate.index + 1)
             finally:
                 page.close()
-            readings.append(reading)
-            if reading.lines:
-                break
+        readings.append(reading)
+        if reading.lines:
+            break
     return readings

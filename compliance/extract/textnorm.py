@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Minus and dash look-alikes that a statement may print before a negative figure.
 _MINUSES = dict.fromkeys(map(ord, "\u2212\u2012\u2013\u2014\u2010\u2011\ufe63\uff0d\u2796"), "-")
@@ -18,17 +19,25 @@ _SPACE = re.compile(r"\s+")
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "［": "[", "］": "]", "〈": "<", "〉": ">"})
 
 
+_TABLE = str.maketrans({**_MINUSES, **_QUOTES, **_DQUOTES})
+
+
+# Cached: the same page and line texts are normalised by several readers in one pass.
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """NFKC (full-width digits, letters, brackets, punctuation -> ASCII), one kind of minus and quote."""
-    text = unicodedata.normalize("NFKC", text)
-    return text.translate(_MINUSES).translate(_QUOTES).translate(_DQUOTES)
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_TABLE)
 
 
+@lru_cache(maxsize=4096)
 def compact(text: str) -> str:
     """Normalised text without any whitespace: '营 业 收 入' -> '营业收入' (for Chinese labels)."""
     return _SPACE.sub("", normalize(text))
 
 
+@lru_cache(maxsize=4096)
 def single_spaced(text: str) -> str:
     """Normalised text with runs of whitespace collapsed to one space (for English phrases)."""
     return _SPACE.sub(" ", normalize(text)).strip()
