@@ -127,7 +127,7 @@ def _statement_page(canvas, font: str, spec: ChineseReport, width: float, height
     canvas.drawString(50, y, f"编制单位：{spec.statement_entity or spec.entity}")
     canvas.drawRightString(width - 50, y, spec.unit_line)
     y -= 24
-    columns = (300, 410, 520)  # right edges of notes, first and second amount columns
+    columns = (240, 410, 520)  # right edges of notes, first and second amount columns
     first, second = (spec.headers[1], spec.headers[0]) if spec.prior_first else spec.headers
     canvas.drawString(50, y, "项目")
     canvas.drawRightString(columns[0], y, "附注")

@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         """Read revenue, period, entity, auditor and opinion from audit reports; exit 0 when every file is
         accepted, 1 when any is not."""
         import json
+        import logging
         import sys
 
         from ..contract import ContractError, load_contract
@@ -43,6 +44,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"Error: --evidence-dir {evidence_dir} exists and is not a folder.", err=True)
             raise typer.Exit(2)
 
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files make pdfminer chatty
         limits = Limits.of(max_mb=max_mb, max_pages=max_pages)
         # One file runs in this process: no pool to start, and nothing else to wait for.
         pool = workers if len(pdfs) > 1 else 0

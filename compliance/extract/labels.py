@@ -107,7 +107,7 @@ def statement_title(line: str) -> tuple[bool, bool] | None:
 CURRENT, PRIOR, NOTE = "current", "prior", "note"
 _CURRENT_WORDS = re.compile(r"本期|本年|本报告期|当期|本月|current|thisyear|thisperiod")
 _PRIOR_WORDS = re.compile(r"上期|上年|前期|同期|比较|prior|previous|lastyear|comparative|precedingyear")
-_NOTE_WORDS = re.compile(r"附注|注释|notes?\b|^注$")
+_NOTE_WORDS = re.compile(r"附注|注释|行次|栏次|notes?\b|^注$|^line$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 

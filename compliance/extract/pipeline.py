@@ -168,8 +168,13 @@ def _choose_line(readings: list[PageReading], text: TextPass
     for reading in readings:
         if not reading.lines:
             continue
-        best_kind = "revenue" if any(line.kind == "revenue" for line in reading.lines) else "total"
+        # 营业总收入 / Total revenue only when the statement has no 营业收入 / Revenue line at all (SPA 4.1)
+        best_kind = "revenue" if reading.revenue_label else "total"
         lines = [line for line in reading.lines if line.kind == best_kind]
+        if not lines:
+            return reading, None, [problem("revenue_not_found", detail=(
+                f"The income statement on page {reading.page} has a revenue line (营业收入 / Revenue), but its "
+                "current-period figure could not be read."))]
         if len({line.amount for line in lines}) > 1:
             figures = ", ".join(line.figure.text for line in lines)
             return reading, None, [problem("ambiguous_revenue", detail=(

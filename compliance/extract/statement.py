@@ -98,6 +98,7 @@ class PageReading:
     unit: Unit | None
     currency: str | None
     issue: str | None  # why no figure could be chosen (ambiguous columns), if so
+    revenue_label: bool = False  # a 营业收入 / Revenue line with figures was seen (a heading does not count)
 
 
 def _numeric(word: Word) -> bool:
@@ -296,7 +297,9 @@ def read_page(page, page_number: int) -> PageReading:
             header_top=min((row.top for row in header_rows), default=None),
         ))
     unit, currency = _unit_near(rows, hits[0][0]) if hits else (None, None)
-    return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue)
+    return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue,
+                       revenue_label=any(kind == "revenue" and any(map(_money_like, numbers))
+                                         for _, kind, numbers in hits))
 
 
 def read_candidates(page_pdf: Callable[[int], bytes], candidates: list[Candidate], limit: int = 3
