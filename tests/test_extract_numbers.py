@@ -135,5 +135,6 @@ def test_date_refuses_impossible_dates(printed: str) -> None:
 
 def test_names_match_across_full_and_half_width_brackets_and_spaces() -> None:
     assert name_key("瓯江明镜会计师事务所（特殊普通合伙）") == name_key("瓯江明镜会计师事务所 (特殊普通合伙)")
-    assert name_key("Zhejiang Ordinary Smile Auto Sales Co., Ltd.") == name_key("ZHEJIANG ORDINARY SMILE AUTO SALES CO.,LTD.")
+    english = "Zhejiang Ordinary Smile Auto Sales Co., Ltd."
+    assert name_key(english) == name_key("ZHEJIANG ORDINARY SMILE AUTO SALES CO.,LTD.")
     assert name_key("浙江平凡微笑汽车销售有限公司") != name_key("浙江平凡微笑汽车服务有限公司")

@@ -1,6 +1,6 @@
 """Many files over a small pool of worker processes (PDFium is not thread-safe), results in input order.
 
-Each worker (`python -m compliance.extract.worker`) reads one file at a time. A file that runs past the
+Each worker (a forked process) reads one file at a time. A file that runs past the
 per-file time limit has its worker killed and is rejected as `timeout`; a worker that dies on a file (a
 crash inside a PDF library) gets the file rejected as `corrupt`; either way a fresh worker takes over and
 the batch goes on. Largest files go first so that a long report does not start last.
@@ -9,8 +9,6 @@ the batch goes on. Largest files go first so that a long report does not start l
 from __future__ import annotations
 
 import os
-import selectors
-import subprocess
 import sys
 import time
 from collections import deque
@@ -23,7 +21,6 @@ from .model import Extraction, Limits
 from .pdfio import sha256_of
 from .pipeline import extract_file, rejected_extraction
 from .problems import problem
-from .worker import read_frame, write_frame
 
 
 def extract_batch(paths: Sequence[str | os.PathLike[str]], contract: Contract, *, password: str | None = None,
@@ -47,14 +44,34 @@ def extract_batch(paths: Sequence[str | os.PathLike[str]], contract: Contract, *
 
 @dataclass
 class _Worker:
-    process: subprocess.Popen
+    process: object  # multiprocessing.Process
+    conn: object  # our end of its Pipe
     task: tuple[int, str] | None = None
     deadline: float = float("inf")
-    served: int = 0
 
-    @property
-    def output(self):
-        return self.process.stdout
+
+def _serve(conn, settings: tuple) -> None:
+    """A worker: one file at a time until told to stop. Forked from the parent, it first takes its own
+    stdout and stderr (a lock the parent's threads held at the fork must never be waited for here)."""
+    import logging
+
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+    sys.stdout = sys.stderr = devnull
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    contract, password, evidence_dir, limits = settings
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        index, label = task
+        result = extract_file(label, contract, password=password, evidence_dir=evidence_dir, limits=limits)
+        try:
+            conn.send((index, result))
+        except (OSError, KeyboardInterrupt):
+            return
 
 
 @dataclass
@@ -68,9 +85,14 @@ class _Pool:
     done: int = 0
 
     def __post_init__(self) -> None:
+        import multiprocessing
+
+        # fork: a worker starts in milliseconds with everything already imported, and never re-imports
+        # the parent's __main__; spawn where fork does not exist.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.context = multiprocessing.get_context(method)
         self.results = [None] * len(self.labels)
         self.pending = deque(sorted(enumerate(self.labels), key=lambda item: -_size(item[1])))
-        self.selector = selectors.DefaultSelector()
         self.workers: list[_Worker] = []
 
     def run(self) -> list[Extraction]:
@@ -83,59 +105,52 @@ class _Pool:
         finally:
             for worker in self.workers:
                 self._stop(worker)
-            self.selector.close()
         return [result for result in self.results if result is not None]
 
     def _start(self) -> _Worker:
-        process = subprocess.Popen([sys.executable, "-m", "compliance.extract.worker"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        worker = _Worker(process)
-        try:
-            write_frame(process.stdin, self.settings)
-        except OSError:
-            pass  # found dead at the first task, which then runs in this process
-        self.selector.register(process.stdout, selectors.EVENT_READ, worker)
-        return worker
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(theirs, self.settings), daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
 
     def _dispatch(self) -> None:
-        for worker in list(self.workers):
-            while worker.task is None and self.pending:
+        for worker in self.workers:
+            if worker.task is None and self.pending:
                 index, label = self.pending.popleft()
                 try:
-                    write_frame(worker.process.stdin, (index, label))
-                except OSError:  # the worker could not start: read this file here instead
+                    worker.conn.send((index, label))
+                except OSError:  # died before its first file: the file is read here instead
                     self._finish(index, extract_file(label, self.settings[0], password=self.settings[1],
                                                      evidence_dir=self.settings[2], limits=self.settings[3]))
                     continue
                 worker.task = (index, label)
-                worker.deadline = time.monotonic() + self.per_file_timeout if self.per_file_timeout \
+                worker.deadline = (time.monotonic() + self.per_file_timeout) if self.per_file_timeout \
                     else float("inf")
 
     def _collect(self) -> None:
+        from multiprocessing.connection import wait
+
         busy = [worker for worker in self.workers if worker.task is not None]
         if not busy:
             return
-        wait = min(worker.deadline for worker in busy) - time.monotonic()
-        events = self.selector.select(timeout=None if wait == float("inf") else max(0.0, wait))
-        for key, _ in events:
-            worker: _Worker = key.data
-            if worker.task is None:  # an idle worker only becomes readable when it has died
-                self._replace(worker)
-                continue
-            index, label = worker.task
-            try:
-                got_index, result = read_frame(worker.output)
-            except (EOFError, OSError, ValueError):
-                self._finish(index, rejected_extraction(label, _sha256(label), problem(
-                    "corrupt", reason="the PDF reader crashed on it")))
-                self._replace(worker)
-                continue
-            worker.task, worker.served = None, worker.served + 1
-            self._finish(got_index, result)
+        until = min(worker.deadline for worker in busy) - time.monotonic()
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                     timeout=None if until == float("inf") else max(0.0, until))
         now = time.monotonic()
         for worker in busy:
-            if worker.task is not None and now >= worker.deadline:
-                index, label = worker.task
+            index, label = worker.task
+            if worker.conn in ready or worker.process.sentinel in ready:
+                try:
+                    got_index, result = worker.conn.recv()
+                except (EOFError, OSError, ValueError):
+                    self._finish(index, rejected_extraction(label, _sha256(label), problem(
+                        "corrupt", reason="the PDF reader crashed on it")))
+                    self._replace(worker)
+                    continue
+                worker.task = None
+                self._finish(got_index, result)
+            elif now >= worker.deadline:
                 self._finish(index, rejected_extraction(label, _sha256(label), problem(
                     "timeout", seconds=f"{self.per_file_timeout:g}")))
                 self._replace(worker)
@@ -147,35 +162,26 @@ class _Pool:
             self.progress(self.done, len(self.labels))
 
     def _replace(self, worker: _Worker) -> None:
-        worker.task = None
         self._stop(worker, kill=True)
-        self.workers.remove(worker)
+        position = self.workers.index(worker)
         if self.pending:
-            self.workers.append(self._start())
+            self.workers[position] = self._start()
+        else:
+            del self.workers[position]
 
-    def _stop(self, worker: _Worker, kill: bool = False) -> None:
+    @staticmethod
+    def _stop(worker: _Worker, kill: bool = False) -> None:
         process = worker.process
-        try:
-            self.selector.unregister(process.stdout)
-        except (KeyError, ValueError):
-            pass
         if not kill:
             try:
-                write_frame(process.stdin, None)
-            except OSError:
+                worker.conn.send(None)
+            except (OSError, ValueError):
                 pass
-        for stream in (process.stdin, process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        try:
-            process.wait(timeout=0 if kill else 5)
-        except subprocess.TimeoutExpired:
-            pass
-        if process.poll() is None:
+            process.join(5)
+        if process.is_alive():
             process.kill()
-            process.wait()
+            process.join(5)
+        worker.conn.close()
 
 
 def _sha256(label: str) -> str | None:
