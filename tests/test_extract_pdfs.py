@@ -187,6 +187,8 @@ class EnglishReport:
     report_date: str = "15 January 2028"
     report_number: str | None = "EY(2028)AR-0042"
     notes_revenue: str = "731.3"
+    label_width: str = "auto"  # a narrow label column wraps long labels over lines
+    headers_in_words: tuple[str, str] | None = None  # e.g. ("Current year", "Prior year") instead of years
 
 
 def write_english(path: Path, spec: EnglishReport = EnglishReport()) -> Path:
@@ -195,10 +197,12 @@ def write_english(path: Path, spec: EnglishReport = EnglishReport()) -> Path:
     opinion_heading = {"unqualified": "Opinion", "qualified": "Qualified Opinion",
                        "adverse": "Adverse Opinion", "disclaimer": "Disclaimer of Opinion"}[spec.opinion]
     number = f"<p>Report No. {spec.report_number}</p>" if spec.report_number else ""
+    headers = spec.headers_in_words or (spec.header_current, spec.header_prior)
     html = f"""<html><head><style>
       @page {{ size: A4; margin: 2cm }} body {{ font-family: 'DejaVu Serif'; font-size: 10pt }}
       table {{ width: 100%; border-collapse: collapse }} td, th {{ padding: 3pt }}
       td.n, th.n {{ text-align: right }} .break {{ page-break-before: always }}
+      td.label {{ width: {spec.label_width} }}
     </style></head><body>
     <h2>Independent Auditor's Report</h2>{number}
     <p>To the Board of Directors of {spec.entity}</p>
@@ -211,9 +215,9 @@ def write_english(path: Path, spec: EnglishReport = EnglishReport()) -> Path:
     <p>/s/ {spec.auditor}<br/>Certified Public Accountants<br/>Shanghai, China<br/>{spec.report_date}</p>
     <div class="break"><h2>Statement of Profit or Loss</h2>
     <p>{spec.entity}<br/>{spec.period_phrase.capitalize()}<br/>{spec.unit_caption}</p>
-    <table><tr><th></th><th class="n">Note</th><th class="n">{spec.header_current}</th>
-      <th class="n">{spec.header_prior}</th></tr>
-    <tr><td>{spec.revenue_label}</td><td class="n">4</td><td class="n">{spec.revenue}</td>
+    <table><tr><th></th><th class="n">Note</th><th class="n">{headers[0]}</th>
+      <th class="n">{headers[1]}</th></tr>
+    <tr><td class="label">{spec.revenue_label}</td><td class="n">4</td><td class="n">{spec.revenue}</td>
       <td class="n">{spec.prior}</td></tr>
     <tr><td>Cost of sales</td><td class="n">5</td><td class="n">(650,000)</td><td class="n">(620,000)</td></tr>
     <tr><td>Gross profit</td><td></td><td class="n">81,250</td><td class="n">82,346</td></tr>

@@ -162,6 +162,18 @@ def test_english_revenue_labels(english, label) -> None:
     assert extract_file(english(revenue_label=label), CONTRACT).operating_revenue == Decimal("731250000.00")
 
 
+def test_english_label_wrapped_over_lines_in_a_narrow_column(english) -> None:
+    result = extract_file(english(revenue_label="Revenue from contracts with customers", label_width="70pt"),
+                          CONTRACT)
+    assert result.operating_revenue == Decimal("731250000.00")
+
+
+def test_english_current_column_named_in_words(english) -> None:
+    result = extract_file(english(headers_in_words=("Prior year", "Current year"), revenue="702,346",
+                                  prior="731,250"), CONTRACT)
+    assert result.operating_revenue == Decimal("731250000.00")
+
+
 def test_english_year_ended_period_and_in_millions(english) -> None:
     result = extract_file(english(period_phrase="for the year ended 30 November 2026", unit_caption="(In millions)",
                                   revenue="731.25", prior="702.35"), CONTRACT)

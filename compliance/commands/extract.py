@@ -68,10 +68,17 @@ def _with_progress(pdfs, terms, kwargs):
 
     from ..extract import extract_batch
 
+    # Redrawn on each finished file rather than by rich's timer thread: the batch forks its workers, and a
+    # process with no other threads forks safely.
     with Progress(TextColumn("Reading reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+                  console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("extract", total=len(pdfs))
-        return extract_batch(pdfs, terms, progress=lambda done, total: bar.update(task, completed=done), **kwargs)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done)
+            bar.refresh()
+
+        return extract_batch(pdfs, terms, progress=advance, **kwargs)
 
 
 def _print_table(results) -> None:

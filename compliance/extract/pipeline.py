@@ -14,11 +14,11 @@ from .model import Evidence, Extraction, Limits, Problem, status_of
 from .numbers import UNITS
 from .pdfio import TextPass, check_file, open_pdf, read_text, sha256_of, single_page_pdf, start_text
 from .problems import Rejected, problem
-from .report import addressee_and_audited as named_companies
 from .report import (
     find_audit_section,
     find_periods,
     has_opening,
+    named_companies,
     opinion_of,
     report_number,
     section_text,
@@ -99,7 +99,9 @@ def _extract(file: Path, label: str, sha256: str | None, contract: Contract, pas
     else:
         body = section_text(text.pages, section)
         body_lines = lines_of(body)
-        entity_names = named_companies(body_lines, body)
+        named = named_companies(body_lines, body)
+        # The company audited decides; the addressee counts only when the report names no audited company.
+        entity_names = named.audited or ([named.addressee] if named.addressee else [])
         opinion_periods = find_periods(body)
         opinion = opinion_of(body_lines)
         signature = signature_block(text.pages[section.last])

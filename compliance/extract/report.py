@@ -123,10 +123,12 @@ def find_periods(text: str) -> list[Period]:
 
 
 # ----------------------------------------------------------------------------------------------- entity
+# Chinese names are read from the text with only whitespace removed, so they come out as printed (（）).
 _CN_ADDRESSEE = re.compile(r"^(.{4,60}?)(?:全体股东|股东会|股东大会|董事会|全体投资者)[:：]?$")
-_CN_AUDITED = re.compile(r"我们审计了(.{4,60}?)"
-                         r"(?:\(以下简称|\(以下称|\(简称|的?(?:合并及母公司|合并及公司|合并)?财务报表)")
-_CN_PREPARER = re.compile(r"编制单位[:：](.{4,60}?)(?:单位[:：]|金额单位|币种|\d{4}年|$)")
+_CN_AUDITED = re.compile(r"我们审计了(?:后附的)?(.{4,60}?)"
+                         r"(?:[(（]以下简称|[(（]以下称|[(（]简称|\d{4}年|[二〇零○]{4}年|的?(?:合并及母公司|合并及公司|合并)?"
+                         r"财务报表)")
+_CN_PREPARER = re.compile(r"编制单位[:：](.{4,60}?)(?:金额单位|单位[:：]|币种|\d{4}年|会企|$)")
 _EN_ADDRESSEE = re.compile(r"^to the (?:shareholders?|board of directors|members|directors|owners?|partners)"
                            r"(?: and (?:the )?(?:board of directors|shareholders?))? of (.{4,100}?)[:,]?$", re.I)
 _EN_AUDITED = re.compile(r"we have audited the (?:accompanying )?(?:consolidated )?(?:and separate )?"
@@ -135,35 +137,41 @@ _EN_PREPARER = re.compile(r"^(.{4,100}?(?:co\.,? ltd\.?|company limited|limited|
                           re.I)
 
 
-def addressee_and_audited(section_lines: list[str], section: str) -> list[str]:
-    """Company names in the addressee line and the opinion paragraph, as printed (normalised)."""
-    names: list[str] = []
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass(frozen=True)
+class NamedCompanies:
+    audited: list[str]  # the company the opinion paragraph says was audited (Chinese and/or English)
+    addressee: str | None  # whom the report is addressed to (the shareholders of ...)
+
+
+def named_companies(section_lines: list[str], section: str) -> NamedCompanies:
+    """The audited company in the opinion paragraph and the addressee, as printed."""
+    addressee = None
     for line in section_lines[:40]:
-        squeezed = compact(line)
-        if _CJK.search(squeezed):
-            match = _CN_ADDRESSEE.match(squeezed)
-            if match:
-                names.append(match[1])
-                break
+        if _CJK.search(line):
+            match = _CN_ADDRESSEE.match(_squeeze(line))
         else:
             match = _EN_ADDRESSEE.match(single_spaced(line))
-            if match:
-                names.append(match[1].strip())
-                break
-    match = _CN_AUDITED.search(compact(section))
+        if match:
+            addressee = match[1].strip()
+            break
+    audited = []
+    match = _CN_AUDITED.search(_squeeze(section))
     if match:
-        names.append(match[1])
+        audited.append(match[1])
     match = _EN_AUDITED.search(single_spaced(section))
     if match:
-        names.append(match[1].strip())
-    return names
+        audited.append(match[1].strip())
+    return NamedCompanies(audited, addressee)
 
 
 def statement_entity(page_text: str) -> str | None:
     """The company a statement names: 编制单位：X, or an English company line under the title."""
     for line in lines_of(page_text)[:10]:
-        squeezed = compact(line)
-        match = _CN_PREPARER.search(squeezed)
+        match = _CN_PREPARER.search(_squeeze(line))
         if match:
             return match[1]
         english = single_spaced(line)

@@ -196,7 +196,10 @@ def _choose_current(cells: list[Word], headers: list[str], notes: set[int]) -> t
     current = [i for i in money if kinds[i] == CURRENT]
     if len(current) == 1:
         return cells[current[0]], None
-    if len(current) > 1:
+    if len(current) > 1:  # consolidated and company columns side by side: the consolidated one
+        group = [i for i in current if re.search(r"合并|consolidated|group", compact(headers[i]).lower())]
+        if len(group) == 1:
+            return cells[group[0]], None
         return None, "the statement has more than one current-period column"
     unlabelled = [i for i in money if kinds[i] is None]
     if len(unlabelled) == 1 and not any(kinds[i] == PRIOR for i in money):
