@@ -36,16 +36,24 @@ def sha256_of(path: Path) -> str | None:
         return None
 
 
-def check_file(path: Path, limits: Limits) -> None:
-    """Cheap checks before any parsing: exists, is a file, size, PDF header and end marker."""
+def check_path(path: Path) -> None:
+    """The path names a regular file we may read."""
     try:
-        info = path.stat()
+        path.stat()
     except FileNotFoundError:
         raise Rejected(problem("not_found")) from None
     except OSError as exc:
         raise Rejected(problem("unreadable", reason=exc.strerror or exc.__class__.__name__)) from None
     if path.is_dir():
         raise Rejected(problem("not_a_file"))
+
+
+def check_file(path: Path, limits: Limits) -> None:
+    """Cheap checks before any parsing: size, PDF header and end marker."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise Rejected(problem("unreadable", reason=exc.strerror or exc.__class__.__name__)) from None
     size = info.st_size
     if size == 0:
         raise Rejected(problem("empty"))
@@ -66,7 +74,7 @@ def check_file(path: Path, limits: Limits) -> None:
 
 def _mb(size: int) -> str:
     value = size / (1024 * 1024)  # display only
-    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}" if value >= 0.1 else f"{value:.3f}"
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from ..contract import Contract
 from . import checks
 from .model import Evidence, Extraction, Limits, Problem, status_of
 from .numbers import UNITS
-from .pdfio import TextPass, check_file, open_pdf, read_text, sha256_of, single_page_pdf, start_text
+from .pdfio import TextPass, check_file, check_path, open_pdf, read_text, sha256_of, single_page_pdf, start_text
 from .problems import Rejected, problem
 from .report import (
     find_audit_section,
@@ -39,8 +39,9 @@ def extract_file(path: str | os.PathLike[str], contract: Contract, *, password: 
     limits = limits or Limits()
     sha256: str | None = None
     try:
+        check_path(file)
+        sha256 = sha256_of(file)  # every readable file gets its hash, rejected or not, for the record
         check_file(file, limits)
-        sha256 = sha256_of(file)
         return _extract(file, label, sha256, contract, password,
                         Path(evidence_dir) if evidence_dir is not None else None, limits)
     except Rejected as rejected:
