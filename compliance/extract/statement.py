@@ -234,10 +234,18 @@ def _fragment(rows: list[Row], index: int, anchor: Row, limit: float) -> str:
     return label if gap < 1.2 * min(row.bottom - row.top, anchor.bottom - anchor.top) else ""
 
 
-def _hits(rows: list[Row]) -> list[tuple[int, str, list[Word]]]:
-    """(row index, kind, figures) for each revenue line. A label may be split over lines: above and
-    below the figures (narrow label column, figures centred), or cut with its figures on the first line."""
-    found: list[tuple[int, str, list[Word]]] = []
+@dataclass(frozen=True)
+class _Hit:
+    index: int  # the row with the figures
+    kind: str
+    numbers: list[Word]
+    text: str  # the printed line, with label parts printed on the lines around it
+
+
+def _hits(rows: list[Row]) -> list[_Hit]:
+    """Every revenue line. A label may be split over lines: above and below the figures (narrow label
+    column, figures centred), or cut with its figures on the first line."""
+    found: list[_Hit] = []
     for i, row in enumerate(rows):
         label, numbers = _label_and_numbers(row)
         if not numbers:
@@ -245,12 +253,16 @@ def _hits(rows: list[Row]) -> list[tuple[int, str, list[Word]]]:
         limit = numbers[0].x0
         above = _fragment(rows, i - 1, row, limit)
         below = _fragment(rows, i + 1, row, limit)
-        tries = [label, _join(above, label), _join(label, below), _join(above, label, below)]
+        tries = [("", label, ""), (above, label, ""), ("", label, below), (above, label, below)]
         if not label.strip():
-            tries.append(above)
-        kind = next((kind for kind in map(revenue_kind, tries) if kind), None)
-        if kind:
-            found.append((i, kind, numbers))
+            tries.append((above, "", ""))
+        for before, own, after in tries:
+            kind = revenue_kind(_join(before, own, after))
+            if kind:
+                rest = row.text[len(own):].strip() if own and row.text.startswith(own) else row.text
+                text = " ".join(part for part in (_join(before, own, after), rest) if part)
+                found.append(_Hit(i, kind, numbers, text if (before or after) else row.text))
+                break
     return found
 
 
@@ -283,9 +295,9 @@ def read_page(page, page_number: int) -> PageReading:
     lines: list[RevenueLine] = []
     issue: str | None = None
     hits = _hits(rows)
-    for index, kind, numbers in hits:
-        header_rows = _header_rows(rows, index)
-        cells, notes = _cells(rows[index], numbers)
+    for hit in hits:
+        header_rows = _header_rows(rows, hit.index)
+        cells, notes = _cells(rows[hit.index], hit.numbers)
         figure, reason = _choose_current(cells, _column_headers(header_rows, cells), notes)
         if figure is None:
             issue = issue or reason
@@ -293,16 +305,16 @@ def read_page(page, page_number: int) -> PageReading:
         amount = parse_amount(figure.text)
         lines.append(RevenueLine(
             page=page_number,
-            kind=kind,
+            kind=hit.kind,
             amount=amount if amount is not None else Decimal(0),
             figure=figure,
-            row_text=rows[index].text,
+            row_text=hit.text,
             header_top=min((row.top for row in header_rows), default=None),
         ))
-    unit, currency = _unit_near(rows, hits[0][0]) if hits else (None, None)
+    unit, currency = _unit_near(rows, hits[0].index) if hits else (None, None)
     return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue,
-                       revenue_label=any(kind == "revenue" and any(map(_money_like, numbers))
-                                         for _, kind, numbers in hits))
+                       revenue_label=any(hit.kind == "revenue" and any(map(_money_like, hit.numbers))
+                                         for hit in hits))
 
 
 def read_candidates(page_pdf: Callable[[int], bytes], candidates: list[Candidate], limit: int = 3
