@@ -55,6 +55,22 @@ def test_revenue_current_column_under_each_chinese_header_wording(chinese, heade
     assert result.operating_revenue == Decimal("702345678.90")
 
 
+def test_revenue_current_column_is_the_latest_year_when_headers_name_years(chinese) -> None:
+    result = extract_file(chinese(headers=("2026年1-11月", "2025年1-11月"), prior_first=True), CONTRACT)
+    assert result.operating_revenue == Decimal("702345678.90")
+
+
+def test_revenue_unit_printed_in_the_column_headers(chinese) -> None:
+    result = extract_file(chinese(headers=("本期金额（万元）", "上期金额（万元）"), unit_line="币种：人民币",
+                                  revenue="70,234.57", prior="65,012.35"), CONTRACT)
+    assert (result.operating_revenue, result.unit) == (Decimal("702345700.00"), "万元")
+
+
+def test_spa_4_1_revenue_in_another_currency_is_currency_mismatch(chinese) -> None:
+    result = extract_file(chinese(unit_line="单位：港元"), CONTRACT)
+    assert (result.currency, codes(result)) == ("HKD", ["currency_mismatch"])
+
+
 def test_revenue_label_spaced_out_营_业_收_入(chinese) -> None:
     result = extract_file(chinese(spaced_label=True, total_revenue=None), CONTRACT)
     assert result.operating_revenue == Decimal("702345678.90")

@@ -60,7 +60,8 @@ UNITS = {
 _BY_MULTIPLIER = {unit.multiplier: unit for unit in UNITS.values()}
 
 # Chinese: 单位：元 / 金额单位：人民币万元 / 单位:千元 (after compact()).
-_CN_UNIT = re.compile(r"单位:?(?:人民币|美元|港币|港元)?(百万|千|万|亿)?(?:人民币|美|港)?元")
+_CN_UNIT = re.compile(r"单位:?(?:人民币|美元|港币|港元)?(百万|千|万|亿)?(?:人民币|美|港)?元|"
+                      r"\((?:人民币)?(百万|千|万|亿)?(?:人民币|美|港)?元\)")
 # English (after single_spaced().lower()): RMB'000, in thousands, (In millions), RMB million, ...
 _EN_UNITS: tuple[tuple[re.Pattern[str], Decimal], ...] = (
     (re.compile(r"(?:rmb|cny|us\$|usd|hk\$|hkd|\$)\s?'000\b|'000"), Decimal(1000)),
@@ -79,7 +80,7 @@ def parse_unit(text: str) -> Unit | None:
     """The unit declared in a phrase: '单位：万元' -> 万元; "RMB'000" -> 千元; '(In millions)' -> 百万元."""
     match = _CN_UNIT.search(compact(text))
     if match:
-        return UNITS[(match[1] or "") + "元"]
+        return UNITS[(match[1] or match[2] or "") + "元"]
     lower = single_spaced(text).lower()
     for pattern, multiplier in _EN_UNITS:
         if pattern.search(lower):

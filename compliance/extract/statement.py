@@ -159,10 +159,12 @@ def _cells(row: Row, numbers: list[Word]) -> tuple[list[Word], set[int]]:
 
 
 def _column_headers(header_rows: list[Row], cells: list[Word]) -> list[str]:
-    """Header text above each cell: each header phrase goes to the nearest cell horizontally (overlap
-    first), when it is not a title spanning the table and no other cell is as near."""
+    """Header text above each cell. Each header phrase goes to the nearest cell horizontally (overlap
+    first) unless it is a title spanning the table or another cell is as near; a row counts as a header
+    row only when it heads two or more cells (a centred period line or unit note above one column does not)."""
     texts = ["" for _ in cells]
     for row in reversed(header_rows):  # top row first
+        assigned: list[tuple[int, str]] = []
         for phrase in phrases(row):
             width = phrase.x1 - phrase.x0
             centre = (phrase.x0 + phrase.x1) / 2
@@ -177,7 +179,10 @@ def _column_headers(header_rows: list[Row], cells: list[Word]) -> list[str]:
                 continue
             if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
                 continue
-            texts[scored[0][2]] += " " + phrase.text
+            assigned.append((scored[0][2], phrase.text))
+        if len({i for i, _ in assigned}) >= min(2, len(cells)):
+            for i, text in assigned:
+                texts[i] += " " + text
     return texts
 
 
