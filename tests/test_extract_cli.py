@@ -58,7 +58,7 @@ def test_cli_table_without_json(report: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [[], ["--max-pages", "0", "x.pdf"], ["--contract", "no-such-contract.yaml", "x.pdf"],
-                                  ["--bogus", "x.pdf"]])
+                                  ["--bogus", "x.pdf"], ["--evidence-dir", "pyproject.toml/png", "x.pdf"]])
 def test_cli_usage_errors_exit_2(args: list[str]) -> None:
     done = run(*args)
     assert done.returncode == 2

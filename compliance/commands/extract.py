@@ -40,9 +40,13 @@ def register(app: typer.Typer) -> None:
         except ContractError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(2) from None
-        if evidence_dir is not None and evidence_dir.exists() and not evidence_dir.is_dir():
-            typer.echo(f"Error: --evidence-dir {evidence_dir} exists and is not a folder.", err=True)
-            raise typer.Exit(2)
+        if evidence_dir is not None:
+            try:
+                evidence_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                typer.echo(f"Error: --evidence-dir {evidence_dir} cannot be used as a folder "
+                           f"({error.strerror or error.__class__.__name__}).", err=True)
+                raise typer.Exit(2) from None
 
         logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files make pdfminer chatty
         limits = Limits.of(max_mb=max_mb, max_pages=max_pages)
@@ -50,15 +54,22 @@ def register(app: typer.Typer) -> None:
         pool = workers if len(pdfs) > 1 else 0
         kwargs = dict(password=password, evidence_dir=evidence_dir, limits=limits, workers=pool,
                       per_file_timeout=timeout)
-        if sys.stderr.isatty() and len(pdfs) > 1:
-            results = _with_progress(pdfs, terms, kwargs)
-        else:
-            results = extract_batch(pdfs, terms, **kwargs)
-
-        if json_output:
-            sys.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2) + "\n")
-        else:
-            _print_table(results)
+        try:
+            if sys.stderr.isatty() and len(pdfs) > 1:
+                results = _with_progress(pdfs, terms, kwargs)
+            else:
+                results = extract_batch(pdfs, terms, **kwargs)
+            if json_output:
+                sys.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2) + "\n")
+                sys.stdout.flush()
+            else:
+                _print_table(results)
+        except KeyboardInterrupt:
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+            sys.stdout = None  # nothing more can be written; keep the interpreter from complaining at exit
+            raise typer.Exit(1) from None
         raise typer.Exit(0 if all(r.status == "accepted" for r in results) else 1)
 
 

@@ -87,7 +87,7 @@ def _extract(file: Path, label: str, sha256: str | None, contract: Contract, pas
             candidates = candidate_pages(text.pages)
             readings = read_candidates(partial(single_page_pdf, document), candidates)
         reading, line, revenue_problems = _choose_line(readings, text)
-        evidence = _evidence(document, line, evidence_dir, sha256) if line is not None else None
+        evidence, evidence_problems = _evidence(document, line, evidence_dir, sha256) if line else (None, [])
     statement_page = line.page - 1 if line else (candidates[0].index if candidates else None)
 
     section = find_audit_section(text.pages, before=statement_page)
@@ -136,7 +136,7 @@ def _extract(file: Path, label: str, sha256: str | None, contract: Contract, pas
         currency = reading.currency or (_implied_currency(statement_text))
         problems += checks.check_currency(contract, currency)
         problems += checks.crosscheck(revenue, stated)
-    problems += revenue_problems
+    problems += revenue_problems + evidence_problems
     problems += checks.check_auditor(contract, auditor)
 
     ordered = tuple(sorted(problems, key=lambda p: ("reject", "review", "warning").index(p.severity)))
@@ -200,12 +200,20 @@ def _choose_line(readings: list[PageReading], text: TextPass
     return None, None, [problem("revenue_not_found", detail=detail)]
 
 
-def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: str | None) -> Evidence:
+def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: str | None
+              ) -> tuple[Evidence, list[Problem]]:
+    """Where the figure was read; with an evidence folder, also its picture (a failure to write the
+    picture is a warning: the figure itself was read)."""
     figure = line.figure
     bbox = tuple(Decimal(repr(value)).quantize(_CENT) for value in (figure.x0, figure.top, figure.x1, figure.bottom))
     png_path = None
+    problems: list[Problem] = []
     if evidence_dir is not None and sha256 is not None:
         from .evidence import write_png
 
-        png_path = write_png(document, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256)
-    return Evidence(page=line.page, bbox=bbox, text=line.row_text, png_path=png_path)
+        try:
+            png_path = write_png(document, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256)
+        except OSError as exc:
+            problems.append(problem("evidence_not_written", folder=str(evidence_dir),
+                                    reason=exc.strerror or exc.__class__.__name__))
+    return Evidence(page=line.page, bbox=bbox, text=line.row_text, png_path=png_path), problems

@@ -34,6 +34,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                          "'We have audited') was found in the file."),
     "unit_not_found": ("review", "The income statement does not print its unit of account (元, 万元, RMB'000 ...)."),
     # warnings: noted, status unchanged
+    "evidence_not_written": ("warning", "The evidence picture could not be written to {folder} ({reason})."),
     "auditor_list_not_configured": ("warning", "No approved-auditor list is configured in the contract, so the "
                                                "signing firm ({auditor}) was not checked against one."),
 }
