@@ -67,15 +67,6 @@ def revenue_kind(label: str) -> str | None:
     return _EN_LABELS.get(english)
 
 
-def could_start_revenue_label(label: str) -> bool:
-    """A label cut off at the end of a line that a revenue label may continue ('Revenue from contracts')."""
-    cn = _CN_LEAD.sub("", chinese_part(label)) if _CJK.search(label) else ""
-    if cn and any(key.startswith(cn) and key != cn for key in _CN_LABELS):
-        return True
-    english = _EN_LEAD.sub("", single_spaced(label).lower()).strip()
-    return bool(english) and any(key.startswith(english) and key != english for key in _EN_LABELS)
-
-
 # --------------------------------------------------------------------------------- income statement titles
 _CN_TITLE = re.compile(r"(合并及母公司|合并及公司|合并|母公司|公司)?(利润表|损益表|利润及利润分配表|综合收益表)")
 _EN_TITLE = re.compile(

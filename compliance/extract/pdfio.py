@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +159,3 @@ def single_page_pdf(document, index: int) -> bytes:
         return buffer.getvalue()
     finally:
         single.close()
-
-
-def file_label(path: str | os.PathLike[str]) -> str:
-    return os.fspath(path)
