@@ -27,6 +27,19 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of a write killed midway (`.name.tmp-PID`); call only while holding the writer lock."""
+    for directory in (folder, *(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))):
+        for stale in directory.glob(".*.tmp-*"):
+            stale.unlink(missing_ok=True)
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -75,9 +88,12 @@ def versioned_name(name: str, version: int) -> str:
 def place_file(source: Path, target: Path, sha256: str) -> bool:
     """Move a finished file (same filesystem) to its final name. Never replaces different content:
     raises FileConflict when `target` exists with another sha256. True when the file was moved."""
+    if sha256_file(source) != sha256:
+        raise FileConflict(f"{source} does not hold the content the ledger recorded for {target.name}")
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(source, "rb") as handle:  # the renderer wrote it; make sure its bytes are on disk first
         os.fsync(handle.fileno())
+    os.chmod(source, 0o666 & ~_umask())  # a temporary file is private (0600); an issued document is not
     try:
         os.link(source, target)  # unlike rename, a hard link never replaces an existing file
     except FileExistsError:

@@ -39,7 +39,15 @@ from typing import Any
 
 from .contract import Contract, ContractError, load_contract
 from .engine import assess
-from .files import FileConflict, json_bytes, place_file, sha256_file, versioned_name, write_if_changed
+from .files import (
+    FileConflict,
+    json_bytes,
+    place_file,
+    remove_stale_temporaries,
+    sha256_file,
+    versioned_name,
+    write_if_changed,
+)
 from .ledger import DEFAULT_WAIT_SECONDS, Document, Ledger, LedgerBusy, LedgerError, open_ledger, writer_lock
 from .ledger.events import canonical_json
 from .ledger.years import (
@@ -259,6 +267,7 @@ class _Run:
     # --- the steps -----------------------------------------------------------------------------------
     def execute(self) -> RunResult:
         self._check_settings()
+        remove_stale_temporaries(self.out)
         files = self._scan_inbox()
         self._record_files(files)
         self.checkpoint("files recorded")
