@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -37,19 +38,21 @@ def _days(days: int) -> str:
 def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
     console.print(f"As of {as_of.isoformat()}; ledger {result.ledger_path}")
-    years = Table(title="Assessment Years", title_justify="left")
-    for column, justify in (("Year", "right"), ("Status", "left"), ("Report", "left"),
-                            ("Revenue (RMB)", "right"), ("Release (shares)", "right"), ("Docs", "right")):
-        years.add_column(column, justify=justify)
+    years = Table(title="Assessment Years", title_justify="left", box=box.SIMPLE_HEAD)
+    years.add_column("Year", justify="right")
+    years.add_column("Status", no_wrap=True, min_width=max((len(y.status) for y in result.years), default=6))
+    years.add_column("Report", overflow="ellipsis", no_wrap=True, max_width=22)
+    years.add_column("Revenue RMB", justify="right", no_wrap=True)
+    years.add_column("Release", justify="right", no_wrap=True)
     for year in result.years:
         years.add_row(str(year.year), _styled(year.status), year.report_name or "", _money(year.revenue),
-                      _shares(year.release_shares), str(len(year.documents)) if year.documents else "")
+                      _shares(year.release_shares))
     console.print(years)
     for year in result.years:
         if year.note:
             console.print(f"  Year {year.year}: {year.note}")
 
-    files = Table(title="Files", title_justify="left")
+    files = Table(title="Files", title_justify="left", box=box.SIMPLE_HEAD)
     for column, justify in (("File", "left"), ("Status", "left"), ("Year", "right"), ("Revenue (RMB)", "right"),
                             ("Problems", "left")):
         files.add_column(column, justify=justify)
