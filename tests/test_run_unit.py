@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from test_run_fakes import EXAMPLE_1_RELEASES, FakeToolkit, example_inbox, run_fake, write_report
+from test_run_fakes import EXAMPLE_1_RELEASES, example_inbox, run_fake, write_report
 
 from compliance.contract import load_contract
 from compliance.ledger import open_ledger, writer_lock

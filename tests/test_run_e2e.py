@@ -1,0 +1,245 @@
+"""End to end through the CLI on the real fixtures, the real extractor and the real renderer.
+
+The full fixture run is rendered once for the module and reused; tests that change things work on a copy of
+its output folder (the ledger records the folder relative to itself, so a copy is a ledger of its own).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, run_cli
+from test_run_crash import end_state
+
+from compliance.files import sha256_file
+from compliance.runner import CHECKPOINT_LOG_ENV, KILL_AT_ENV
+
+FIXTURES = REPO / "fixtures" / "audit-reports"
+PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
+TRUTH = {entry["file"]: entry for entry in yaml.safe_load((REPO / "fixtures" / "truth.yaml").read_text())}
+AS_OF = "2031-03-31"
+# Worked example 1 (contract-reading.md): the release each year's joint instruction must state.
+RELEASES = {1: 3_000_000, 2: 2_996_926, 3: 3_003_074, 4: 2_949_166, 5: 3_050_834}
+ACCEPTED = {entry["assessment_year"]: name for name, entry in TRUTH.items() if entry["status"] == "accepted"}
+
+
+def pdf_text(path: Path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def events(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT seq, kind, year, hash FROM events ORDER BY seq").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """`compliance run fixtures/audit-reports --out OUT --as-of 2031-03-31`, once for the module."""
+    out = tmp_path_factory.mktemp("e2e") / "out"
+    done = run_cli("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF)
+    return out, done
+
+
+def copy_of(fixture_run, tmp_path: Path) -> Path:
+    out, _ = fixture_run
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    return copy
+
+
+def test_the_run_exits_1_because_some_fixtures_are_not_accepted_and_lists_the_documents(fixture_run):
+    out, done = fixture_run
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    # 5 years x 3 letters + 2 deduction notices + the cancellation instruction, each as PDF and DOCX
+    assert "Documents written (36):" in done.stdout
+    assert f"{out}/year-2/deduction-notice.pdf" in done.stdout
+
+
+@pytest.mark.parametrize("year", sorted(RELEASES))
+def test_each_year_has_its_documents_in_both_formats_with_the_engines_figures(fixture_run, year):
+    out, _ = fixture_run
+    folder = out / f"year-{year}"
+    expected = {"joint-instruction", "release-notice", "assessment-report"}
+    if year in (2, 4):  # SPA 5.2(1): the shortfall years of worked example 1
+        expected.add("deduction-notice")
+    assert {p.stem for p in folder.glob("*.pdf")} == expected
+    assert {p.stem for p in folder.glob("*.docx")} == expected
+    shares = f"{RELEASES[year]:,}"
+    for name in ("joint-instruction", "release-notice"):
+        assert shares in squash(pdf_text(folder / f"{name}.pdf")), f"{name} year {year}"
+        assert shares in squash(docx_text(folder / f"{name}.docx")), f"{name} year {year}"
+    revenue = TRUTH[ACCEPTED[year]]["operating_revenue"]
+    assert f"{Decimal(revenue):,.2f}" in squash(pdf_text(folder / "assessment-report.pdf"))
+    assert f"Assessment Year {year}" in squash(pdf_text(folder / "joint-instruction.pdf"))
+
+
+def test_the_cancellation_instruction_follows_year_5(fixture_run):
+    out, _ = fixture_run
+    assert (out / "cancellation-instruction.pdf").exists() and (out / "cancellation-instruction.docx").exists()
+    assert "cancellation" in squash(pdf_text(out / "cancellation-instruction.pdf")).lower()
+
+
+def test_summary_names_every_input_file_with_its_sha256_status_and_documents(fixture_run):
+    out, _ = fixture_run
+    summary = json.loads((out / "summary.json").read_text())
+    by_name = {entry["file"]: entry for entry in summary["files"]}
+    assert set(by_name) == {p.name for p in FIXTURES.iterdir() if not p.name.startswith(".")}
+    for name, entry in by_name.items():
+        assert entry["sha256"] == sha256_file(FIXTURES / name)
+        if name in TRUTH:
+            assert entry["status"] == TRUTH[name]["status"], name
+        if entry["status"] == "accepted":
+            assert entry["documents"], name
+            for document in entry["documents"]:
+                assert sha256_file(out / document["pdf"]) == document["pdf_sha256"]
+                assert sha256_file(out / document["docx"]) == document["docx_sha256"]
+        else:
+            review = json.loads((out / "review" / f"{name}.json").read_text())
+            assert review["status"] == entry["status"] and review["problems"], name
+    assert [year["release_shares"] for year in summary["years"]] == list(RELEASES.values())
+
+
+def test_the_second_run_is_a_no_op(fixture_run, tmp_path):
+    out = copy_of(fixture_run, tmp_path)
+    before_files = {p: (p.stat().st_mtime_ns, sha256_file(p)) for p in out.rglob("*") if p.is_file()
+                    and not p.name.startswith("ledger.sqlite")}
+    before_events = events(out / "ledger.sqlite")
+    again = run_cli("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF)
+    assert again.returncode == 1 and "No new documents" in again.stdout
+    after_files = {p: (p.stat().st_mtime_ns, sha256_file(p)) for p in out.rglob("*") if p.is_file()
+                   and not p.name.startswith("ledger.sqlite")}
+    assert after_files == before_files and events(out / "ledger.sqlite") == before_events
+
+
+def test_ledger_verify_and_then_an_edited_row_is_caught(fixture_run, tmp_path):
+    out = copy_of(fixture_run, tmp_path)
+    ok = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"))
+    assert ok.returncode == 0 and "intact" in ok.stdout
+    conn = sqlite3.connect(out / "ledger.sqlite")
+    conn.execute("UPDATE determinations SET release_shares = 3100000 WHERE year = 2")
+    conn.commit()
+    conn.close()
+    bad = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"))
+    assert bad.returncode == 1 and "determinations row" in bad.stderr and "was changed" in bad.stderr
+
+
+def test_status_shows_each_year_from_the_ledger(fixture_run):
+    out, _ = fixture_run
+    done = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10", "--json")
+    years = json.loads(done.stdout)["years"]
+    assert [y["status"] for y in years] == ["issued"] * 5
+    assert years[1]["release_shares"] == 2_996_926 and years[4]["days_left"] == -71
+    text = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10").stdout
+    assert "Year 2  issued  deadline 2028-01-29" in text and "no release recorded" in text
+
+
+def test_duplicate_and_conflicting_reports(fixture_run, tmp_path):
+    out = copy_of(fixture_run, tmp_path)
+    inbox = tmp_path / "inbox"
+    shutil.copytree(FIXTURES, inbox)
+    year5 = ACCEPTED[5]
+    shutil.copy(FIXTURES / year5, inbox / "year5-again.pdf")  # the same bytes under another name
+    before = events(out / "ledger.sqlite")
+    dup = run_cli("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
+    assert "No new documents" in dup.stdout and events(out / "ledger.sqlite") == before
+
+    # The same report re-sent with a harmless trailing comment: other bytes, same figures, still accepted.
+    (inbox / "year5-resent.pdf").write_bytes((FIXTURES / year5).read_bytes() + b"\n% re-sent by the auditor\n")
+    conflict = run_cli("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
+    assert conflict.returncode == 1 and "conflicting_reports" in conflict.stdout
+    assert "No new documents" in conflict.stdout
+    v1 = (out / "year-5" / "joint-instruction.pdf").read_bytes()
+
+    new_sha = sha256_file(inbox / "year5-resent.pdf")
+    chosen = run_cli("resolve", "--year", "5", "--report", new_sha[:12], "--by", "A. Partner",
+                     "--reason", "the auditor re-sent the signed copy", "--db", str(out / "ledger.sqlite"))
+    assert chosen.returncode == 0 and "year5-resent.pdf" in chosen.stdout
+    reissued = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2031-04-15")
+    assert "year-5/joint-instruction.v2.pdf" in reissued.stdout
+    assert (out / "year-5" / "joint-instruction.pdf").read_bytes() == v1  # never overwritten
+    assert "3,050,834" in squash(pdf_text(out / "year-5" / "joint-instruction.v2.pdf"))
+    assert (out / "cancellation-instruction.v2.pdf").exists()
+    assert new_sha in squash(pdf_text(out / "year-5" / "assessment-report.v2.pdf")).replace(" ", "")
+    summary = json.loads((out / "summary.json").read_text())
+    year5_docs = {d["kind"]: d for d in summary["years"][4]["documents"]}
+    assert year5_docs["joint-instruction"]["version"] == 2
+    conn = sqlite3.connect(out / "ledger.sqlite")
+    superseded = conn.execute("SELECT old.pdf_path, new.pdf_path FROM documents old JOIN documents new "
+                              "ON old.superseded_by = new.id WHERE old.year = 5 ORDER BY old.id").fetchall()
+    conn.close()
+    assert ("year-5/joint-instruction.pdf", "year-5/joint-instruction.v2.pdf") in superseded
+    assert run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite")).returncode == 0
+
+
+def test_an_overdue_release_gets_a_penalty_statement(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(FIXTURES / ACCEPTED[1], inbox)
+    out = tmp_path / "out"
+    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
+    assert done.returncode == 0, done.stderr
+    from compliance.contract import load_contract
+    from compliance.penalty import compute_penalty
+    from compliance.prices import load_prices
+
+    result = compute_penalty(load_contract(), year=1, shares=3_000_000, released_on=__import__("datetime").date(
+        2027, 3, 1), prices=load_prices(PRICES))
+    text = squash(pdf_text(out / "year-1" / "penalty-statement.pdf"))
+    assert f"USD {result.penalty_rounded:,.2f}" in text and "31 calendar days after the deadline" in text
+    assert f"USD {result.penalty_rounded:,.2f}" in squash(docx_text(out / "year-1" / "penalty-statement.docx"))
+
+
+def test_killed_with_sigkill_and_run_again_ends_as_an_uninterrupted_run(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(FIXTURES / ACCEPTED[1], inbox)
+    out = tmp_path / "out"
+    args = ("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
+    log = tmp_path / "checkpoints.log"
+    assert run_cli(*args, env={CHECKPOINT_LOG_ENV: str(log)}).returncode == 0
+    expected = end_state(out)
+    names = [line.split(" ", 1)[1] for line in log.read_text().splitlines()]
+    # A few points with the real renderer (tests/test_run_crash.py tries every one with the fake toolkit):
+    # before anything is recorded, after rendering, after recording, after the penalty statement is recorded.
+    chosen = ["year 1 rendered", "year 1 recorded", "year 1 penalty recorded"]
+    for name in chosen:
+        shutil.rmtree(out)
+        killed = run_cli(*args, env={KILL_AT_ENV: str(names.index(name) + 1)})
+        assert killed.returncode == -signal.SIGKILL, name
+        again = run_cli(*args)
+        assert again.returncode == 0, again.stderr
+        state = end_state(out)
+        assert state[1] == expected[1], f"files differ after a kill at {name}"
+        assert state[0] == expected[0], f"ledger differs after a kill at {name}"
