@@ -379,3 +379,37 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path):
                   "--prices", str(bad_prices))
     assert cli.returncode == 2 and "negative" in cli.stderr and "Traceback" not in cli.stderr
     assert not (tmp_path / "out").exists()  # nothing written before the arguments are known good
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import compliance.runner
+    from compliance.cli import app
+
+    def broken(options, toolkit=None):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(compliance.runner, "run", broken)
+    (tmp_path / "inbox").mkdir()
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "inbox"), "--out", str(tmp_path / "out"),
+                                      "--as-of", AS_OF])
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: unexpected RuntimeError: disk on fire second line"
+
+
+def test_penalty_inputs_give_the_penalty_command_the_recorded_periods_and_receipt(first_run):
+    from compliance.ledger import penalty_inputs
+    from compliance.penalty import Period
+
+    _, out, _, _ = first_run
+    contract = load_contract()
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        record_received(ledger, contract, year=3, on=dt.date(2031, 4, 1))
+        record_dispute(ledger, contract, year=3, on=dt.date(2031, 4, 2))
+        record_settled(ledger, contract, year=3, on=dt.date(2031, 4, 9))
+        record_suspended(ledger, contract, year=3, on=dt.date(2031, 4, 20))
+    periods, received = penalty_inputs(out / "ledger.sqlite", 3, until=dt.date(2031, 4, 30))
+    assert received == dt.date(2031, 4, 1)
+    assert periods == [Period(dt.date(2031, 4, 2), dt.date(2031, 4, 9), "dispute"),  # EA 3.3
+                       Period(dt.date(2031, 4, 20), dt.date(2031, 4, 30), "suspension")]  # SPA 8.1, still open
