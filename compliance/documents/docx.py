@@ -290,7 +290,9 @@ class DocxBuilder:
             tbl_ind.set(qn("w:type"), "dxa")
             table._tbl.tblPr.append(tbl_ind)
         for r, row in enumerate(rows):
-            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            docx_row = table.rows[r]
+            row_cells = docx_row.cells  # once per row: table.cell(r, c) rebuilds the whole grid on every call
+            tr_pr = docx_row._tr.get_or_add_trPr()
             cant_split = OxmlElement("w:cantSplit")  # a row (and a signature block) never splits
             tr_pr.append(cant_split)
             if row.getparent().tag == "thead":
@@ -301,9 +303,9 @@ class DocxBuilder:
                 if cell_element.tag not in ("td", "th"):
                     continue
                 span = int(cell_element.get("colspan", 1))
-                cell = table.cell(r, c)
+                cell = row_cells[c]
                 if span > 1:
-                    cell = cell.merge(table.cell(r, c + span - 1))
+                    cell = cell.merge(row_cells[c + span - 1])
                 c += span
                 cell_classes = _classes(cell_element)
                 first = cell.paragraphs[0]
