@@ -53,17 +53,24 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
             console.print(f"  Year {year.year}: {year.note}")
 
     files = Table(title="Files", title_justify="left", box=box.SIMPLE_HEAD)
-    for column, justify in (("File", "left"), ("Status", "left"), ("Year", "right"), ("Revenue (RMB)", "right"),
-                            ("Problems", "left")):
-        files.add_column(column, justify=justify)
+    files.add_column("File", overflow="fold")
+    files.add_column("Status", no_wrap=True)
+    files.add_column("Year", justify="right")
+    files.add_column("Revenue (RMB)", justify="right", no_wrap=True)
+    reasons = []  # the problems go under the table, with the full width for their plain sentences
     for item in result.files:
-        problems = "; ".join(f"{p['code']}: {p['message']}" for p in item.problems if p.get("severity") != "warning")
+        files.add_row(item.name, _styled(item.status), str(item.year or ""), _money(item.revenue))
+        notes = [f"{p['code']}: {p['message']}" for p in item.problems if p.get("severity") != "warning"]
         if item.role and item.role != "decides_year":
-            problems = "; ".join(filter(None, [item.role.replace("_", " "), problems]))
+            notes.insert(0, item.role.replace("_", " "))
         if item.also_named:
-            problems = "; ".join(filter(None, [problems, f"same file as {', '.join(item.also_named)}"]))
-        files.add_row(item.name, _styled(item.status), str(item.year or ""), _money(item.revenue), problems)
+            notes.append(f"same file as {', '.join(item.also_named)}")
+        reasons.extend(f"  {item.name}: {note}" for note in notes)
     console.print(files)
+    if reasons:
+        console.print("Problems (details in review/<file>.json):")
+        for line in reasons:
+            console.print(line, markup=False)
 
     for note in result.notes:
         console.print(f"[yellow]note:[/] {note}")
@@ -75,8 +82,12 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
             console.print(f"  {Path(result.out_dir) / path}")
     else:
         console.print("No new documents: the ledger already holds everything this inbox leads to.")
-    if others:
-        console.print(f"Also written: {', '.join(str(Path(result.out_dir) / path) for path in others)}")
+    reviews = [path for path in others if path.startswith("review/")]
+    rest = [path for path in others if not path.startswith("review/")]
+    if reviews:
+        console.print(f"Also written: {len(reviews)} review file(s) in {Path(result.out_dir) / 'review'}")
+    if rest:
+        console.print(f"Also written: {', '.join(str(Path(result.out_dir) / path) for path in rest)}")
     counts = {status: sum(1 for f in result.files if f.status == status)
               for status in ("accepted", "needs_review", "rejected")}
     console.print(f"{len(result.files)} files: {counts['accepted']} accepted, {counts['needs_review']} need review, "
