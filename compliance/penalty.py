@@ -329,6 +329,14 @@ def compute_penalty(
     )
 
 
+def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_of: dt.date, prices_source: str,
+                              outstanding: bool | None = None) -> dict:
+    """Context for Renderer.render("penalty-statement", ...); built in compliance.penalty_statement."""
+    from .penalty_statement import penalty_statement_context as build
+
+    return build(contract, result, as_of=as_of, prices_source=prices_source, outstanding=outstanding)
+
+
 @dataclass(frozen=True)
 class AccrualRun:
     """Consecutive days counted with the same close and the same party: one row of a long table."""

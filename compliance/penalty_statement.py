@@ -1,0 +1,231 @@
+"""The template context of the penalty statement (templates/penalty-statement.html.j2), from a PenaltyResult.
+
+Every figure comes from compliance.penalty; the template only formats. Display rounding happens here and
+only here for the statement: the total payable and the pro-rata split are shown to the cent, half up
+(`round_cents`); daily amounts, subtotals and the cap are shown exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from .contract import Contract
+from .penalty import _EXACT, PenaltyResult, accrual_runs, exact_grouped, round_cents
+
+# Verbatim clause text by contract id (6-K Exhibit 99.1). Another contract gets a paraphrase built from its
+# own rates instead of a quote that might not be its own.
+SPA_8_2_TEXT = {
+    "kaixin-spa-2025": (
+        "If Party A and/or Party D, without a justified reason, refuse or delay cooperation in the release of "
+        "shares that meet the release conditions, for each day of delay, they shall pay a penalty to Party C "
+        "calculated at 0.01% of the market value of the shares not released. The total penalty shall not "
+        "exceed 5% of the total market value of the shares not released."
+    ),
+}
+DAY_BY_DAY_LIMIT = 62  # up to two months one row per day; longer delays one row per run of equal closes
+_SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
+
+
+def usd_words(amount: Decimal) -> str:
+    """Decimal('1240.27') -> 'one thousand two hundred forty US dollars and twenty-seven cents'."""
+    from .documents.words import number_in_words
+
+    shown = round_cents(amount)
+    dollars, cents = int(shown), int((shown - int(shown)) * 100)
+    text = f"{number_in_words(dollars)} US dollar{'s' if dollars != 1 else ''}"
+    if cents:
+        text += f" and {number_in_words(cents)} cent{'s' if cents != 1 else ''}"
+    return text
+
+
+def usd(amount: Decimal) -> str:
+    """Display: 'USD 1,234.56' (to the cent, half up)."""
+    return f"USD {round_cents(amount):,}"
+
+
+def usd_exact(amount: Decimal) -> str:
+    """'USD 1,237.266488': exact, as computed."""
+    return f"USD {exact_grouped(amount)}"
+
+
+def ordinal(number: int) -> str:
+    """500 -> '500th', 21 -> '21st', 12 -> '12th'."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number:,}{suffix}"
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def _cap_reached_on(result: PenaltyResult) -> tuple[dt.date, int] | None:
+    """The day (and its number among the days counted) the running sum first reaches the cap."""
+    if not result.cap_binds:
+        return None
+    running = Decimal(0)
+    for number, day in enumerate(result.days, start=1):
+        running += day.amount
+        if running >= result.cap:
+            return day.day, number
+    return None  # unreachable: cap_binds means the full sum reaches the cap
+
+
+def _split(result: PenaltyResult) -> list[dict]:
+    """Days and amounts by party; the payable total shared pro rata to the amounts accrued (indicative)."""
+    total_shown = round_cents(result.penalty)
+    rows = []
+    for party in ("Party A", "Party D"):
+        accrued = result.party_accrued(party)
+        share = result.penalty * accrued / result.accrued if result.accrued else Decimal(0)
+        rows.append({"party": party, "days": result.party_days(party), "accrued": accrued, "share": share})
+    # Round A's share for display and give D the rest, so the two shown figures add up to the shown total.
+    rows[0]["share_shown"] = round_cents(rows[0]["share"])
+    rows[1]["share_shown"] = total_shown - rows[0]["share_shown"]
+    return rows
+
+
+def _periods(result: PenaltyResult) -> list[dict]:
+    rows = []
+    for period in result.periods:
+        days = [item.day for item in result.excluded if period.start <= item.day <= period.end]
+        rows.append({
+            "kind": "dispute on the quantity of shares" if period.kind == "dispute" else "suspension by Party A",
+            "reference": period.reference,
+            "start": period.start,
+            "end": period.end,
+            "days_excluded": len(days),
+        })
+    return rows
+
+
+def _places(amounts) -> int:
+    """Decimals needed to show every amount of a column exactly (at least the cents)."""
+    return max([2] + [-amount.normalize().as_tuple().exponent for amount in amounts])
+
+
+def _fixed(amount: Decimal, places: int) -> str:
+    """Exact, grouped, with `places` decimals (only ever adds zeros: `places` comes from _places)."""
+    return f"{amount.quantize(Decimal(1).scaleb(-places), context=_EXACT):,}"
+
+
+def _excluded_row(first, last, count: int, kind: str, reference: str) -> dict:
+    what = "dispute on the quantity" if kind == "dispute" else "suspension by Party A"
+    return {"kind": "excluded", "first": first, "last": last, "days": count, "what": what, "reference": reference}
+
+
+def _schedule(result: PenaltyResult) -> list[dict]:
+    """Schedule 1, in date order: the days counted (one row a day, or one per run of equal closes when the
+    delay is long) and the days excluded (one row per run of consecutive excluded days)."""
+    rows: list[tuple[dt.date, dict]] = []
+    excluded: list[list] = []
+    for item in result.excluded:
+        last = excluded[-1] if excluded else None
+        if last and item.day == last[1] + dt.timedelta(days=1) and item.kind == last[3]:
+            last[1], last[2] = item.day, last[2] + 1
+        else:
+            excluded.append([item.day, item.day, 1, item.kind, item.reference])
+    rows += [(first, _excluded_row(first, last, count, kind, ref)) for first, last, count, kind, ref in excluded]
+    if result.days_counted <= DAY_BY_DAY_LIMIT:
+        running, sums = Decimal(0), []
+        for item in result.days:
+            running = _EXACT.add(running, item.amount)
+            sums.append(running)
+        places = _places([item.amount for item in result.days] + sums)
+        for number, (item, total) in enumerate(zip(result.days, sums, strict=True), start=1):
+            rows.append((item.day, {
+                "kind": "day", "number": number, "date": item.day, "price_date": item.price_date,
+                "carried": item.price_date != item.day, "close": item.close,
+                "amount": _fixed(item.amount, places), "running": _fixed(total, places), "party": item.party,
+            }))
+    else:
+        runs = accrual_runs(result)
+        places = _places([run.amount_per_day for run in runs] + [run.subtotal for run in runs])
+        for run in runs:
+            rows.append((run.first, {
+                "kind": "run", "first": run.first, "last": run.last, "days": run.days, "close": run.close,
+                "price_dates": run.price_dates, "amount_per_day": _fixed(run.amount_per_day, places),
+                "subtotal": _fixed(run.subtotal, places), "party": run.party,
+            }))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
+
+
+def _statement_id(result: PenaltyResult, as_of: dt.date, prices_source: str) -> str:
+    parts = [result.contract_id, str(result.year), str(result.shares), result.released_on.isoformat(),
+             result.valuation, as_of.isoformat(), prices_source, str(result.penalty)]
+    parts += [f"{p.kind}:{p.start}:{p.end}" for p in result.periods]
+    parts += [str(result.documents_received_on)]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest().upper()
+    return f"P{digest[:3]}-{digest[3:7]}-{digest[7:11]}"
+
+
+def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_of: dt.date,
+                              prices_source: str, outstanding: bool | None = None) -> dict:
+    """Context for Renderer.render("penalty-statement", ...). `prices_source` names the closes used (a file
+    name, or a vendor and file); a name containing 'sample', 'synthetic' or 'fixture' marks the statement
+    as computed on sample prices. `outstanding` says the release had not happened by `released_on` (the
+    as-of date); by default a release date on or after `as_of` is read as outstanding."""
+    from .documents.context import party_context
+
+    if outstanding is None:
+        outstanding = result.released_on >= as_of
+    year = contract.year(result.year)
+    schedule = _schedule(result)
+    reached = _cap_reached_on(result)
+    parties = contract.parties
+    source_name = Path(prices_source).name if prices_source else prices_source
+    return {
+        "document_id": _statement_id(result, as_of, prices_source),
+        "as_of": as_of,
+        "title": f"Statement of Late-Release Penalty — Assessment Year {result.year}",
+        "contract": {"id": contract.id, "title": contract.title, "source": contract.source},
+        "spa": {"title": contract.agreements.spa.title, "date": contract.agreements.spa.date},
+        "escrow": {"title": contract.agreements.escrow.title, "date": contract.agreements.escrow.date},
+        "parties": {key: party_context(getattr(parties, key)) for key in ("party_a", "party_b", "party_c", "party_d")},
+        "shares": {"share_class": contract.shares.share_class, "issuer": contract.shares.issuer,
+                   "exchange": contract.shares.exchange, "ticker": contract.shares.ticker},
+        "clause_text": SPA_8_2_TEXT.get(contract.id),
+        "daily_rate": _percent(result.daily_rate),
+        "cap_rate": _percent(result.cap_rate),
+        "year": {"number": year.number, "start": year.start, "end": year.end},
+        "release_days": contract.release.days_after_year_end.value,
+        "release_day_ordinal": ordinal(contract.release.days_after_year_end.value),
+        "agent_business_days": contract.release.agent_business_days.value,
+        "deadline": result.deadline,
+        "released_on": result.released_on,
+        "outstanding": outstanding,
+        "shares_not_released": result.shares,
+        "valuation": result.valuation,
+        "prices": {"source": prices_source, "name": source_name,
+                   "sample": any(marker in (prices_source or "").lower() for marker in _SAMPLE_MARKERS)},
+        "days_late": result.days_late,
+        "days_counted": result.days_counted,
+        "days_excluded": len(result.excluded),
+        "periods": _periods(result),
+        "day_by_day": result.days_counted <= DAY_BY_DAY_LIMIT,
+        "schedule": schedule,
+        "accrued": usd_exact(result.accrued),
+        "accrued_figure": exact_grouped(result.accrued),
+        "cap": usd_exact(result.cap),
+        "cap_close": result.cap_close,
+        "cap_price_date": result.cap_price_date,
+        "cap_last_day": result.days[-1].day if result.days else None,
+        "cap_binds": result.cap_binds,
+        "cap_reached_on": reached[0] if reached else None,
+        "cap_reached_day": ordinal(reached[1]) if reached else None,
+        "penalty": usd(result.penalty),
+        "penalty_exact": usd_exact(result.penalty),
+        "penalty_words": usd_words(result.penalty),
+        "rounded": round_cents(result.penalty) != result.penalty,
+        "documents_received_on": result.documents_received_on,
+        "agent_deadline": result.agent_deadline,
+        "attribution": [
+            dict(row, accrued=usd_exact(row["accrued"]), share_shown=usd(row["share_shown"]))
+            for row in _split(result)
+        ],
+        "warnings": list(result.warnings),
+        "articles": ["SPA 8.2", "SPA 5.1", "SPA 8.1", "EA 3.1", "EA 3.2", "EA 3.3", "EA 5.2", "SPA 10.1",
+                     "SPA 10.2", "PRC Civil Code art. 585"],
+    }
