@@ -11,17 +11,17 @@ import typer
 from .common import CalendarOption, ContractOption, contract_or_exit, parse_date, usage_error
 
 
-def ledger_inputs(db: Path, year: int) -> tuple[list, dt.date | None]:
-    """(justified-delay periods, date the agent held both EA 3.1 documents) for `year` from the ledger.
+def ledger_inputs(db: Path, year: int, until: dt.date) -> tuple[list, dt.date | None]:
+    """(justified-delay periods, date the agent held both EA 3.1 documents) for `year` from the ledger:
+    recorded disputes (EA 3.3) and suspensions (SPA 8.1), an open one ending on `until`."""
+    from ..ledger import LedgerError, penalty_inputs
 
-    TODO(ledger): the ledger (compliance/ledger/, main-job engineer) has not landed yet. When it does, read
-    its dispute (EA 3.3) and suspension (SPA 8.1) periods and its "documents received" event here through
-    the query function it exposes, as compliance.penalty.Period objects and a date."""
+    if not Path(db).is_file():
+        usage_error(f"--db {db}: no ledger at this path (`compliance run` creates it)")
     try:
-        from .. import ledger  # noqa: F401
-    except ImportError:
-        usage_error(f"--db {db}: this build has no ledger reader yet; run without --db")
-    usage_error(f"--db {db}: reading the ledger is not wired into `compliance penalty` yet; run without --db")
+        return penalty_inputs(db, year, until)
+    except LedgerError as exc:
+        usage_error(f"--db {db}: {exc}")
 
 
 def penalty(
@@ -69,7 +69,7 @@ def penalty(
     except PriceFileError as exc:
         usage_error(str(exc))
 
-    periods, received_on = ledger_inputs(db, year) if db is not None else ([], None)
+    periods, received_on = ledger_inputs(db, year, released) if db is not None else ([], None)
     try:
         business_calendar = load_calendar(terms, calendar or []) if received_on is not None else None
         result = compute_penalty(

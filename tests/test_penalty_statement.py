@@ -1,0 +1,113 @@
+"""The penalty statement (SPA 8.2) as rendered: the figures in its PDF and DOCX text; `penalty --db`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+
+from compliance.documents import Renderer
+from compliance.penalty import Period, compute_penalty, penalty_statement_context
+from compliance.prices import load_prices
+
+PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
+D = dt.date.fromisoformat
+
+
+def pdf_text(path: Path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def statement(tmp_path_factory, contract):
+    """Year 1 released on 1 March 2027 (31 days late), a dispute 10-20 February excluded (EA 3.3)."""
+    prices = load_prices(PRICES)
+    result = compute_penalty(contract, year=1, shares=3_000_000, released_on=D("2027-03-01"), prices=prices,
+                             excluded=[Period(D("2027-02-10"), D("2027-02-20"), "dispute")])
+    context = penalty_statement_context(contract, result, as_of=D("2027-03-01"), prices_source="kxin-sample.csv")
+    out = tmp_path_factory.mktemp("statement") / "year-1" / "penalty-statement"
+    rendered = Renderer().render("penalty-statement", context, out, as_of=D("2027-03-01"))
+    return result, squash(pdf_text(rendered.pdf_path)), squash(docx_text(rendered.docx_path))
+
+
+def test_spa_8_2_statement_carries_the_computed_figures_in_pdf_and_docx(statement):
+    result, pdf, docx = statement
+    assert result.days_late == 31 and result.days_counted == 20
+    payable = f"USD {result.penalty_rounded:,}"
+    for text in (pdf, docx):
+        assert "Statement of Late-Release Penalty" in text
+        assert "29 January 2027" in text  # the SPA 5.1 deadline
+        assert payable in text
+        assert "3,000,000" in text
+        assert "8.2" in text and "585" in text  # the clause and the PRC Civil Code note
+        assert "Party D" in text and "Party A" in text
+
+
+def test_spa_8_2_statement_gives_the_total_in_words(statement):
+    from num2words import num2words
+
+    result, pdf, _ = statement
+    dollars = int(result.penalty_rounded)
+    assert num2words(dollars).replace(" and ", " ").replace(",", "") in pdf.replace(",", "")
+
+
+def test_ea_3_3_excluded_dispute_days_are_stated(statement):
+    result, pdf, docx = statement
+    assert len(result.excluded) == 11
+    assert "11" in pdf and "20" in pdf and "EA 3.3" in pdf
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    """A ledger holding year 1 (determined 20 January 2027) and a recorded dispute 10-20 February 2027."""
+    base = tmp_path_factory.mktemp("ledger")
+    inbox = base / "inbox"
+    inbox.mkdir()
+    shutil.copy(REPO / "fixtures" / "audit-reports" / "y1-zh-yuan-two-columns.pdf", inbox)
+    assert run_cli("run", str(inbox), "--out", str(base / "out"), "--as-of", "2027-01-20").returncode == 0
+    db = str(base / "out" / "ledger.sqlite")
+    assert run_cli("record", "dispute", "--year", "1", "--date", "2027-02-10", "--db", db).returncode == 0
+    assert run_cli("record", "settled", "--year", "1", "--date", "2027-02-20", "--db", db).returncode == 0
+    return db
+
+
+def test_ea_3_3_penalty_db_excludes_the_recorded_dispute(ledger):
+    done = run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
+                   "--prices", str(PRICES), "--db", ledger, "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["days_late"] == 31 and len(data["daily"]) == 20
+    assert data["excluded_days"][0] == "2027-02-10" and data["excluded_days"][-1] == "2027-02-20"
+    assert data["attribution"]["party_a_days"] == 20 and data["attribution"]["party_d_days"] == 0
+    without = json.loads(run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
+                                 "--prices", str(PRICES), "--json").stdout)
+    assert Decimal(without["penalty"]) > Decimal(data["penalty"])
+
+
+def test_penalty_db_that_does_not_exist_is_one_line_exit_2(tmp_path):
+    done = run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
+                   "--prices", str(PRICES), "--db", str(tmp_path / "none.sqlite"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no ledger" in done.stderr
