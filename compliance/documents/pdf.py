@@ -7,6 +7,8 @@ signature fields sit exactly over the lines a signatory signs on.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +48,24 @@ class PdfMaker:
         document.metadata.generator = "compliance"
         if title:
             document.metadata.title = title
-        return document.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=None)
+        with _font_timestamps_from(created):
+            return document.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=None)
+
+
+@contextmanager
+def _font_timestamps_from(created: dt.date):
+    """Where HarfBuzz's subsetter is missing, WeasyPrint subsets fonts with fontTools, which stamps each
+    embedded font with the current time unless SOURCE_DATE_EPOCH is set: pin it to the as-of date."""
+    epoch = str(int(dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC).timestamp()))
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def signature_spots(document) -> list[SignatureSpot]:
