@@ -57,15 +57,17 @@ def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> by
     calendar.add("prodid", "-//compliance//Kaixin earn-out deadlines//EN")
     calendar.add("version", "2.0")
     stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
+    release_days = contract.release.days_after_year_end.value  # SPA 5.1
+    agent_days = contract.release.agent_business_days.value  # EA 3.2
     for row in rows:
         events = [("release", row.release_deadline,
                    f"Year {row.year} release deadline (SPA 5.1)",
-                   f"Last day for the escrow agent to release the Assessment Year {row.year} shares: 60 days "
-                   f"after the year ended on {row.period_end:%d %B %Y} (SPA 5.1). Late release accrues the "
-                   "SPA 8.2 penalty.")]
+                   f"Last day for the escrow agent to release the Assessment Year {row.year} shares: "
+                   f"{release_days} days after the year ended on {row.period_end:%d %B %Y} (SPA 5.1). "
+                   "Late release accrues the SPA 8.2 penalty.")]
         if row.agent_deadline:
             events.append(("agent", row.agent_deadline, f"Year {row.year} escrow agent transfer window ends (EA 3.2)",
-                           f"Ten PRC business days after the agent received both EA 3.1 documents on "
+                           f"{agent_days} PRC business days after the agent received both EA 3.1 documents on "
                            f"{row.received_on:%d %B %Y}."))
         for kind, day, summary, description in events:
             event = Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -85,7 +86,10 @@ def deadlines(
         year_text, _, date_text = raw.partition("=")
         if not year_text.isdigit() or int(year_text) not in {y.number for y in terms.assessment_years}:
             usage_error(f"--received {raw}: write YEAR=DATE with YEAR an Assessment Year")
-        received[int(year_text)] = parse_date(date_text, f"--received {year_text}=")
+        try:
+            received[int(year_text)] = dt.date.fromisoformat(date_text.strip())
+        except ValueError:
+            usage_error(f"--received {raw}: '{date_text}' is not a date; write YEAR=YYYY-MM-DD")
     try:
         business_calendar = load_calendar(terms, calendar or [])
     except ScheduleFileError as exc:
@@ -96,7 +100,10 @@ def deadlines(
         usage_error(str(exc))
     print_deadlines(rows, as_of_date)
     if ics is not None:
-        write_ics(terms, rows, ics, as_of_date)
+        try:
+            write_ics(terms, rows, ics, as_of_date)
+        except OSError as exc:
+            usage_error(f"--ics {ics}: cannot write the file ({exc.strerror or exc.__class__.__name__})")
         typer.echo(f"Wrote {ics}")
 
 

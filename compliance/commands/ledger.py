@@ -57,7 +57,7 @@ def _recorded(event, what: str) -> str:
 @record_app.command("received")
 def record_received(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
                     contract: Path = ContractOption, wait: float = WaitOption) -> None:
-    """The escrow agent holds both the report and the joint instruction (EA 3.1); its 10-day window starts."""
+    """The escrow agent holds both the report and the joint instruction (EA 3.1); its EA 3.2 window starts."""
     from ..ledger import record
 
     on = parse_date(date, "--date")
