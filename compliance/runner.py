@@ -231,13 +231,18 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
         contract = load_contract(options.contract_path)
     except ContractError as exc:
         raise RunError(str(exc)) from None
+    if options.inbox.exists() and not options.inbox.is_dir():
+        raise RunError(f"{options.inbox} is a file, not a folder (the inbox must be a folder of audit reports)")
     if not options.inbox.is_dir():
         raise RunError(f"{options.inbox}: no such folder (the inbox must be a folder of audit reports)")
     prices = toolkit.load_prices(options.prices_path) if options.prices_path else None
     out = options.out_dir
     if out.exists() and not out.is_dir():
         raise RunError(f"{out} exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"--out {out}: cannot create the folder ({exc.strerror or exc.__class__.__name__})") from None
     db = options.db_path or out / "ledger.sqlite"
     try:
         with writer_lock(db, what="run", wait=options.wait), open_ledger(db) as ledger:

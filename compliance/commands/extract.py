@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from .common import ContractOption, contract_or_exit, usage_error
+
 _STATUS_STYLE = {"accepted": "green", "needs_review": "yellow", "rejected": "red"}
 
 
@@ -14,8 +16,7 @@ def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract_command(
         pdfs: list[Path] = typer.Argument(..., metavar="PDF...", help="Audit-report PDF files to read."),
-        contract: Path | None = typer.Option(
-            None, "--contract", help="Contract file (YAML); default: the built-in Kaixin contract."),
+        contract: Path | None = ContractOption,
         json_output: bool = typer.Option(False, "--json", help="Print a JSON array, one object per file."),
         evidence_dir: Path | None = typer.Option(
             None, "--evidence-dir", help="Write a PNG of each figure's place on its page, named <sha256>.png."),
@@ -32,21 +33,15 @@ def register(app: typer.Typer) -> None:
         import logging
         import sys
 
-        from ..contract import ContractError, load_contract
         from ..extract import Limits, extract_batch
 
-        try:
-            terms = load_contract(contract)
-        except ContractError as error:
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(2) from None
+        terms = contract_or_exit(contract)
         if evidence_dir is not None:
             try:
                 evidence_dir.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                typer.echo(f"Error: --evidence-dir {evidence_dir} cannot be used as a folder "
-                           f"({error.strerror or error.__class__.__name__}).", err=True)
-                raise typer.Exit(2) from None
+                usage_error(f"--evidence-dir {evidence_dir} cannot be used as a folder "
+                            f"({error.strerror or error.__class__.__name__})")
 
         logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files make pdfminer chatty
         limits = Limits.of(max_mb=max_mb, max_pages=max_pages)

@@ -18,6 +18,7 @@ import html as html_lib
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -72,6 +73,8 @@ class Renderer:
             raise DocumentError(f"{templates_dir}: no such templates folder")
         if reference_docx is not None and not Path(reference_docx).is_file():
             raise DocumentError(f"{reference_docx}: no such reference DOCX")
+        if reference_docx is not None and not zipfile.is_zipfile(reference_docx):  # a DOCX is a zip package
+            raise DocumentError(f"{reference_docx}: not a DOCX file (save it from Word as .docx)")
         self.templates_dir = Path(templates_dir) if templates_dir is not None else None
         self.reference_docx = Path(reference_docx) if reference_docx is not None else None
         self.env = make_environment(self.templates_dir)
