@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import Contract, ContractError, load_contract
+from .documents import RenderedDocument
 from .engine import assess
 from .files import (
     FileConflict,
@@ -133,18 +134,6 @@ class RunResult:
         files_ok = all(f.status == "accepted" for f in self.files)
         years_ok = all(y.status not in (CONFLICTING, "error") for y in self.years)
         return 0 if files_ok and years_ok else 1
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """What the run needs of a rendered document (documents.RenderedDocument has these fields)."""
-
-    kind: str
-    pdf_path: Path
-    docx_path: Path
-    pdf_sha256: str
-    docx_sha256: str
-    document_id: str
 
 
 class Toolkit:
@@ -392,7 +381,7 @@ class _Run:
         return report
 
     def _render_determination(self, year: int, revenues: dict[int, Decimal], report_sha: str, as_of: dt.date,
-                              key: str) -> list[tuple[str, Rendered]]:
+                              key: str) -> list[tuple[str, RenderedDocument]]:
         """(slot, rendered) for every document of the year, written under the staging folder."""
         folder = self.staging / key[:16]
         rendered = self.toolkit.render_year(self.contract, revenues, year, as_of=as_of, out_dir=folder,
@@ -475,7 +464,7 @@ class _Run:
         self._place(documents, key)
         return self._outcome(plan, "issued")
 
-    def _document_rows(self, pairs: list[tuple[str, Rendered]], key: str) -> list[dict[str, Any]]:
+    def _document_rows(self, pairs: list[tuple[str, RenderedDocument]], key: str) -> list[dict[str, Any]]:
         rows = []
         for slot, doc in pairs:
             version = self.ledger.next_version(slot)

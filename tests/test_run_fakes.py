@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from compliance.documents import RenderedDocument
 from compliance.engine import assess
-from compliance.runner import Rendered, RunOptions, Toolkit, run
+from compliance.runner import RunOptions, Toolkit, run
 
 # Worked example 1 (contract-reading.md): revenues and the releases they give.
 EXAMPLE_1 = {1: "702345678.90", 2: "731250000.00", 3: "912234567.00", 4: "870004211.35", 5: "1012456789.00"}
@@ -80,14 +81,14 @@ class FakeToolkit(Toolkit):
         return results
 
     @staticmethod
-    def _write(out_base: Path, kind: str, text: str) -> Rendered:
+    def _write(out_base: Path, kind: str, text: str) -> RenderedDocument:
         out_base.parent.mkdir(parents=True, exist_ok=True)
         shas = []
         for suffix in (".pdf", ".docx"):
             data = f"{suffix} {kind}\n{text}\n".encode()
             out_base.with_suffix(suffix).write_bytes(data)
             shas.append(hashlib.sha256(data).hexdigest())
-        return Rendered(kind, out_base.with_suffix(".pdf"), out_base.with_suffix(".docx"), shas[0], shas[1],
+        return RenderedDocument(kind, out_base.with_suffix(".pdf"), out_base.with_suffix(".docx"), shas[0], shas[1],
                         hashlib.sha256(text.encode()).hexdigest()[:12].upper())
 
     def render_year(self, contract, revenues, year, *, as_of, out_dir, report, reading):
