@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from .common import ContractOption, contract_or_exit, parse_date, usage_error
-from .run import DEFAULT_DB, DbOption, WaitOption, fail_unexpected
+from .run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
 
 record_app = typer.Typer(
     help="Record what happened after the documents were issued (each entry is checked, then hash-chained).",
@@ -27,9 +27,10 @@ NoteOption = typer.Option(None, "--note", help="A short note kept with the entry
 
 def _write(db: Path | None, contract: Path | None, wait: float | None, action) -> None:
     """Open the ledger under the writer lock, run `action(ledger, contract)`, print its line."""
-    try:
-        from ..ledger import DEFAULT_WAIT_SECONDS, LedgerBusy, LedgerError, open_ledger, writer_lock
-        from ..ledger.record import RecordError
+    from ..ledger.record import RecordError
+
+    with ledger_errors(RecordError):
+        from ..ledger import DEFAULT_WAIT_SECONDS, open_ledger, writer_lock
 
         terms = contract_or_exit(contract)
         path = db or DEFAULT_DB
@@ -41,12 +42,6 @@ def _write(db: Path | None, contract: Path | None, wait: float | None, action) -
             if recorded is not None and recorded != terms.id:
                 usage_error(f"{path} belongs to contract '{recorded}'; pass --contract with that contract")
             message = action(ledger, terms)
-    except (RecordError, LedgerError, LedgerBusy) as exc:
-        usage_error(str(exc))
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        fail_unexpected(exc)
     typer.echo(message)
 
 
@@ -151,18 +146,12 @@ def resolve(
 @ledger_app.command("verify")
 def ledger_verify(db: Path = DbOption) -> None:
     """Recompute every hash: exit 0 when intact, 1 naming the first edited, removed or added row."""
-    try:
-        from ..ledger import LedgerError, open_ledger
+    with ledger_errors():
+        from ..ledger import open_ledger
 
         path = db or DEFAULT_DB
         with open_ledger(path, create=False) as ledger:
             report = ledger.verify()
-    except LedgerError as exc:
-        usage_error(str(exc))
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        fail_unexpected(exc)
     if report.ok:
         typer.echo(f"{path}: intact ({report.events} events in an unbroken hash chain, {report.rows} rows match "
                    "their hashes)")
@@ -178,18 +167,12 @@ def ledger_events(
     json_output: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
 ) -> None:
     """The event log, oldest first."""
-    try:
-        from ..ledger import LedgerError, open_ledger
+    with ledger_errors():
+        from ..ledger import open_ledger
 
         path = db or DEFAULT_DB
         with open_ledger(path, create=False) as ledger:
             events = ledger.events(year=year)
-    except LedgerError as exc:
-        usage_error(str(exc))
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        fail_unexpected(exc)
     if json_output:
         for event in events:
             typer.echo(json.dumps({"seq": event.seq, "kind": event.kind, "year": event.year,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -30,6 +32,22 @@ def fail_unexpected(exc: BaseException) -> None:
     text = " ".join(str(exc).split()) or "no message"
     print(f"error: unexpected {exc.__class__.__name__}: {text}", file=sys.stderr)
     raise typer.Exit(1)
+
+
+@contextmanager
+def ledger_errors(*usage: type[Exception]) -> Iterator[None]:
+    """Around a command's ledger work: a ledger problem (or one of `usage`) is a usage line, exit 2;
+    anything unexpected is one line, exit 1. Never a traceback."""
+    from ..ledger import LedgerBusy, LedgerError
+
+    try:
+        yield
+    except (LedgerError, LedgerBusy, *usage) as exc:
+        usage_error(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        fail_unexpected(exc)
 
 
 def _progress_bar():
@@ -104,8 +122,8 @@ def status(
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Each year: report, revenue, determination, documents, deadline, days left or overdue, release, penalty."""
-    try:
-        from ..ledger import LedgerError, open_ledger
+    with ledger_errors():
+        from ..ledger import open_ledger
         from ..ledger.status import year_statuses
 
         terms = contract_or_exit(contract)
@@ -117,12 +135,6 @@ def status(
                 usage_error(f"{path} belongs to contract '{recorded}'; pass --contract with that contract")
             prices, prices_note = _recorded_prices(ledger)
             rows = year_statuses(ledger, terms, as_of_date, prices)
-    except LedgerError as exc:
-        usage_error(str(exc))
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        fail_unexpected(exc)
     if json_output:
         typer.echo(json.dumps({"as_of": as_of_date.isoformat(), "ledger": str(path), "prices_note": prices_note,
                                "years": [row.to_json() for row in rows]}, indent=2, ensure_ascii=False))
