@@ -57,10 +57,6 @@ def ordinal(number: int) -> str:
     return f"{number:,}{suffix}"
 
 
-def _percent(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}%"
-
-
 def _cap_reached_on(result: PenaltyResult) -> tuple[dt.date, int] | None:
     """The day (and its number among the days counted) the running sum first reaches the cap."""
     if not result.cap_binds:
@@ -168,6 +164,7 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
     as computed on sample prices. `outstanding` says the release had not happened by `released_on` (the
     as-of date); by default a release date on or after `as_of` is read as outstanding."""
     from .documents.context import party_context
+    from .documents.words import percent
 
     if outstanding is None:
         outstanding = result.released_on >= as_of
@@ -187,8 +184,8 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "shares": {"share_class": contract.shares.share_class, "issuer": contract.shares.issuer,
                    "exchange": contract.shares.exchange, "ticker": contract.shares.ticker},
         "clause_text": SPA_8_2_TEXT.get(contract.id),
-        "daily_rate": _percent(result.daily_rate),
-        "cap_rate": _percent(result.cap_rate),
+        "daily_rate": percent(result.daily_rate),
+        "cap_rate": percent(result.cap_rate),
         "year": {"number": year.number, "start": year.start, "end": year.end},
         "release_days": contract.release.days_after_year_end.value,
         "release_day_ordinal": ordinal(contract.release.days_after_year_end.value),

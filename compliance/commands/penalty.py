@@ -89,18 +89,12 @@ def _print_summary(terms, result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..money import group
+    from ..documents.words import long_date as day
+    from ..documents.words import percent
     from ..penalty import exact_grouped
-
-    def usd(amount) -> str:
-        return f"USD {group(amount)}"  # display: to the cent, half up (compliance.money.group)
-
-    def day(value: dt.date) -> str:
-        return f"{value.day} {value:%B %Y}"
+    from ..penalty_statement import usd, usd_exact
 
     year = terms.year(result.year)
-    rate = f"{result.daily_rate * 100:f}".rstrip("0").rstrip(".")
-    cap_rate = f"{result.cap_rate * 100:f}".rstrip("0").rstrip(".")
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
@@ -118,9 +112,9 @@ def _print_summary(terms, result) -> None:
     how = ("each day at its own close" if result.valuation == "daily"
            else f"every day at the deadline's close (USD {result.cap_close}, {day(result.cap_price_date)})")
     table.add_row("Valuation", f"{result.valuation}: {how}")
-    table.add_row(f"Sum of daily amounts ({rate}% a day)", f"USD {exact_grouped(result.accrued)}")
-    table.add_row(f"Cap ({cap_rate}%)", f"USD {exact_grouped(result.cap)} at USD {result.cap_close}, the close of "
-                  f"{day(result.cap_price_date)}" + (" (the cap binds)" if result.cap_binds else ""))
+    table.add_row(f"Sum of daily amounts ({percent(result.daily_rate)} a day)", usd_exact(result.accrued))
+    table.add_row(f"Cap ({percent(result.cap_rate)})", f"{usd_exact(result.cap)} at USD {result.cap_close}, the close "
+                  f"of {day(result.cap_price_date)}" + (" (the cap binds)" if result.cap_binds else ""))
     table.add_row("Penalty payable", f"[bold]{usd(result.penalty)}[/bold] (exact {exact_grouped(result.penalty)}, "
                   "rounded to the cent, half up)")
     attribution = (f"Party A {result.party_days('Party A'):,} days, Party D {result.party_days('Party D'):,} days")
