@@ -83,4 +83,5 @@ def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> by
 
 
 def write_ics(contract: Contract, rows: list[DeadlineRow], path: Path, as_of: dt.date) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(ics_bytes(contract, rows, as_of))
