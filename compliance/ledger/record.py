@@ -2,7 +2,7 @@
 before it is written. A refusal is a RecordError with one plain sentence; nothing is written then.
 
 - received (EA 3.1, 3.2): the escrow agent holds both the accounting firm's report and the joint
-  instruction; starts its 10-business-day window.
+  instruction; starts its EA 3.2 window (the contract's agent_business_days).
 - released (SPA 5.1, EA 3.2): shares transferred to Party C; never more than the instruction states.
 - dispute / settled (EA 3.3): the agent may suspend while the quantity is disputed.
 - suspended (SPA 8.1): Party A suspends release for a breach by Party C.
