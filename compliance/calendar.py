@@ -124,6 +124,8 @@ def load_schedule_file(path: Path) -> list[YearSchedule]:
         raise ScheduleFileError(f"{path}: no such calendar file") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         raise ScheduleFileError(f"{path}: not a readable YAML calendar file") from None
+    except ValueError as exc:  # YAML reads 2027-13-01 as a date and fails on it
+        raise ScheduleFileError(f"{path}: a date is not a real day ({exc})") from None
     entries = data if isinstance(data, list) else [data]
     schedules = []
     for entry in entries:

@@ -294,4 +294,6 @@ def load_contract(path: str | Path | None = None) -> Contract:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ContractError(f"{file}: not valid YAML{where}") from None
+    except ValueError as exc:  # YAML reads 2025-13-02 as a date and fails on it
+        raise ContractError(f"{file}: a date is not a real day ({exc})") from None
     return contract_from_mapping(data, str(file))

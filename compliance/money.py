@@ -9,6 +9,8 @@ from fractions import Fraction
 _PLAIN = re.compile(r"^\d+(\.\d{1,2})?$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
 _CENT = Decimal("0.01")
+# Far above any revenue, and low enough that every figure derived from it stays within Decimal's 28 digits.
+_MAX_INTEGER_DIGITS = 20
 
 
 class AmountError(ValueError):
@@ -25,7 +27,11 @@ def parse_rmb(text: str) -> Decimal:
             f"'{text}' is not an amount in yuan; write digits with optional thousands commas and at most"
             " two decimals, e.g. 665000000 or 665,000,000.00"
         )
-    return Decimal(raw.replace(",", ""))
+    amount = Decimal(raw.replace(",", ""))
+    if amount.adjusted() >= _MAX_INTEGER_DIGITS:
+        raise AmountError(f"'{text}' has more than {_MAX_INTEGER_DIGITS} digits before the decimal point; "
+                          "no audited revenue is that large")
+    return amount
 
 
 def cents(amount: Decimal) -> str:
