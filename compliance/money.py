@@ -54,4 +54,4 @@ def group(amount: Decimal | int, places: int = 2) -> str:
     """Thousands separators: 665000000 -> '665,000,000.00'; ints keep no decimals."""
     if isinstance(amount, int):
         return f"{amount:,}"
-    return f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
+    return f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=80)):,}"

@@ -45,6 +45,7 @@ PERIOD_KINDS = {"dispute": "EA 3.3", "suspension": "SPA 8.1"}
 _CENT = Decimal("0.01")
 # Exact arithmetic: any product or sum that would need rounding raises instead of rounding silently.
 _EXACT = Context(prec=80, traps=[Inexact, InvalidOperation, Overflow])
+_ROOMY = Context(prec=80)  # display rounding of an exact amount, whatever its size
 
 
 class PenaltyInputError(ValueError):
@@ -186,7 +187,7 @@ class PenaltyResult:
 
 def round_cents(amount: Decimal) -> Decimal:
     """Display only: to the cent, half up (the total payable shown in the summary and the statement)."""
-    return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return amount.quantize(_CENT, rounding=ROUND_HALF_UP, context=_ROOMY)
 
 
 def exact_text(amount: Decimal) -> str:
