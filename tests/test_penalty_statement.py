@@ -6,10 +6,10 @@ import datetime as dt
 import json
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from conftest import REPO, run_cli
+from document_text import docx_text, pdf_text, squash
 
 from compliance.documents import Renderer
 from compliance.penalty import Period, compute_penalty, penalty_statement_context
@@ -17,28 +17,6 @@ from compliance.prices import load_prices
 
 PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
 D = dt.date.fromisoformat
-
-
-def pdf_text(path: Path) -> str:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(path))
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
-
-
-def docx_text(path: Path) -> str:
-    import docx
-
-    document = docx.Document(str(path))
-    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")

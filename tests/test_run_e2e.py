@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, run_cli
+from document_text import docx_text, pdf_text, squash
 from test_run_crash import end_state
 
 from compliance.files import sha256_file
@@ -28,31 +29,6 @@ AS_OF = "2031-03-31"
 # Worked example 1 (contract-reading.md): the release each year's joint instruction must state.
 RELEASES = {1: 3_000_000, 2: 2_996_926, 3: 3_003_074, 4: 2_949_166, 5: 3_050_834}
 ACCEPTED = {entry["assessment_year"]: name for name, entry in TRUTH.items() if entry["status"] == "accepted"}
-
-
-def pdf_text(path: Path) -> str:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(path))
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
-
-
-def docx_text(path: Path) -> str:
-    import docx
-
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def events(db: Path) -> list[tuple]:
