@@ -115,13 +115,13 @@ def assess(contract: Contract, revenues: Mapping[int, Decimal], reading: str | N
             continue
         actual = revenues[year.number]
         target = year.target_revenue  # SPA 4.1
-        met = actual >= target
+        met = actual >= target  # SPA 5.1: the target achieved releases the whole tranche
         shortfall = Decimal(0) if met else target - actual
         excess = actual - target if met else Decimal(0)
         # SPA 5.2(1): Deductible Shares = (Target - Actual) / Target x one-fifth of the Consideration Shares
         deductible = Fraction(shortfall) / Fraction(target) * tranche
         own = _Tranche(target, tranche - deductible, deductible, shortfall, 0)
-        own.released = math.floor(own.entitlement)  # rule 4: whole shares by the floor
+        own.released = math.floor(own.entitlement)  # contract-reading.md rule 4: whole shares by the floor
         tranches[year.number] = own
 
         # SPA 5.2(2): the pool offsets shortfalls of previous years, earliest first; unused pool lapses.

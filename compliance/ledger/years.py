@@ -175,7 +175,7 @@ def overdue(contract: Contract, determination: Determination, found: list[Releas
     if as_of <= deadline:
         return None
     on_time = sum(r.shares for r in found if r.on <= deadline)
-    late_shares = determination.release_shares - on_time
+    late_shares = determination.release_shares - on_time  # SPA 8.2: the shares not released by the deadline
     if late_shares <= 0:
         return None
     done = [r for r in found if r.on <= as_of]
