@@ -41,6 +41,23 @@ def contract_or_exit(path: Path | None) -> Contract:
         usage_error(str(exc))
 
 
+def year_or_exit(terms: Contract, year: int) -> int:
+    """--year N: N must be an Assessment Year of the contract."""
+    numbers = [item.number for item in terms.assessment_years]
+    if year not in numbers:
+        usage_error(f"--year {year}: not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
+    return year
+
+
+def reading_or_exit(reading: str | None) -> str | None:
+    """--reading NAME: one of the engine's readings (None: the contract's default)."""
+    from ..contract import READINGS
+
+    if reading is not None and reading not in READINGS:
+        usage_error(f"--reading {reading}: not a reading; choose one of {', '.join(READINGS)}")
+    return reading
+
+
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None

@@ -16,6 +16,7 @@ from .common import (
     contract_or_exit,
     parse_date,
     parse_revenue_args,
+    reading_or_exit,
     usage_error,
 )
 
@@ -45,13 +46,11 @@ def assess(
     contract: Path = ContractOption,
 ) -> None:
     """Apply SPA 5.1 and 5.2 to audited revenues: releases, deductions, offsets, retained shares."""
-    from ..contract import READINGS
     from ..engine import assess_all_readings
     from ..serialize import assessment_json
 
     terms = contract_or_exit(contract)
-    if reading is not None and reading not in READINGS:
-        usage_error(f"--reading {reading}: not a reading; choose one of {', '.join(READINGS)}")
+    reading_or_exit(reading)
     revenues = parse_revenue_args(revenue, terms)
     if not revenues:
         usage_error("--revenue: give at least one audited revenue, e.g. --revenue 1=702345678.90")

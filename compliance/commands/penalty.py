@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import CalendarOption, ContractOption, contract_or_exit, parse_date, usage_error
+from .common import CalendarOption, ContractOption, contract_or_exit, parse_date, usage_error, year_or_exit
 
 
 def ledger_inputs(db: Path, year: int, until: dt.date) -> tuple[list, dt.date | None]:
@@ -55,9 +55,7 @@ def penalty(
     from ..prices import PriceFileError, load_prices
 
     terms = contract_or_exit(contract)
-    numbers = [item.number for item in terms.assessment_years]
-    if year not in numbers:
-        usage_error(f"--year {year}: not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
+    year_or_exit(terms, year)
     if shares <= 0:
         usage_error(f"--shares {shares}: must be a whole number of shares above zero")
     chosen = valuation or terms.penalty.default_valuation

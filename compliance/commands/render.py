@@ -9,7 +9,16 @@ from pathlib import Path
 
 import typer
 
-from .common import AsOfOption, ContractOption, as_of_or_today, contract_or_exit, parse_revenue_args, usage_error
+from .common import (
+    AsOfOption,
+    ContractOption,
+    as_of_or_today,
+    contract_or_exit,
+    parse_revenue_args,
+    reading_or_exit,
+    usage_error,
+    year_or_exit,
+)
 
 RENDERABLE = (
     "joint-instruction",
@@ -46,22 +55,18 @@ def render(
     contract: Path = ContractOption,
 ) -> None:
     """Render one letter from given figures: DIR/year-N/KIND.pdf (signed-ready PDF/A-2b) and KIND.docx."""
-    from ..contract import READINGS
-
     if kind == "penalty-statement":
         usage_error("penalty-statement needs prices: render it with `compliance penalty ... --prices FILE`")
     if kind not in RENDERABLE:
         usage_error(f"{kind}: not a document; choose one of {', '.join(RENDERABLE)}")
     terms = contract_or_exit(contract)
-    if reading is not None and reading not in READINGS:
-        usage_error(f"--reading {reading}: not a reading; choose one of {', '.join(READINGS)}")
+    reading_or_exit(reading)
     numbers = [item.number for item in terms.assessment_years]
     if year is None:
         if kind != "cancellation-instruction":
             usage_error(f"--year: say which Assessment Year the {kind} is for ({numbers[0]}-{numbers[-1]})")
         year = numbers[-1]
-    if year not in numbers:
-        usage_error(f"--year {year}: not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
+    year_or_exit(terms, year)
     revenues = parse_revenue_args(revenue, terms)
     if kind == "cancellation-instruction":
         missing = [number for number in numbers if number not in revenues]
