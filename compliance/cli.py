@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from .commands import core, extract, ledger, penalty, render, run
@@ -19,4 +21,10 @@ for area in (core, extract, render, run, penalty, ledger):
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # last resort: a failure no command foresaw is still one line, exit 1
+        from .commands.common import unexpected_line
+
+        print(unexpected_line(exc), file=sys.stderr)
+        sys.exit(1)

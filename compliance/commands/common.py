@@ -32,6 +32,12 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def unexpected_line(exc: BaseException) -> str:
+    """The one line a user sees for a failure no check foresaw (never a traceback)."""
+    text = " ".join(str(exc).split()) or "no message"
+    return f"error: unexpected {exc.__class__.__name__}: {text}"
+
+
 def contract_or_exit(path: Path | None) -> Contract:
     from ..contract import ContractError, load_contract
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from .common import AsOfOption, ContractOption, as_of_or_today, contract_or_exit, usage_error
+from .common import AsOfOption, ContractOption, as_of_or_today, contract_or_exit, unexpected_line, usage_error
 
 DEFAULT_DB = Path("output") / "ledger.sqlite"
 
@@ -29,8 +29,7 @@ WaitOption = typer.Option(
 
 def fail_unexpected(exc: BaseException) -> None:
     """No traceback reaches the user: one line naming what broke, exit 1."""
-    text = " ".join(str(exc).split()) or "no message"
-    print(f"error: unexpected {exc.__class__.__name__}: {text}", file=sys.stderr)
+    print(unexpected_line(exc), file=sys.stderr)
     raise typer.Exit(1)
 
 
