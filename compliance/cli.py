@@ -23,6 +23,9 @@ for area in (core, extract, render, run, penalty, ledger):
 def main() -> None:
     try:
         app()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
     except Exception as exc:  # last resort: a failure no command foresaw is still one line, exit 1
         from .commands.common import unexpected_line
 

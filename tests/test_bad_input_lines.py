@@ -5,6 +5,9 @@ not what the option expects, a date that does not exist, a figure too large for 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from conftest import run_cli
 
@@ -93,3 +96,18 @@ def test_penalty_with_a_huge_close_prints_the_figures(tmp_path):
                    "--prices", str(prices))
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert "Penalty payable" in done.stdout
+
+
+def test_a_failure_no_command_foresaw_is_still_one_line():
+    code = (
+        "import sys\n"
+        "import compliance.engine as engine\n"
+        "def broken(*args):\n    raise ZeroDivisionError('division by zero')\n"
+        "engine.assess_all_readings = broken\n"
+        "sys.argv = ['compliance', 'assess', '--revenue', '1=702345678.90']\n"
+        "from compliance.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "error: unexpected ZeroDivisionError: division by zero"
