@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 BUILTIN_CONTRACT = Path(__file__).parent / "contracts" / "kaixin-spa-2025.yaml"
 READINGS = ("spa", "spa-excess-year-target", "6k-summary")
+VALUATIONS = ("daily", "deadline-price")  # SPA 8.2 market value: each day's close, or the deadline's
 
 
 class ContractError(ValueError):
@@ -149,8 +150,8 @@ class Penalty(_Model):
     @field_validator("default_valuation")
     @classmethod
     def _known_valuation(cls, value: str) -> str:
-        if value not in ("daily", "deadline-price"):
-            raise ValueError("must be 'daily' or 'deadline-price'")
+        if value not in VALUATIONS:
+            raise ValueError(f"must be one of {', '.join(VALUATIONS)}")
         return value
 
 

@@ -37,10 +37,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow
 
-from .contract import Contract
+from .contract import VALUATIONS, Contract
 from .prices import PriceSeries
 
-VALUATIONS = ("daily", "deadline-price")
 PERIOD_KINDS = {"dispute": "EA 3.3", "suspension": "SPA 8.1"}
 _CENT = Decimal("0.01")
 # Exact arithmetic: any product or sum that would need rounding raises instead of rounding silently.

@@ -51,7 +51,8 @@ def penalty(
 ) -> None:
     """SPA 8.2: 0.01% a day of the market value of the shares not released, capped at 5%."""
     from ..calendar import ScheduleFileError, ScheduleNotPublished, load_calendar
-    from ..penalty import VALUATIONS, PenaltyInputError, compute_penalty
+    from ..contract import VALUATIONS
+    from ..penalty import PenaltyInputError, compute_penalty
     from ..prices import PriceFileError, load_prices
 
     terms = contract_or_exit(contract)
