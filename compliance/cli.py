@@ -22,8 +22,14 @@ for area in (core, extract, render, run, penalty, ledger):
 
 def main() -> None:
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)  # typer's own usage errors come back here, to be one line
+    except typer.TyperException as exc:  # unknown option, missing or malformed value: exit 2
+        if exc.__class__.__name__ != "NoArgsIsHelpError":  # that one has printed the help already
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            print(f"error: {' '.join(exc.format_message().split()).rstrip('.')}{hint}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # last resort: a failure no command foresaw is still one line, exit 1
@@ -31,3 +37,4 @@ def main() -> None:
 
         print(unexpected_line(exc), file=sys.stderr)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

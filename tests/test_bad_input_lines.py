@@ -111,3 +111,12 @@ def test_a_failure_no_command_foresaw_is_still_one_line():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip() == "error: unexpected ZeroDivisionError: division by zero"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["assess", "--bogus"], ["No such option: --bogus", "compliance assess --help"]),
+    (["penalty", "--year", "x"], ["'--year'", "compliance penalty --help"]),
+    (["nosuch"], ["No such command 'nosuch'"]),
+])
+def test_typer_usage_errors_are_one_line_too(args, words):
+    _one_error_line(run_cli(*args), *words)
