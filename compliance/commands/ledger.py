@@ -20,7 +20,7 @@ record_app = typer.Typer(
 )
 ledger_app = typer.Typer(help="Inspect the ledger: verify its hash chain, list its events.", no_args_is_help=True)
 
-YearOption = typer.Option(..., "--year", help="Assessment Year (1-5).", show_default=False)
+YearOption = typer.Option(..., "--year", help="Assessment Year (1-5 in the built-in contract).", show_default=False)
 DateOption = typer.Option(..., "--date", help="The day it happened (YYYY-MM-DD).", show_default=False)
 NoteOption = typer.Option(None, "--note", help="A short note kept with the entry.", show_default=False)
 

@@ -25,7 +25,9 @@ def ledger_inputs(db: Path, year: int, until: dt.date) -> tuple[list, dt.date | 
 
 
 def penalty(
-    year: int = typer.Option(..., "--year", help="Assessment Year whose release is late (1-5).", show_default=False),
+    year: int = typer.Option(
+        ..., "--year", help="Assessment Year whose release is late (1-5 in the built-in contract).", show_default=False
+    ),
     shares: int = typer.Option(
         ..., "--shares", show_default=False,
         help="Shares that met the release conditions and were not released by the deadline (SPA 8.2).",
@@ -49,7 +51,7 @@ def penalty(
     contract: Path = ContractOption,
     calendar: list[Path] = CalendarOption,
 ) -> None:
-    """SPA 8.2: 0.01% a day of the market value of the shares not released, capped at 5%."""
+    """SPA 8.2 late-release penalty (built-in contract: 0.01% a day of the unreleased shares' value, at most 5%)."""
     from ..calendar import ScheduleFileError, ScheduleNotPublished, load_calendar
     from ..contract import VALUATIONS
     from ..penalty import PenaltyInputError, compute_penalty
