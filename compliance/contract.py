@@ -162,6 +162,8 @@ class Notices(_Model):
 class Reading(_Model):
     description: str
     reference: str
+    # 6k-summary only: the excess counts when it is more than this share of the target (6-K cover text)
+    excess_threshold: Decimal | None = Field(default=None, ge=0)
 
 
 class Calendar(_Model):
@@ -205,6 +207,15 @@ class Contract(_Model):
         if value not in READINGS:
             raise ValueError(f"must be one of {', '.join(READINGS)}")
         return value
+
+    @model_validator(mode="after")
+    def _readings_described(self) -> Contract:
+        missing = [name for name in READINGS if name not in self.readings]
+        if missing:
+            raise ValueError(f"readings must describe {', '.join(missing)}")
+        if self.readings["6k-summary"].excess_threshold is None:
+            raise ValueError("readings.6k-summary needs an excess_threshold (the 6-K's 'more than 50%': 0.5)")
+        return self
 
     @model_validator(mode="after")
     def _years_consistent(self) -> Contract:

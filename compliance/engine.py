@@ -90,7 +90,8 @@ def _pool(reading: str, contract: Contract, target: Decimal, excess: Decimal) ->
         return Decimal(0)
     if reading == "6k-summary":
         # 6-K cover text: only an excess of more than 50% of the target counts, and then all of it.
-        return excess if excess > target * Decimal("0.5") else Decimal(0)
+        threshold = contract.readings["6k-summary"].excess_threshold
+        return excess if excess > target * threshold else Decimal(0)
     return excess * contract.offset.share_of_excess.value  # SPA 5.2(2): 50% of the excess amount
 
 

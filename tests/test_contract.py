@@ -62,6 +62,8 @@ def test_terms_carry_their_references(contract):
     (lambda d: d["assessment_years"].pop(), "assessment_years lists 4 years but tranches.count is 5"),
     (lambda d: d["offset"]["share_of_excess"].update(value="1.5"), "'offset.share_of_excess': must be between 0 and 1"),
     (lambda d: d["assessment_years"][1].update(start=dt.date(2026, 11, 1)), "year 2 starts before year 1 ends"),
+    (lambda d: d["readings"].pop("6k-summary"), "readings must describe 6k-summary"),
+    (lambda d: d["readings"]["6k-summary"].pop("excess_threshold"), "needs an excess_threshold"),
 ])
 def test_a_bad_contract_gets_one_message_naming_the_key(change, words):
     data = builtin_data()

@@ -72,3 +72,12 @@ def test_bad_revenues_are_refused_with_a_plain_message(contract, revenues, messa
 def test_unknown_reading_is_refused(contract):
     with pytest.raises(AssessmentInputError, match="unknown reading"):
         assess(contract, {1: D(1)}, "generous")
+
+
+def test_reading_6k_summary_threshold_comes_from_the_contract(contract):
+    readings = dict(contract.readings)
+    readings["6k-summary"] = readings["6k-summary"].model_copy(update={"excess_threshold": D("0.01")})
+    lower = contract.model_copy(update={"readings": readings})
+    revenues = {1: D(600_000_000), 2: D(760_000_000)}  # year 2 exceeds its target by 3.8%
+    assert assess(contract, revenues, "6k-summary").year(2).offsets == ()
+    assert assess(lower, revenues, "6k-summary").year(2).offsets[0].revenue_used == D(28_000_000)
