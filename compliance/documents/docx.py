@@ -59,6 +59,7 @@ class DocxBuilder:
         root = lxml.html.document_fromstring(html)
         document = docx.Document(str(self.reference_docx) if self.reference_docx else None)
         self.document = document
+        self._style_ids: dict[str, str | None] = {}
         self.base_dir = base_dir
         self.has_letterhead = bool(self.reference_docx) and self._reference_has_header(document)
         body = document.element.body
@@ -218,7 +219,10 @@ class DocxBuilder:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm, Pt
 
-        paragraph = container.add_paragraph(style=self._style(style))
+        paragraph = container.add_paragraph()
+        style_id = self._style(style)
+        if style_id:
+            paragraph._p.style = style_id  # the id directly: python-docx's lookup by name is slow
         fmt = paragraph.paragraph_format
         step = Cm(1.0)
         if label:
@@ -245,13 +249,15 @@ class DocxBuilder:
         return paragraph
 
     def _style(self, name):
+        """The style id for a style name, or None when the document lacks it (it takes Normal then)."""
         if name is None:
             return None
-        try:
-            self.document.styles[name]
-        except KeyError:
-            return None  # a reference DOCX without this style: the paragraph takes Normal
-        return name
+        if name not in self._style_ids:
+            try:
+                self._style_ids[name] = self.document.styles[name].style_id
+            except KeyError:
+                self._style_ids[name] = None  # a reference DOCX without this style
+        return self._style_ids[name]
 
     def _signature_line(self, container) -> None:
         from docx.oxml import OxmlElement
@@ -281,8 +287,9 @@ class DocxBuilder:
         width = max(sum(int(cell.get("colspan", 1)) for cell in row if cell.tag in ("td", "th")) for row in rows)
         table = container.add_table(rows=len(rows), cols=width)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        if classes & {"figures", "ledger", "grid"} and self._style("Table Grid"):
-            table.style = "Table Grid"
+        grid = self._style("Table Grid") if classes & {"figures", "ledger", "grid"} else None
+        if grid:
+            table._tbl.tblPr.style = grid
         if indent:  # a table inside a clause lines up with the clause text
             table.alignment = WD_TABLE_ALIGNMENT.LEFT
             tbl_ind = OxmlElement("w:tblInd")
