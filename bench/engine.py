@@ -6,7 +6,7 @@ import timeit
 from decimal import Decimal
 
 from compliance.contract import load_contract
-from compliance.engine import assess_all_readings
+from compliance.rules.earnout import assess_all_readings
 
 
 def main() -> None:

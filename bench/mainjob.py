@@ -59,7 +59,7 @@ def main() -> None:
 
     from compliance.contract import load_contract
     from compliance.extract import extract_batch
-    from compliance.runner import RunOptions, run
+    from compliance.operations.run import RunOptions, run
 
     contract = load_contract()
     with tempfile.TemporaryDirectory(prefix="bench-mainjob-") as temp:

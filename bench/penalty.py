@@ -25,8 +25,8 @@ def _best(function) -> float:
 
 def main() -> None:
     from compliance.contract import load_contract
-    from compliance.penalty import compute_penalty
-    from compliance.prices import load_prices
+    from compliance.rules.penalty import compute_penalty
+    from compliance.values.prices import load_prices
 
     contract = load_contract()
     series = load_prices(PRICES)

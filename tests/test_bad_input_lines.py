@@ -101,7 +101,7 @@ def test_penalty_with_a_huge_close_prints_the_figures(tmp_path):
 def test_a_failure_no_command_foresaw_is_still_one_line():
     code = (
         "import sys\n"
-        "import compliance.engine as engine\n"
+        "import compliance.rules.earnout as engine\n"
         "def broken(*args):\n    raise ZeroDivisionError('division by zero')\n"
         "engine.assess_all_readings = broken\n"
         "sys.argv = ['compliance', 'assess', '--revenue', '1=702345678.90']\n"

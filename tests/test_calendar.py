@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from conftest import run_cli
 
-from compliance.calendar import (
+from compliance.rules.business_days import (
     ScheduleFileError,
     ScheduleNotPublished,
     agent_transfer_deadline,

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from compliance.engine import AssessmentInputError, assess, assess_all_readings
+from compliance.rules.earnout import AssessmentInputError, assess, assess_all_readings
 
 
 def test_spa_5_2_2_offsets_never_reach_later_years(contract):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.contract import load_contract
-from compliance.engine import assess
+from compliance.rules.earnout import assess
 
 CONTRACT = load_contract()
 READINGS = st.sampled_from(["spa", "spa-excess-year-target", "6k-summary"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 from fractions import Fraction
 
-from compliance.engine import assess
-from compliance.money import fraction_to_decimal
+from compliance.rules.earnout import assess
+from compliance.values.money import fraction_to_decimal
 
 
 def releases(result):

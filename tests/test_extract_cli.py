@@ -72,6 +72,6 @@ def test_cli_limits_are_options(report: Path) -> None:
 
 
 def test_cli_module_imports_no_pdf_library_until_run() -> None:
-    code = ("import sys, compliance.commands.extract; "
+    code = ("import sys, compliance.cli.commands.extract; "
             "print(any(m in sys.modules for m in ('pdfplumber', 'pypdfium2', 'PIL', 'weasyprint')))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.calendar import BusinessCalendar, YearSchedule
-from compliance.penalty import (
+from compliance.rules.business_days import BusinessCalendar, YearSchedule
+from compliance.rules.penalty import (
     PenaltyInputError,
     Period,
     accrual_runs,
@@ -23,7 +23,7 @@ from compliance.penalty import (
     exact_text,
     round_cents,
 )
-from compliance.prices import PriceFileError, series_from_rows
+from compliance.values.prices import PriceFileError, series_from_rows
 
 DEADLINE = dt.date(2027, 1, 29)
 D = Decimal

@@ -39,7 +39,7 @@ def test_spa_8_2_cli_summary_for_the_demo_year_1():
     close = next(line.split(",")[1] for line in SAMPLE.read_text().splitlines() if line.startswith("2027-01-29"))
     from decimal import Decimal
 
-    from compliance.money import group
+    from compliance.values.money import group
     assert f"USD {group(Decimal('0.05') * 3000000 * Decimal(close))}" in text
 
 

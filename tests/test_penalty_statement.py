@@ -12,8 +12,8 @@ from conftest import REPO, run_cli
 from document_text import docx_text, pdf_text, squash
 
 from compliance.documents import Renderer
-from compliance.penalty import Period, compute_penalty, penalty_statement_context
-from compliance.prices import load_prices
+from compliance.rules.penalty import Period, compute_penalty, penalty_statement_context
+from compliance.values.prices import load_prices
 
 PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
 D = dt.date.fromisoformat

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from compliance.penalty import Period, compute_penalty, penalty_statement_context
-from compliance.penalty_statement import ordinal, usd, usd_words
-from compliance.prices import series_from_rows
+from compliance.documents.penalty_statement import ordinal, usd, usd_words
+from compliance.rules.penalty import Period, compute_penalty, penalty_statement_context
+from compliance.values.prices import series_from_rows
 
 DEADLINE = dt.date(2027, 1, 29)
 D = Decimal
@@ -57,7 +57,7 @@ def test_ea_3_3_excluded_days_appear_in_the_schedule_in_date_order(contract):
 
 def test_ea_5_2_pro_rata_shares_add_up_to_the_amount_payable(contract):
     # 3,003,074 shares at 4.13; received day 10 with no holiday: A 24 days, D 16 days of 1,240.269562.
-    from compliance.calendar import BusinessCalendar, YearSchedule
+    from compliance.rules.business_days import BusinessCalendar, YearSchedule
 
     prices = series_from_rows([(DEADLINE, D("4.13"))])
     calendar = BusinessCalendar({2027: YearSchedule(2027, "test", frozenset(), frozenset())})

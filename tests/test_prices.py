@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.prices import PriceFileError, load_prices
+from compliance.values.prices import PriceFileError, load_prices
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "fixtures" / "prices" / "kxin-sample.csv"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from test_run_fakes import write_report
 
-from compliance.files import sha256_file
-from compliance.runner import CHECKPOINT_LOG_ENV, KILL_AT_ENV
+from compliance.operations.run import CHECKPOINT_LOG_ENV, KILL_AT_ENV
+from compliance.values.files import sha256_file
 
 TESTS = Path(__file__).resolve().parent
 PRICES = TESTS.parent / "fixtures" / "prices" / "kxin-sample.csv"

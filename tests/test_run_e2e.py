@@ -19,8 +19,8 @@ from conftest import REPO, run_cli
 from document_text import docx_text, pdf_text, squash
 from test_run_crash import end_state
 
-from compliance.files import sha256_file
-from compliance.runner import CHECKPOINT_LOG_ENV, KILL_AT_ENV
+from compliance.operations.run import CHECKPOINT_LOG_ENV, KILL_AT_ENV
+from compliance.values.files import sha256_file
 
 FIXTURES = REPO / "fixtures" / "audit-reports"
 PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
@@ -187,8 +187,8 @@ def test_an_overdue_release_gets_a_penalty_statement(tmp_path):
     done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
     assert done.returncode == 0, done.stderr
     from compliance.contract import load_contract
-    from compliance.penalty import compute_penalty
-    from compliance.prices import load_prices
+    from compliance.rules.penalty import compute_penalty
+    from compliance.values.prices import load_prices
 
     result = compute_penalty(load_contract(), year=1, shares=3_000_000, released_on=__import__("datetime").date(
         2027, 3, 1), prices=load_prices(PRICES))

@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 from compliance.documents import RenderedDocument
-from compliance.engine import assess
-from compliance.runner import RunOptions, Toolkit, run
+from compliance.operations.run import RunOptions, Toolkit, run
+from compliance.rules.earnout import assess
 
 # Worked example 1 (contract-reading.md): revenues and the releases they give.
 EXAMPLE_1 = {1: "702345678.90", 2: "731250000.00", 3: "912234567.00", 4: "870004211.35", 5: "1012456789.00"}

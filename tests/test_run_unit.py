@@ -13,7 +13,7 @@ from test_run_fakes import EXAMPLE_1_RELEASES, example_inbox, run_fake, write_re
 
 from compliance.contract import load_contract
 from compliance.ledger import open_ledger, writer_lock
-from compliance.ledger.record import (
+from compliance.operations.events import (
     RecordError,
     record_dispute,
     record_received,
@@ -22,8 +22,8 @@ from compliance.ledger.record import (
     record_suspended,
     resolve,
 )
-from compliance.ledger.status import year_statuses
-from compliance.runner import RunError
+from compliance.operations.run import RunError
+from compliance.operations.status import year_statuses
 
 AS_OF = "2031-03-31"
 PRICES = Path(__file__).resolve().parent.parent / "fixtures" / "prices" / "kxin-sample.csv"
@@ -78,7 +78,7 @@ def test_summary_names_every_file_with_sha256_status_and_the_documents_it_led_to
                                                        "assessment-report"}
     for document in year2["documents"]:
         assert (out / document["pdf"]).exists()
-        from compliance.files import sha256_file
+        from compliance.values.files import sha256_file
 
         assert sha256_file(out / document["pdf"]) == document["pdf_sha256"]
         assert sha256_file(out / document["docx"]) == document["docx_sha256"]
@@ -250,7 +250,7 @@ def test_a_recorded_dispute_is_excluded_from_the_penalty(tmp_path):
         record_settled(ledger, contract, year=1, on=dt.date(2027, 2, 3))
         rows = year_statuses(ledger, contract, dt.date(2027, 2, 8), prices=_prices())
     # SPA 8.2 with EA 3.3: 10 days late, the 3 days of the dispute are not counted.
-    from compliance.penalty import Period, compute_penalty, round_cents
+    from compliance.rules.penalty import Period, compute_penalty, round_cents
 
     expected = compute_penalty(contract, year=1, shares=3_000_000, released_on=dt.date(2027, 2, 8),
                                prices=_prices(),
@@ -261,7 +261,7 @@ def test_a_recorded_dispute_is_excluded_from_the_penalty(tmp_path):
 
 
 def _prices():
-    from compliance.prices import load_prices
+    from compliance.values.prices import load_prices
 
     return load_prices(PRICES)
 
@@ -384,13 +384,13 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path):
 def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    import compliance.runner
+    import compliance.operations.run
     from compliance.cli import app
 
     def broken(options, toolkit=None):
         raise RuntimeError("disk on fire\nsecond line")
 
-    monkeypatch.setattr(compliance.runner, "run", broken)
+    monkeypatch.setattr(compliance.operations.run, "run", broken)
     (tmp_path / "inbox").mkdir()
     result = CliRunner().invoke(app, ["run", str(tmp_path / "inbox"), "--out", str(tmp_path / "out"),
                                       "--as-of", AS_OF])
@@ -399,8 +399,8 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch
 
 
 def test_penalty_inputs_give_the_penalty_command_the_recorded_periods_and_receipt(first_run):
-    from compliance.ledger import penalty_inputs
-    from compliance.penalty import Period
+    from compliance.operations.planning import penalty_inputs
+    from compliance.rules.penalty import Period
 
     _, out, _, _ = first_run
     contract = load_contract()

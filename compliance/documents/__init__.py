@@ -24,12 +24,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .context import (
+from compliance.documents.context import (
     computation_id,
     render_cancellation_context,
     year_documents,
 )
-from .environment import BUILTIN_TEMPLATES, DocumentError, MissingValueError, make_environment, scoped
+from compliance.documents.environment import (
+    BUILTIN_TEMPLATES,
+    DocumentError,
+    MissingValueError,
+    make_environment,
+    scoped,
+)
 
 KINDS = (
     "joint-instruction",
@@ -106,9 +112,9 @@ class Renderer:
             raise DocumentError(f"template for '{kind}' failed: {exc}") from None
 
     def pdf_bytes(self, html: str, *, as_of: dt.date) -> bytes:
-        from .cjk import mark_cjk
-        from .pdf import PdfMaker, signature_spots
-        from .signatures import add_signature_fields
+        from compliance.documents.cjk import mark_cjk
+        from compliance.documents.pdf import PdfMaker, signature_spots
+        from compliance.documents.signatures import add_signature_fields
 
         if self._pdf is None:
             self._pdf = PdfMaker()
@@ -118,7 +124,7 @@ class Renderer:
         return add_signature_fields(data, spots)
 
     def docx_bytes(self, html: str, *, as_of: dt.date) -> bytes:
-        from .docx import DocxBuilder
+        from compliance.documents.docx import DocxBuilder
 
         if self._docx is None:
             self._docx = DocxBuilder(self.reference_docx)

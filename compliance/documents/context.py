@@ -1,6 +1,6 @@
 """Per-document template contexts, built from the engine's Assessment and the contract.
 
-Every share figure comes from the engine (compliance.engine); templates only format. A year's documents
+Every share figure comes from the engine (compliance.rules.earnout); templates only format. A year's documents
 describe the determination of that year: the engine sees the revenues of that year and the years before
 it, never later ones (a later offset is a later determination with its own documents).
 """
@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from ..contract import Contract, Party
-from ..engine import Assessment, YearResult, assess, assess_all_readings
-from ..money import cents
-from .environment import DocumentError
+from compliance.contract import Contract, Party
+from compliance.documents.environment import DocumentError
+from compliance.rules.earnout import Assessment, YearResult, assess, assess_all_readings
+from compliance.values.money import cents
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -202,7 +202,7 @@ def _up_to(revenues: Mapping[int, Decimal], year: int) -> dict[int, Decimal]:
 def _agent_deadline(contract: Contract, received_on: dt.date) -> dt.date | None:
     """EA 3.2 deadline if the agent received both documents on `received_on`; None when the PRC
     holiday schedule for that period is not published (the calendar never guesses)."""
-    from ..calendar import ScheduleNotPublished, agent_transfer_deadline, load_calendar
+    from compliance.rules.business_days import ScheduleNotPublished, agent_transfer_deadline, load_calendar
 
     try:
         return agent_transfer_deadline(contract, load_calendar(contract), received_on)
@@ -222,7 +222,7 @@ def year_documents(
 ) -> dict[str, dict]:
     """kind -> template context for every document due for `year` (deduction-notice only in a shortfall
     year). `report` is Extraction.to_json() plus an optional "evidence_png" path."""
-    from ..calendar import notice_deemed_given
+    from compliance.rules.business_days import notice_deemed_given
 
     reading = reading or contract.default_reading
     if year not in revenues:

@@ -27,8 +27,8 @@ from typing import Any
 
 import jinja2
 
-from ..money import fraction_text
-from . import words
+from compliance.documents import words
+from compliance.values.money import fraction_text
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

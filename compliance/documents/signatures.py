@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Sequence
 from io import BytesIO
 
-from .pdf import SignatureSpot
+from compliance.documents.pdf import SignatureSpot
 
 
 def add_signature_fields(pdf: bytes, spots: Sequence[SignatureSpot]) -> bytes:

@@ -1,7 +1,7 @@
 """Amounts, shares and dates as a careful letter writes them: words and figures from one integer.
 
 Words come from num2words in US style without "and" ("two million nine hundred ninety-six thousand nine
-hundred twenty-six"); money and grouping reuse compliance.money, so a figure never exists twice.
+hundred twenty-six"); money and grouping reuse compliance.values.money, so a figure never exists twice.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from ..money import fraction_to_decimal, group
+from compliance.values.money import fraction_to_decimal, group
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",

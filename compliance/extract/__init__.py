@@ -14,8 +14,8 @@ batch (the process pool with its per-file time limit).
 
 from __future__ import annotations
 
-from .batch import extract_batch
-from .model import Evidence, Extraction, Limits, Problem
-from .pipeline import extract_file
+from compliance.extract.batch import extract_batch
+from compliance.extract.model import Evidence, Extraction, Limits, Problem
+from compliance.extract.pipeline import extract_file
 
 __all__ = ["Evidence", "Extraction", "Limits", "Problem", "extract_batch", "extract_file"]

@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..contract import Contract
-from .model import Extraction, Limits
-from .pdfio import sha256_of
-from .pipeline import extract_file, rejected_extraction
-from .problems import problem
+from compliance.contract import Contract
+from compliance.extract.model import Extraction, Limits
+from compliance.extract.pdfio import sha256_of
+from compliance.extract.pipeline import extract_file, rejected_extraction
+from compliance.extract.problems import problem
 
 
 def extract_batch(paths: Sequence[str | os.PathLike[str]], contract: Contract, *, password: str | None = None,

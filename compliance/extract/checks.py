@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..contract import AssessmentYear, Contract
-from ..money import group
-from .model import Problem
-from .problems import problem
-from .report import Period, StatedFigure
-from .textnorm import name_key
+from compliance.contract import AssessmentYear, Contract
+from compliance.extract.model import Problem
+from compliance.extract.problems import problem
+from compliance.extract.report import Period, StatedFigure
+from compliance.extract.textnorm import name_key
+from compliance.values.money import group
 
 
 def target_names(contract: Contract) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .textnorm import compact, single_spaced
+from compliance.extract.textnorm import compact, single_spaced
 
 # ------------------------------------------------------------------------------------------ revenue lines
 REVENUE = "revenue"  # 营业收入 / Revenue: the line the contract measures (SPA 4.1 "Operating Revenue")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .textnorm import compact
+from compliance.extract.textnorm import compact
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..money import cents
+from compliance.values.money import cents
 
 STATUSES = ("accepted", "needs_review", "rejected")
 SEVERITIES = ("reject", "review", "warning")

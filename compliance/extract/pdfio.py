@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .model import Limits
-from .problems import Rejected, problem
+from compliance.extract.model import Limits
+from compliance.extract.problems import Rejected, problem
 
 _HEADER_WINDOW = 1024  # PDF readers accept the %PDF- header anywhere in the first kilobyte
 _TRAILER_WINDOW = 2048  # ... and the %%EOF marker near the end (trailing junk is common)

@@ -8,13 +8,22 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from ..contract import Contract
-from . import checks
-from .model import Evidence, Extraction, Limits, Problem, status_of
-from .numbers import UNITS
-from .pdfio import TextPass, check_file, check_path, open_pdf, read_text, sha256_of, single_page_pdf, start_text
-from .problems import Rejected, problem
-from .report import (
+from compliance.contract import Contract
+from compliance.extract import checks
+from compliance.extract.model import Evidence, Extraction, Limits, Problem, status_of
+from compliance.extract.numbers import UNITS
+from compliance.extract.pdfio import (
+    TextPass,
+    check_file,
+    check_path,
+    open_pdf,
+    read_text,
+    sha256_of,
+    single_page_pdf,
+    start_text,
+)
+from compliance.extract.problems import Rejected, problem
+from compliance.extract.report import (
     find_audit_section,
     find_periods,
     has_opening,
@@ -26,7 +35,14 @@ from .report import (
     stated_revenue,
     statement_entity,
 )
-from .statement import PageReading, RevenueLine, candidate_pages, lines_of, read_candidates, score_page
+from compliance.extract.statement import (
+    PageReading,
+    RevenueLine,
+    candidate_pages,
+    lines_of,
+    read_candidates,
+    score_page,
+)
 
 _CENT = Decimal("0.01")
 
@@ -209,7 +225,7 @@ def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: st
     png_path = None
     problems: list[Problem] = []
     if evidence_dir is not None and sha256 is not None:
-        from .evidence import write_png
+        from compliance.extract.evidence import write_png
 
         try:
             png_path = write_png(document, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256)

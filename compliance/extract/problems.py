@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Problem
+from compliance.extract.model import Problem
 
 # code -> (severity, message template). Templates take keyword details.
 CATALOGUE: dict[str, tuple[str, str]] = {

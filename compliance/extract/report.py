@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import Unit, find_dates, parse_amount, unit_after_amount
-from .statement import lines_of
-from .textnorm import compact, single_spaced
+from compliance.extract.numbers import Unit, find_dates, parse_amount, unit_after_amount
+from compliance.extract.statement import lines_of
+from compliance.extract.textnorm import compact, single_spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -305,7 +305,7 @@ def stated_revenue(section: str) -> StatedFigure | None:
         amount = parse_amount(match["amount"])
         unit = unit_after_amount(match["rest"].strip()) if match["rest"].strip() else None
         if amount is not None:
-            from .numbers import UNITS
+            from compliance.extract.numbers import UNITS
 
             return StatedFigure(amount, unit or UNITS["元"], f"RMB{match['amount']} {match['rest'].strip()}".strip())
     return None

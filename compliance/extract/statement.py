@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .labels import (
+from compliance.extract.labels import (
     CURRENT,
     NOTE,
     PRIOR,
@@ -20,9 +20,9 @@ from .labels import (
     statement_title,
     strip_note_ref,
 )
-from .layout import Row, Word, group_rows, page_words, phrases
-from .numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
-from .textnorm import compact, single_spaced
+from compliance.extract.layout import Row, Word, group_rows, page_words, phrases
+from compliance.extract.numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
+from compliance.extract.textnorm import compact, single_spaced
 
 # ------------------------------------------------------------------------------ candidate pages (text pass)
 _ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用")

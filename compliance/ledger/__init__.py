@@ -2,13 +2,12 @@
 hash-chained event log. See schema.py (tables, migrations), store.py (queries), events.py (the chain and
 `verify`), lock.py (one writer)."""
 
-from .events import EVENT_KINDS, Event, VerifyReport, canonical_json
-from .lock import DEFAULT_WAIT_SECONDS, LedgerBusy, writer_lock
-from .schema import SCHEMA_VERSION
-from .store import Determination, Document, Ledger, LedgerError, open_ledger
-from .years import penalty_inputs
+from compliance.ledger.events import EVENT_KINDS, Event, VerifyReport, canonical_json
+from compliance.ledger.lock import DEFAULT_WAIT_SECONDS, LedgerBusy, writer_lock
+from compliance.ledger.schema import SCHEMA_VERSION
+from compliance.ledger.store import Determination, Document, Ledger, LedgerError, open_ledger
 
 __all__ = [
     "DEFAULT_WAIT_SECONDS", "EVENT_KINDS", "SCHEMA_VERSION", "Determination", "Document", "Event", "Ledger",
-    "LedgerBusy", "LedgerError", "VerifyReport", "canonical_json", "open_ledger", "penalty_inputs", "writer_lock",
+    "LedgerBusy", "LedgerError", "VerifyReport", "canonical_json", "open_ledger", "writer_lock",
 ]

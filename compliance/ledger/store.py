@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .events import Event, append_event, canonical_json, row_hash, row_key, verify
-from .schema import SchemaError, migrate
+from compliance.ledger.events import Event, append_event, canonical_json, row_hash, row_key, verify
+from compliance.ledger.schema import SchemaError, migrate
 
 
 class LedgerError(RuntimeError):
@@ -354,7 +354,7 @@ class Ledger:
 
 
 def _key_columns(table: str) -> tuple[str, ...]:
-    from .events import STATE_TABLES
+    from compliance.ledger.events import STATE_TABLES
 
     return STATE_TABLES[table]
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:  # the contract model (pydantic) loads only when a command runs: `--help` stays fast
-    from ..contract import Contract
+    from compliance.contract import Contract
 
 ContractOption = typer.Option(
     None, "--contract", help="Contract file (YAML); the built-in Kaixin contract when omitted.",
@@ -39,7 +39,7 @@ def unexpected_line(exc: BaseException) -> str:
 
 
 def contract_or_exit(path: Path | None) -> Contract:
-    from ..contract import ContractError, load_contract
+    from compliance.contract import ContractError, load_contract
 
     try:
         return load_contract(path)
@@ -57,7 +57,7 @@ def year_or_exit(terms: Contract, year: int) -> int:
 
 def reading_or_exit(reading: str | None) -> str | None:
     """--reading NAME: one of the engine's readings (None: the contract's default)."""
-    from ..contract import READINGS
+    from compliance.contract import READINGS
 
     if reading is not None and reading not in READINGS:
         usage_error(f"--reading {reading}: not a reading; choose one of {', '.join(READINGS)}")
@@ -80,7 +80,7 @@ def as_of_or_today(value: str | None) -> dt.date:
 
 def parse_revenue_args(values: list[str] | None, contract: Contract) -> dict[int, Decimal]:
     """--revenue N=AMOUNT ...: N an Assessment Year of the contract, AMOUNT in RMB yuan."""
-    from ..money import AmountError, parse_rmb
+    from compliance.values.money import AmountError, parse_rmb
 
     revenues: dict[int, Decimal] = {}
     last = len(contract.assessment_years)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .common import ContractOption, contract_or_exit, usage_error
+from compliance.cli.commands.common import ContractOption, contract_or_exit, usage_error
 
 _STATUS_STYLE = {"accepted": "green", "needs_review": "yellow", "rejected": "red"}
 
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         import logging
         import sys
 
-        from ..extract import Limits, extract_batch
+        from compliance.extract import Limits, extract_batch
 
         terms = contract_or_exit(contract)
         if evidence_dir is not None:
@@ -72,7 +72,7 @@ def _with_progress(pdfs, terms, kwargs):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..extract import extract_batch
+    from compliance.extract import extract_batch
 
     # Redrawn on each finished file rather than by rich's timer thread: the batch forks its workers, and a
     # process with no other threads forks safely.
@@ -92,7 +92,7 @@ def _print_table(results) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..money import group
+    from compliance.values.money import group
 
     console = Console()
     table = Table()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from .engine import Assessment, YearResult
-from .money import cents, fraction_text, fraction_to_decimal
+from compliance.rules.earnout import Assessment, YearResult
+from compliance.values.money import cents, fraction_text, fraction_to_decimal
 
 
 def year_json(result: YearResult, as_of: dt.date | None = None) -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..contract import Contract
-from .store import Ledger
-from .years import (
+from compliance.contract import Contract
+from compliance.ledger.store import Ledger
+from compliance.operations.planning import (
     contract_fingerprint,
     determination_inputs,
     documents_received_on,
@@ -86,7 +86,7 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
 
 
 def _add_penalty(row: YearStatus, ledger, contract, determination, found, as_of, prices) -> None:
-    from ..penalty import Period, compute_penalty, round_cents
+    from compliance.rules.penalty import Period, compute_penalty, round_cents
 
     late = overdue(contract, determination, found, as_of)
     if late is None:

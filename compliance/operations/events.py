@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..contract import Contract
-from .events import Event
-from .store import Determination, Ledger
-from .years import documents_received_on, plan_year, releases
+from compliance.contract import Contract
+from compliance.ledger.events import Event
+from compliance.ledger.store import Determination, Ledger
+from compliance.operations.planning import documents_received_on, plan_year, releases
 
 
 class RecordError(ValueError):

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from rich.console import Console
 from rich.table import Table
 
-from .contract import Contract
-from .engine import Assessment
-from .money import fraction_to_decimal, group
+from compliance.contract import Contract
+from compliance.rules.earnout import Assessment
+from compliance.values.money import fraction_to_decimal, group
 
 
 def print_assessment(

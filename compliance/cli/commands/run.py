@@ -13,7 +13,14 @@ from pathlib import Path
 
 import typer
 
-from .common import AsOfOption, ContractOption, as_of_or_today, contract_or_exit, unexpected_line, usage_error
+from compliance.cli.commands.common import (
+    AsOfOption,
+    ContractOption,
+    as_of_or_today,
+    contract_or_exit,
+    unexpected_line,
+    usage_error,
+)
 
 DEFAULT_DB = Path("output") / "ledger.sqlite"
 
@@ -37,7 +44,7 @@ def fail_unexpected(exc: BaseException) -> None:
 def ledger_errors(*usage: type[Exception]) -> Iterator[None]:
     """Around a command's ledger work: a ledger problem (or one of `usage`) is a usage line, exit 2;
     anything unexpected is one line, exit 1. Never a traceback."""
-    from ..ledger import LedgerBusy, LedgerError
+    from compliance.ledger import LedgerBusy, LedgerError
 
     try:
         yield
@@ -85,9 +92,9 @@ def run(
     Exit 0 when every file was accepted, 1 when any was not (or a year needs a decision), 2 on a usage error.
     Running again on the same inbox changes nothing."""
     try:
-        from ..ledger import DEFAULT_WAIT_SECONDS
-        from ..runner import RunError, RunOptions
-        from ..runner import run as run_job
+        from compliance.ledger import DEFAULT_WAIT_SECONDS
+        from compliance.operations.run import RunError, RunOptions
+        from compliance.operations.run import run as run_job
 
         as_of_date = as_of_or_today(as_of)
         progress, stop = _progress_bar()
@@ -108,7 +115,7 @@ def run(
         raise typer.Exit(130) from None
     except Exception as exc:
         fail_unexpected(exc)
-    from ..run_report import print_run
+    from compliance.cli.views.run import print_run
 
     print_run(result, as_of_date)
     raise typer.Exit(result.exit_code)
@@ -122,8 +129,8 @@ def status(
 ) -> None:
     """Each year: report, revenue, determination, documents, deadline, days left or overdue, release, penalty."""
     with ledger_errors():
-        from ..ledger import open_ledger
-        from ..ledger.status import year_statuses
+        from compliance.ledger import open_ledger
+        from compliance.operations.status import year_statuses
 
         terms = contract_or_exit(contract)
         as_of_date = as_of_or_today(as_of)
@@ -138,15 +145,15 @@ def status(
         typer.echo(json.dumps({"as_of": as_of_date.isoformat(), "ledger": str(path), "prices_note": prices_note,
                                "years": [row.to_json() for row in rows]}, indent=2, ensure_ascii=False))
         return
-    from ..run_report import print_status
+    from compliance.cli.views.run import print_status
 
     print_status(rows, as_of_date, path, prices_note)
 
 
 def _recorded_prices(ledger):
     """The prices file the last `run --prices` used, for the penalty accrued; (series or None, note)."""
-    from ..files import sha256_file
-    from ..prices import PriceFileError, load_prices
+    from compliance.values.files import sha256_file
+    from compliance.values.prices import PriceFileError, load_prices
 
     path = ledger.meta("prices_path")
     if path is None:

@@ -37,21 +37,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .contract import Contract, ContractError, load_contract
-from .documents import RenderedDocument
-from .engine import assess
-from .files import (
-    FileConflict,
-    json_bytes,
-    place_file,
-    remove_stale_temporaries,
-    sha256_file,
-    versioned_name,
-    write_if_changed,
-)
-from .ledger import DEFAULT_WAIT_SECONDS, Document, Ledger, LedgerBusy, LedgerError, open_ledger, writer_lock
-from .ledger.events import canonical_json
-from .ledger.years import (
+from compliance.contract import Contract, ContractError, load_contract
+from compliance.documents import RenderedDocument
+from compliance.ledger import DEFAULT_WAIT_SECONDS, Document, Ledger, LedgerBusy, LedgerError, open_ledger, writer_lock
+from compliance.ledger.events import canonical_json
+from compliance.operations.planning import (
     CONFLICTING,
     YearPlan,
     contract_fingerprint,
@@ -63,7 +53,17 @@ from .ledger.years import (
     plan_years,
     releases,
 )
-from .serialize import year_json
+from compliance.rules.earnout import assess
+from compliance.rules.earnout_json import year_json
+from compliance.values.files import (
+    FileConflict,
+    json_bytes,
+    place_file,
+    remove_stale_temporaries,
+    sha256_file,
+    versioned_name,
+    write_if_changed,
+)
 
 # Test hooks (read only when set): kill the run at the K-th checkpoint, and log the checkpoints passed.
 KILL_AT_ENV = "COMPLIANCE_TEST_KILL_AT"
@@ -144,7 +144,7 @@ class Toolkit:
 
     def extract(self, paths: Sequence[Path], contract: Contract, *, evidence_dir: Path, workers: int,
                 progress: Callable[[int, int], None] | None) -> list[dict]:
-        from .extract import extract_batch
+        from compliance.extract import extract_batch
 
         results = extract_batch(list(paths), contract, evidence_dir=evidence_dir, workers=workers,
                                 progress=progress)
@@ -152,25 +152,25 @@ class Toolkit:
 
     def renderer(self):
         if self._renderer is None:
-            from .documents import Renderer
+            from compliance.documents import Renderer
 
             self._renderer = Renderer()
         return self._renderer
 
     def render_year(self, contract, revenues, year, *, as_of, out_dir, report, reading) -> list:
-        from .documents import render_year
+        from compliance.documents import render_year
 
         return render_year(contract, revenues, year, as_of=as_of, out_dir=out_dir, renderer=self.renderer(),
                            report=report, reading=reading)
 
     def render_cancellation(self, contract, revenues, *, as_of, out_dir, reading):
-        from .documents import render_cancellation
+        from compliance.documents import render_cancellation
 
         return render_cancellation(contract, revenues, as_of=as_of, out_dir=out_dir, renderer=self.renderer(),
                                    reading=reading)
 
     def load_prices(self, path: Path):
-        from .prices import PriceFileError, load_prices
+        from compliance.values.prices import PriceFileError, load_prices
 
         try:
             return load_prices(path)
@@ -178,14 +178,14 @@ class Toolkit:
             raise RunError(str(exc)) from None
 
     def penalty(self, contract, *, year, shares, released_on, prices, valuation, excluded, documents_received_on):
-        from .penalty import Period, compute_penalty
+        from compliance.rules.penalty import Period, compute_penalty
 
         periods = [Period(start, end, kind) for start, end, kind in excluded]
         return compute_penalty(contract, year=year, shares=shares, released_on=released_on, prices=prices,
                                valuation=valuation, excluded=periods, documents_received_on=documents_received_on)
 
     def render_penalty(self, contract, result, *, as_of, prices_source: str, out_base: Path):
-        from .penalty import penalty_statement_context
+        from compliance.rules.penalty import penalty_statement_context
 
         context = penalty_statement_context(contract, result, as_of=as_of, prices_source=prices_source)
         return self.renderer().render("penalty-statement", context, out_base, as_of=as_of)

@@ -1,6 +1,6 @@
 """The template context of the penalty statement (templates/penalty-statement.html.j2), from a PenaltyResult.
 
-Every figure comes from compliance.penalty; the template only formats. Display rounding happens here and
+Every figure comes from compliance.rules.penalty; the template only formats. Display rounding happens here and
 only here for the statement: the total payable and the pro-rata split are shown to the cent, half up
 (`round_cents`); daily amounts, subtotals and the cap are shown exactly.
 """
@@ -12,8 +12,8 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from .contract import Contract
-from .penalty import _EXACT, PenaltyResult, accrual_runs, exact_grouped, round_cents
+from compliance.contract import Contract
+from compliance.rules.penalty import _EXACT, PenaltyResult, accrual_runs, exact_grouped, round_cents
 
 # Verbatim clause text by contract id (6-K Exhibit 99.1). Another contract gets a paraphrase built from its
 # own rates instead of a quote that might not be its own.
@@ -31,7 +31,7 @@ _SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
 
 def usd_words(amount: Decimal) -> str:
     """Decimal('1240.27') -> 'one thousand two hundred forty US dollars and twenty-seven cents'."""
-    from .documents.words import number_in_words
+    from compliance.documents.words import number_in_words
 
     shown = round_cents(amount)
     dollars, cents = int(shown), int((shown - int(shown)) * 100)
@@ -163,8 +163,8 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
     name, or a vendor and file); a name containing 'sample', 'synthetic' or 'fixture' marks the statement
     as computed on sample prices. `outstanding` says the release had not happened by `released_on` (the
     as-of date); by default a release date on or after `as_of` is read as outstanding."""
-    from .documents.context import party_context
-    from .documents.words import percent
+    from compliance.documents.context import party_context
+    from compliance.documents.words import percent
 
     if outstanding is None:
         outstanding = result.released_on >= as_of

@@ -8,13 +8,21 @@ from pathlib import Path
 
 import typer
 
-from .common import CalendarOption, ContractOption, contract_or_exit, parse_date, usage_error, year_or_exit
+from compliance.cli.commands.common import (
+    CalendarOption,
+    ContractOption,
+    contract_or_exit,
+    parse_date,
+    usage_error,
+    year_or_exit,
+)
 
 
 def ledger_inputs(db: Path, year: int, until: dt.date) -> tuple[list, dt.date | None]:
     """(justified-delay periods, date the agent held both EA 3.1 documents) for `year` from the ledger:
     recorded disputes (EA 3.3) and suspensions (SPA 8.1), an open one ending on `until`."""
-    from ..ledger import LedgerError, penalty_inputs
+    from compliance.ledger import LedgerError
+    from compliance.operations.planning import penalty_inputs
 
     if not Path(db).is_file():
         usage_error(f"--db {db}: no ledger at this path (`compliance run` creates it)")
@@ -52,10 +60,10 @@ def penalty(
     calendar: list[Path] = CalendarOption,
 ) -> None:
     """SPA 8.2 late-release penalty (built-in contract: 0.01% a day of the unreleased shares' value, at most 5%)."""
-    from ..calendar import ScheduleFileError, ScheduleNotPublished, load_calendar
-    from ..contract import VALUATIONS
-    from ..penalty import PenaltyInputError, compute_penalty
-    from ..prices import PriceFileError, load_prices
+    from compliance.contract import VALUATIONS
+    from compliance.rules.business_days import ScheduleFileError, ScheduleNotPublished, load_calendar
+    from compliance.rules.penalty import PenaltyInputError, compute_penalty
+    from compliance.values.prices import PriceFileError, load_prices
 
     terms = contract_or_exit(contract)
     year_or_exit(terms, year)
@@ -90,10 +98,10 @@ def _print_summary(terms, result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..documents.words import long_date as day
-    from ..documents.words import percent
-    from ..penalty import exact_grouped
-    from ..penalty_statement import usd, usd_exact
+    from compliance.documents.penalty_statement import usd, usd_exact
+    from compliance.documents.words import long_date as day
+    from compliance.documents.words import percent
+    from compliance.rules.penalty import exact_grouped
 
     year = terms.year(result.year)
     table = Table.grid(padding=(0, 2))

@@ -37,8 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow
 
-from .contract import VALUATIONS, Contract
-from .prices import PriceSeries
+from compliance.contract import VALUATIONS, Contract
+from compliance.values.prices import PriceSeries
 
 PERIOD_KINDS = {"dispute": "EA 3.3", "suspension": "SPA 8.1"}
 _CENT = Decimal("0.01")
@@ -219,7 +219,7 @@ def _amount(rate: Decimal, shares: int, close: Decimal) -> Decimal:
 
 
 def _agent_deadline(contract, calendar, received_on: dt.date, periods: Sequence[Period]) -> dt.date:
-    from .calendar import agent_transfer_deadline, load_calendar
+    from compliance.rules.business_days import agent_transfer_deadline, load_calendar
 
     calendar = calendar if calendar is not None else load_calendar(contract)
     window_end = agent_transfer_deadline(contract, calendar, received_on)  # EA 3.2: 10 business days
@@ -331,8 +331,8 @@ def compute_penalty(
 
 def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_of: dt.date, prices_source: str,
                               outstanding: bool | None = None) -> dict:
-    """Context for Renderer.render("penalty-statement", ...); built in compliance.penalty_statement."""
-    from .penalty_statement import penalty_statement_context as build
+    """Context for Renderer.render("penalty-statement", ...); built in compliance.documents.penalty_statement."""
+    from compliance.documents.penalty_statement import penalty_statement_context as build
 
     return build(contract, result, as_of=as_of, prices_source=prices_source, outstanding=outstanding)
 

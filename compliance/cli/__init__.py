@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from .commands import core, extract, ledger, penalty, render, run
+from compliance.cli.commands import core, extract, ledger, penalty, render, run
 
 app = typer.Typer(
     help="Earn-out escrow administration for the Kaixin SPA: extract audited revenue, apply SPA 5.2, "
@@ -33,7 +33,7 @@ def main() -> None:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # last resort: a failure no command foresaw is still one line, exit 1
-        from .commands.common import unexpected_line
+        from compliance.cli.commands.common import unexpected_line
 
         print(unexpected_line(exc), file=sys.stderr)
         sys.exit(1)

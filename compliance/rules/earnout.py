@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .contract import READINGS, Contract
+from compliance.contract import READINGS, Contract
 
 
 class AssessmentInputError(ValueError):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import (
+from compliance.cli.commands.common import (
     AsOfOption,
     CalendarOption,
     ContractOption,
@@ -46,8 +46,8 @@ def assess(
     contract: Path = ContractOption,
 ) -> None:
     """Apply SPA 5.1 and 5.2 to audited revenues: releases, deductions, offsets, retained shares."""
-    from ..engine import assess_all_readings
-    from ..serialize import assessment_json
+    from compliance.rules.earnout import assess_all_readings
+    from compliance.rules.earnout_json import assessment_json
 
     terms = contract_or_exit(contract)
     reading_or_exit(reading)
@@ -60,7 +60,7 @@ def assess(
     if json_output:
         typer.echo(json.dumps(assessment_json(results[chosen], results, as_of_date), indent=2, ensure_ascii=False))
         return
-    from ..assess_table import print_assessment
+    from compliance.cli.views.assessment import print_assessment
 
     print_assessment(terms, results[chosen], results, as_of_date)
 
@@ -75,8 +75,8 @@ def deadlines(
     contract: Path = ContractOption,
 ) -> None:
     """Each year's release deadline (SPA 5.1) with days left or overdue; the agent's window (EA 3.2)."""
-    from ..calendar import ScheduleFileError, ScheduleNotPublished, load_calendar
-    from ..deadlines import deadline_rows, print_deadlines, write_ics
+    from compliance.rules.business_days import ScheduleFileError, ScheduleNotPublished, load_calendar
+    from compliance.rules.deadlines import deadline_rows, print_deadlines, write_ics
 
     terms = contract_or_exit(contract)
     as_of_date = as_of_or_today(as_of)

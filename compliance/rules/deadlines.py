@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .calendar import BusinessCalendar, agent_transfer_deadline
-from .contract import Contract
+from compliance.contract import Contract
+from compliance.rules.business_days import BusinessCalendar, agent_transfer_deadline
 
 
 @dataclass(frozen=True)

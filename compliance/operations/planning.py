@@ -15,9 +15,9 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..contract import Contract
-from .events import canonical_json
-from .store import Determination, Ledger
+from compliance.contract import Contract
+from compliance.ledger.events import canonical_json
+from compliance.ledger.store import Determination, Ledger
 
 READY = "ready"
 AWAITING_REPORT = "awaiting_report"
@@ -188,8 +188,8 @@ def penalty_inputs(db_path, year: int, until: dt.date) -> tuple[list, dt.date | 
     """For `compliance penalty --db`: the year's recorded disputes (EA 3.3) and suspensions (SPA 8.1) as
     penalty.Period objects (a period still open ends on `until`, e.g. the release or as-of date), and the
     day the escrow agent held both EA 3.1 documents. Raises store.LedgerError when there is no ledger."""
-    from ..penalty import Period
-    from .store import open_ledger
+    from compliance.ledger.store import open_ledger
+    from compliance.rules.penalty import Period
 
     with open_ledger(db_path, create=False) as ledger:
         periods = [Period(p.start, min(p.end or until, until), p.kind)

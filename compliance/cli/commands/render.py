@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from .common import (
+from compliance.cli.commands.common import (
     AsOfOption,
     ContractOption,
     as_of_or_today,
@@ -79,7 +79,7 @@ def render(
         usage_error(f"--revenue: give the audited revenue of year {year}, e.g. --revenue {year}=702345678.90")
     as_of_date = as_of_or_today(as_of)
 
-    from ..documents import DocumentError, Renderer, render_cancellation, year_documents
+    from compliance.documents import DocumentError, Renderer, render_cancellation, year_documents
 
     try:
         renderer = Renderer(templates_dir=templates, reference_docx=reference_docx)

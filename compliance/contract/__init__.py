@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-BUILTIN_CONTRACT = Path(__file__).parent / "contracts" / "kaixin-spa-2025.yaml"
+BUILTIN_CONTRACT = Path(__file__).parent / "kaixin-spa-2025.yaml"
 READINGS = ("spa", "spa-excess-year-target", "6k-summary")
 VALUATIONS = ("daily", "deadline-price")  # SPA 8.2 market value: each day's close, or the deadline's
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .contract import Contract
+from compliance.contract import Contract
 
 SCHEDULE_FILE_HELP = (
     "supply the State Council's schedule as a YAML file with --calendar FILE "

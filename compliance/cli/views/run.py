@@ -10,7 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .money import group
+from compliance.values.money import group
 
 _STYLE = {"issued": "green", "accepted": "green", "decides_year": "green", "conflicting_reports": "bold red",
           "rejected": "red", "error": "bold red", "needs_review": "yellow", "changed": "yellow"}

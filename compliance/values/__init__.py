@@ -1,0 +1,1 @@
+"""Plain values every layer uses: exact money, files written safely, share prices."""
