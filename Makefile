@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AS_OF ?= 2031-03-31
 
-.PHONY: install test demo bench lint fonts clean
+.PHONY: install test wheel-check demo bench lint fonts clean
 
 install: $(STAMP)
 
@@ -34,6 +34,11 @@ fonts:
 
 test: install
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	@$(MAKE) --no-print-directory wheel-check
+
+# The package installs whole: the wheel, in a fresh virtualenv outside the tree, renders a joint instruction.
+wheel-check: install
+	bash tests/packaging/check_wheel.sh $(BIN)/python
 
 demo: install
 	$(BIN)/compliance run fixtures/audit-reports --out output --as-of $(AS_OF) --prices fixtures/prices/kxin-sample.csv; \

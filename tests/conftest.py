@@ -1,28 +1,12 @@
-"""Shared test helpers: the built-in contract and the real CLI."""
+"""Shared fixtures: the built-in contract. Shared helpers live in the helpers package (see helpers/__init__.py)."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from compliance.contract import Contract, load_contract
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="session")
 def contract() -> Contract:
     return load_contract()
-
-
-def run_cli(*args: str, input: str | None = None, cwd: Path | None = None, env: dict | None = None):
-    """Run `python -m compliance ARGS` as a user would; returns the CompletedProcess (text)."""
-    full_env = {**os.environ, "COLUMNS": "120", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "compliance", *args],
-        capture_output=True, text=True, input=input, cwd=cwd or REPO, env=full_env, timeout=600,
-    )

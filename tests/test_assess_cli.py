@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_cli
+from helpers.cli import run_cli
+from helpers.examples import EXAMPLE_1
 
-EXAMPLE = ["--revenue", "1=702345678.90", "--revenue", "2=731250000", "--revenue", "3=912234567"]
+EXAMPLE = EXAMPLE_1.revenue_options(last_year=3)
 
 
 def test_assess_json_shape_and_worked_example_1_figures():
@@ -15,22 +16,27 @@ def test_assess_json_shape_and_worked_example_1_figures():
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["contract"] == "kaixin-spa-2025" and data["reading"] == "spa"
-    assert [y["release_shares"] for y in data["years"]] == [3_000_000, 2_996_926, 3_003_074]
+    assert [y["release_shares"] for y in data["years"]] == [EXAMPLE_1.releases[n] for n in (1, 2, 3)]
     y1, y2, y3 = data["years"]
+    expected = EXAMPLE_1.years
     assert {k: y1[k] for k in ("year", "period_start", "period_end", "target", "actual", "met", "shortfall",
                                "excess", "deductible_shares", "tranche_release_shares", "offsets",
                                "release_deadline", "references")} == {
         "year": 1, "period_start": "2025-12-01", "period_end": "2026-11-30", "target": "665000000.00",
-        "actual": "702345678.90", "met": True, "shortfall": "0.00", "excess": "37345678.90",
-        "deductible_shares": "0.0000", "tranche_release_shares": 3_000_000, "offsets": [],
+        "actual": EXAMPLE_1.revenues[1], "met": True, "shortfall": "0.00", "excess": str(expected[1].excess),
+        "deductible_shares": expected[1].deductible_shown, "tranche_release_shares": 3_000_000, "offsets": [],
         "release_deadline": "2027-01-29", "references": ["SPA 4.1", "SPA 5.1"]}
-    assert y2["deductible_shares"] == "3073.7705" and y2["references"] == ["SPA 4.1", "SPA 5.1", "SPA 5.2(1)"]
-    assert y3["offsets"] == [{"to_year": 2, "revenue_used": "750000.00", "restored_shares_exact": "187500/61",
-                              "additional_shares": 3074}]
-    assert y3["tranche_release_shares"] == 3_000_000 and y3["release_deadline"] == "2029-01-29"
+    assert y2["deductible_shares"] == expected[2].deductible_shown
+    assert y2["references"] == ["SPA 4.1", "SPA 5.1", "SPA 5.2(1)"]
+    assert y3["offsets"] == [{"to_year": u.to_year, "revenue_used": str(u.revenue_used),
+                              "restored_shares_exact": str(u.restored_exact), "additional_shares": u.additional_shares}
+                             for u in expected[3].offsets]
+    assert y3["tranche_release_shares"] == expected[3].tranche_release_shares
+    assert y3["release_deadline"] == "2029-01-29"
     assert data["released_shares"] == 9_000_000 and data["retained_shares"] == 0
     assert data["unassessed_shares"] == 6_000_000 and data["cancelled_at_expiry"] is None
-    assert data["other_readings"]["6k-summary"]["years"][2] == {"year": 3, "release_shares": 3_000_000}
+    assert data["other_readings"]["6k-summary"]["years"][2] == {
+        "year": 3, "release_shares": EXAMPLE_1.other_readings["6k-summary"][3].release_shares}
     assert set(data["other_readings"]) == {"spa-excess-year-target", "6k-summary"}
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import run_cli
+from helpers.cli import run_cli
 
 
 def _one_error_line(done, *words: str) -> str:

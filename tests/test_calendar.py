@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import run_cli
+from helpers.cli import run_cli
 
 from compliance.rules.business_days import (
     ScheduleFileError,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from conftest import run_cli
+from helpers.cli import run_cli
 
 from compliance.contract import BUILTIN_CONTRACT, ContractError, contract_from_mapping, load_contract
 

@@ -9,22 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_documents_words import _SCALES, _TENS, _UNITS, words_to_number
+from helpers.examples import EXAMPLE_1 as WORKED_EXAMPLE_1
+from helpers.words import _SCALES, _TENS, _UNITS, words_to_number
 
-from compliance.documents import Renderer, render_cancellation, year_documents
+from compliance.documents import Renderer, year_documents
+from compliance.rules.earnout import assess_year
 
 # Worked example 1 (contract-reading.md)
-EXAMPLE_1 = {
-    1: Decimal("702345678.90"),
-    2: Decimal("731250000.00"),
-    3: Decimal("912234567.00"),
-    4: Decimal("870004211.35"),
-    5: Decimal("1012456789.00"),
-}
+EXAMPLE_1 = WORKED_EXAMPLE_1.amounts()
 AS_OF_Y2 = dt.date(2028, 1, 10)
 AS_OF_Y3 = dt.date(2029, 1, 10)
 AS_OF_EXPIRY = dt.date(2031, 3, 31)
@@ -111,9 +106,9 @@ def report(tmp_path_factory) -> dict:
         "opinion": "unqualified",
         "report_date": "2028-01-05",
         "report_number": "天健审〔2028〕118号",
-        "evidence": {"page": 4, "bbox": [10, 20, 30, 40], "text": "一、营业收入 731,250,000.00"},
+        "evidence": {"page": 4, "bbox": [10, 20, 30, 40], "text": "一、营业收入 731,250,000.00",
+                     "png_path": str(_evidence_png(folder))},
         "problems": [],
-        "evidence_png": str(_evidence_png(folder)),
     }
 
 
@@ -123,15 +118,17 @@ def documents(contract, report, tmp_path_factory) -> dict[str, Rendered]:
     out = tmp_path_factory.mktemp("docs")
     renderer = Renderer()
     results = {}
-    year_2 = year_documents(contract, EXAMPLE_1, 2, as_of=AS_OF_Y2, report=report)
+    year_2 = year_documents(contract, assess_year(contract, EXAMPLE_1, 2), as_of=AS_OF_Y2, report=report)
     for kind, context in year_2.items():
         results[kind] = renderer.render(kind, context, out / "year-2" / kind, as_of=AS_OF_Y2)
-    year_3 = year_documents(contract, EXAMPLE_1, 3, as_of=AS_OF_Y3)
+    year_3 = year_documents(contract, assess_year(contract, EXAMPLE_1, 3), as_of=AS_OF_Y3)
     results["joint-instruction-y3"] = renderer.render(
         "joint-instruction", year_3["joint-instruction"], out / "year-3" / "joint-instruction", as_of=AS_OF_Y3
     )
-    results["cancellation-instruction"] = render_cancellation(
-        contract, EXAMPLE_1, as_of=AS_OF_EXPIRY, out_dir=out / "year-5", renderer=renderer
+    expiry = year_documents(contract, assess_year(contract, EXAMPLE_1, 5), as_of=AS_OF_EXPIRY)
+    results["cancellation-instruction"] = renderer.render(
+        "cancellation-instruction", expiry["cancellation-instruction"], out / "year-5" / "cancellation-instruction",
+        as_of=AS_OF_EXPIRY,
     )
     return {
         key: Rendered(
@@ -348,7 +345,7 @@ def test_evidence_picture_in_the_assessment_report(documents):
 
 def test_rendering_twice_gives_identical_bytes(contract, report, documents, tmp_path):
     renderer = Renderer()  # a fresh renderer: nothing cached from the first rendering
-    contexts = year_documents(contract, EXAMPLE_1, 2, as_of=AS_OF_Y2, report=report)
+    contexts = year_documents(contract, assess_year(contract, EXAMPLE_1, 2), as_of=AS_OF_Y2, report=report)
     for kind, context in contexts.items():
         again = renderer.render(kind, context, tmp_path / kind, as_of=AS_OF_Y2)
         assert again.pdf_sha256 == documents[kind].pdf_sha256, kind
@@ -364,7 +361,7 @@ def test_hostile_values_print_literally(contract, tmp_path):
             )
         }
     )
-    context = year_documents(hostile, EXAMPLE_1, 1, as_of=dt.date(2027, 1, 10))["release-notice"]
+    context = year_documents(hostile, assess_year(hostile, EXAMPLE_1, 1), as_of=dt.date(2027, 1, 10))["release-notice"]
     rendered = Renderer().render("release-notice", context, tmp_path / "notice", as_of=dt.date(2027, 1, 10))
     for text in (pdf_text(rendered.pdf_path), docx_text(rendered.docx_path)):
         assert "{{ 7*7 }} <b>Evil</b> & {% raw %}" in flat(text)
@@ -374,7 +371,7 @@ def test_hostile_values_print_literally(contract, tmp_path):
 def test_missing_template_value_is_an_error_naming_it(contract):
     from compliance.documents import MissingValueError
 
-    context = year_documents(contract, EXAMPLE_1, 2, as_of=AS_OF_Y2)["joint-instruction"]
+    context = year_documents(contract, assess_year(contract, EXAMPLE_1, 2), as_of=AS_OF_Y2)["joint-instruction"]
     year = dict(context["year"])
     del year["release_deadline"]
     with pytest.raises(MissingValueError, match=r"'year\.release_deadline'.*joint-instruction\.html\.j2, line \d+"):

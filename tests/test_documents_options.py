@@ -7,20 +7,21 @@ import datetime as dt
 import io
 import subprocess
 import sys
-from decimal import Decimal
 
 import pytest
-from conftest import run_cli
+from helpers.cli import run_cli
+from helpers.examples import EXAMPLE_1
 
 from compliance.documents import DocumentError, Renderer, year_documents
+from compliance.rules.earnout import assess_year
 
 AS_OF = dt.date(2027, 1, 10)
-YEAR_1 = {1: Decimal("702345678.90")}
+YEAR_1 = EXAMPLE_1.amounts(last_year=1)
 
 
 @pytest.fixture(scope="module")
 def context(contract) -> dict:
-    return year_documents(contract, YEAR_1, 1, as_of=AS_OF)["joint-instruction"]
+    return year_documents(contract, assess_year(contract, YEAR_1, 1), as_of=AS_OF)["joint-instruction"]
 
 
 def test_user_templates_replace_built_in_ones_by_file_name(tmp_path, contract, context):
@@ -33,7 +34,7 @@ def test_user_templates_replace_built_in_ones_by_file_name(tmp_path, contract, c
     html = renderer.render_html("joint-instruction", context, as_of=AS_OF)
     assert "OUR FORM: release three million (3,000,000) shares" in html
     assert "Document ID" in html  # the built-in base layout still frames it
-    notice = year_documents(contract, YEAR_1, 1, as_of=AS_OF)["release-notice"]
+    notice = year_documents(contract, assess_year(contract, YEAR_1, 1), as_of=AS_OF)["release-notice"]
     assert "Notice of Determination and Release" in renderer.render_html("release-notice", notice, as_of=AS_OF)
 
 

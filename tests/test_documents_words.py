@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
+from helpers.words import words_to_number
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,38 +16,9 @@ from compliance.documents.words import (
     number_in_words,
     ordinal_in_words,
     percent,
-    rmb,
     words_and_figures,
 )
-
-_UNITS = {
-    word: value
-    for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {word: 10 * (index + 2) for index, word in enumerate(
-    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
-
-
-def words_to_number(text: str) -> int:
-    """An independent reader of US-style number words, to check what the letters spell."""
-    total, current = 0, 0
-    for word in text.replace("-", " ").split():
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word == "hundred":
-            current *= 100
-        elif word in _SCALES:
-            total += current * _SCALES[word]
-            current = 0
-        else:
-            raise ValueError(f"not a number word: {word}")
-    return total + current
+from compliance.values.money import rmb
 
 
 def test_spa_5_1_tranche_in_words_and_figures():

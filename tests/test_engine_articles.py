@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from helpers.examples import EXAMPLE_1
 
 from compliance.rules.earnout import AssessmentInputError, assess, assess_all_readings
 
@@ -39,11 +40,11 @@ def test_spa_5_2_1_deducted_shares_cancelled_at_expiry_only_after_year_5(contrac
 
 
 def test_reading_spa_excess_year_target_uses_the_excess_years_target(contract):
-    result = assess(contract, {1: D("702345678.90"), 2: D("731250000"), 3: D("912234567")},
-                    "spa-excess-year-target")
+    result = assess(contract, EXAMPLE_1.amounts(last_year=3), "spa-excess-year-target")
+    expected = EXAMPLE_1.other_readings["spa-excess-year-target"][3]
     # 750,000 / 805,000,000 x 3,000,000 = 2,795.03...: the tranche rises from 2,996,926.22... to 2,999,721.25...
-    assert result.year(3).offsets[0].additional_shares == 2_795
-    assert result.year(3).release_shares == 3_002_795
+    assert result.year(3).offsets[0].additional_shares == expected.offsets[0].additional_shares
+    assert result.year(3).release_shares == expected.release_shares
 
 
 def test_reading_6k_summary_needs_more_than_half_the_target_as_excess(contract):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal as D
-from fractions import Fraction
+from helpers.examples import WORKED_EXAMPLES
 
 from compliance.rules.earnout import assess
 from compliance.values.money import fraction_to_decimal
@@ -14,49 +13,59 @@ def releases(result):
 
 
 def test_worked_example_1_five_years_all_restored(contract):
-    result = assess(contract, {1: D("702345678.90"), 2: D("731250000"), 3: D("912234567.00"),
-                               4: D("870004211.35"), 5: D("1012456789")})
-    assert releases(result) == {1: 3_000_000, 2: 2_996_926, 3: 3_003_074, 4: 2_949_166, 5: 3_050_834}
+    example = WORKED_EXAMPLES["1"]
+    result = assess(contract, example.amounts())
+    assert releases(result) == example.releases
     y2, y3, y4, y5 = (result.year(n) for n in (2, 3, 4, 5))
-    assert y2.shortfall == D("750000.00") and y2.deductible_exact == Fraction(750000, 732000000) * 3_000_000
-    assert fraction_to_decimal(y2.deductible_exact, 2) == D("3073.77")
-    assert y3.offset_pool == D("53617283.50")
-    assert [(u.to_year, u.revenue_used, u.additional_shares) for u in y3.offsets] == [(2, D("750000.00"), 3074)]
-    assert y3.tranche_release_shares == 3_000_000
-    assert y4.shortfall == D("14995788.65")
-    assert y5.offset_pool == D("19228394.50")
-    assert [(u.to_year, u.additional_shares) for u in y5.offsets] == [(4, 50_834)]
-    assert result.released_shares == 15_000_000
-    assert result.retained_shares == 0 and result.unassessed_shares == 0
-    assert result.cancelled_at_expiry == 0
+    e2, e3, e4, e5 = (example.years[n] for n in (2, 3, 4, 5))
+    assert y2.shortfall == e2.shortfall and y2.deductible_exact == e2.deductible_exact
+    assert fraction_to_decimal(y2.deductible_exact, 2) == e2.deductible_cents
+    assert y3.offset_pool == e3.offset_pool
+    assert [(u.to_year, u.revenue_used, u.additional_shares) for u in y3.offsets] == [
+        (u.to_year, u.revenue_used, u.additional_shares) for u in e3.offsets]
+    assert y3.tranche_release_shares == e3.tranche_release_shares
+    assert y4.shortfall == e4.shortfall
+    assert y5.offset_pool == e5.offset_pool
+    assert [(u.to_year, u.additional_shares) for u in y5.offsets] == [
+        (u.to_year, u.additional_shares) for u in e5.offsets]
+    assert result.released_shares == example.totals.released_shares
+    assert result.retained_shares == example.totals.retained_shares
+    assert result.unassessed_shares == example.totals.unassessed_shares
+    assert result.cancelled_at_expiry == example.totals.cancelled_at_expiry
 
 
 def test_worked_example_2_one_excess_restores_two_earlier_years(contract):
-    result = assess(contract, {1: D(600_000_000), 2: D(600_000_000), 3: D(2_000_000_000)})
-    assert releases(result) == {1: 2_706_766, 2: 2_459_016, 3: 3_834_218}
-    y3 = result.year(3)
-    assert y3.offset_pool == D("597500000.0")
-    assert [(u.to_year, u.additional_shares) for u in y3.offsets] == [(1, 293_234), (2, 540_984)]
-    assert result.year(1).released_to_date == 3_000_000 and result.year(2).released_to_date == 3_000_000
+    example = WORKED_EXAMPLES["2"]
+    result = assess(contract, example.amounts())
+    assert releases(result) == example.releases
+    y3, e3 = result.year(3), example.years[3]
+    assert y3.offset_pool == e3.offset_pool
+    assert [(u.to_year, u.additional_shares) for u in y3.offsets] == [
+        (u.to_year, u.additional_shares) for u in e3.offsets]
+    assert result.year(1).released_to_date == example.years[1].released_to_date
+    assert result.year(2).released_to_date == example.years[2].released_to_date
 
 
 def test_worked_example_3_partial_offset(contract):
-    result = assess(contract, {1: D(600_000_000), 2: D(760_000_000)})
-    assert releases(result) == {1: 2_706_766, 2: 3_063_158}
-    y1 = result.year(1)
-    assert y1.entitlement_exact == Fraction(3_000_000) - Fraction(65_000_000 - 14_000_000, 665_000_000) * 3_000_000
-    assert fraction_to_decimal(y1.entitlement_exact, 2) == D("2769924.81")
-    assert y1.released_to_date == 2_769_924 and y1.retained_shares == 230_076
-    assert result.year(2).offsets[0].additional_shares == 63_158
+    example = WORKED_EXAMPLES["3"]
+    result = assess(contract, example.amounts())
+    assert releases(result) == example.releases
+    y1, e1 = result.year(1), example.years[1]
+    assert y1.entitlement_exact == e1.entitlement_exact
+    assert fraction_to_decimal(y1.entitlement_exact, 2) == e1.entitlement_cents
+    assert y1.released_to_date == e1.released_to_date and y1.retained_shares == e1.retained_shares
+    assert result.year(2).offsets[0].additional_shares == example.years[2].offsets[0].additional_shares
 
 
 def test_worked_example_4_exact_target_is_met(contract):
-    result = assess(contract, {1: D("665000000")})
-    assert result.year(1).met and releases(result) == {1: 3_000_000}
+    example = WORKED_EXAMPLES["4-on-target"]
+    result = assess(contract, example.amounts())
+    assert result.year(1).met and releases(result) == example.releases
 
 
 def test_worked_example_4_one_fen_short_loses_one_share(contract):
-    result = assess(contract, {1: D("664999999.99")})
+    example = WORKED_EXAMPLES["4-one-fen-short"]
+    result = assess(contract, example.amounts())
     year = result.year(1)
-    assert not year.met and year.deductible_exact == Fraction(1, 100) / 665_000_000 * 3_000_000
-    assert year.release_shares == 2_999_999 and result.retained_shares == 1
+    assert not year.met and year.deductible_exact == example.years[1].deductible_exact
+    assert year.release_shares == example.releases[1] and result.retained_shares == example.totals.retained_shares

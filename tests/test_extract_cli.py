@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_extract_pdfs import ChineseReport, write_chinese
+from helpers.reports import ChineseReport, write_chinese
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["file", "sha256", "status", "entity", "period_start", "period_end", "assessment_year", "operating_revenue",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.examples import EXAMPLE_1
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "audit-reports"
@@ -86,8 +87,7 @@ def test_fixture_batch_keeps_input_order_and_exits_1_when_any_file_is_not_accept
 def test_fixture_demo_inbox_has_one_accepted_report_per_assessment_year(extracted: dict) -> None:
     accepted = [r for r in extracted["order"] if r["status"] == "accepted"]
     assert sorted(r["assessment_year"] for r in accepted) == [1, 2, 3, 4, 5]
-    assert {r["assessment_year"]: r["operating_revenue"] for r in accepted} == {
-        1: "702345678.90", 2: "731250000.00", 3: "912234567.00", 4: "870004211.35", 5: "1012456789.00"}
+    assert {r["assessment_year"]: r["operating_revenue"] for r in accepted} == EXAMPLE_1.revenues
 
 
 def test_fixture_evidence_png_named_after_sha256_for_every_figure(extracted: dict) -> None:

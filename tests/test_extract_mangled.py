@@ -11,7 +11,7 @@ import pytest
 
 from compliance.contract import load_contract
 from compliance.extract import extract_batch, extract_file
-from compliance.extract.model import SEVERITIES, STATUSES
+from compliance.extract.model import SEVERITIES, FileStatus
 from compliance.extract.problems import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,7 @@ def mangled(tmp_path_factory) -> list[Path]:
 
 
 def _assert_answer(result) -> None:
-    assert result.status in STATUSES
+    assert result.status in set(FileStatus)
     encoded = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
     assert encoded["status"] == result.status
     if result.status != "accepted":

@@ -1,4 +1,4 @@
-"""The extractor on small reports made here (test_extract_pdfs.py), one layout habit at a time: what a
+"""The extractor on small reports made here (helpers/reports.py), one layout habit at a time: what a
 user checks is the figure, the period, the firm and the problem codes."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_extract_pdfs import ChineseReport, EnglishReport, write_chinese, write_english
+from helpers.reports import ChineseReport, EnglishReport, write_chinese, write_english
 
 from compliance.contract import load_contract
 from compliance.extract import Limits, extract_batch, extract_file

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.examples import EXAMPLE_1
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -22,8 +23,7 @@ REVIEW = {"entity_mismatch", "period_mismatch", "not_assessment_period", "opinio
           "auditor_not_approved", "currency_mismatch", "revenue_not_found", "ambiguous_revenue",
           "revenue_crosscheck_mismatch"}
 # Worked example 1 (contract-reading.md): the demo inbox holds exactly these accepted reports.
-WORKED_EXAMPLE_1 = {1: "702345678.90", 2: "731250000.00", 3: "912234567.00", 4: "870004211.35",
-                    5: "1012456789.00"}
+WORKED_EXAMPLE_1 = EXAMPLE_1.revenues
 
 
 def load_generator():

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from conftest import run_cli
+from helpers.cli import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO, run_cli
+from helpers.cli import REPO, run_cli
 
 SAMPLE = REPO / "fixtures" / "prices" / "kxin-sample.csv"
 

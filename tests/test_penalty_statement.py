@@ -8,11 +8,12 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from conftest import REPO, run_cli
-from document_text import docx_text, pdf_text, squash
+from helpers.cli import REPO, run_cli
+from helpers.document_text import docx_text, pdf_text, squash
 
 from compliance.documents import Renderer
-from compliance.rules.penalty import Period, compute_penalty, penalty_statement_context
+from compliance.documents.penalty_statement import penalty_statement_context
+from compliance.rules.penalty import Period, compute_penalty
 from compliance.values.prices import load_prices
 
 PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
@@ -25,7 +26,8 @@ def statement(tmp_path_factory, contract):
     prices = load_prices(PRICES)
     result = compute_penalty(contract, year=1, shares=3_000_000, released_on=D("2027-03-01"), prices=prices,
                              excluded=[Period(D("2027-02-10"), D("2027-02-20"), "dispute")])
-    context = penalty_statement_context(contract, result, as_of=D("2027-03-01"), prices_source="kxin-sample.csv")
+    context = penalty_statement_context(contract, result, as_of=D("2027-03-01"), prices_source="kxin-sample.csv",
+        outstanding=True)
     out = tmp_path_factory.mktemp("statement") / "year-1" / "penalty-statement"
     rendered = Renderer().render("penalty-statement", context, out, as_of=D("2027-03-01"))
     return result, squash(pdf_text(rendered.pdf_path)), squash(docx_text(rendered.docx_path))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from compliance.documents.penalty_statement import ordinal, usd, usd_words
-from compliance.rules.penalty import Period, compute_penalty, penalty_statement_context
+from compliance.documents.penalty_statement import penalty_statement_context
+from compliance.documents.words import ordinal_figure as ordinal
+from compliance.documents.words import usd_words
+from compliance.rules.penalty import Period, compute_penalty
+from compliance.values.money import usd
 from compliance.values.prices import series_from_rows
 
 DEADLINE = dt.date(2027, 1, 29)
@@ -19,7 +22,8 @@ def day(n: int) -> dt.date:
 
 def context(contract, n_days: int, prices, **kwargs):
     result = compute_penalty(contract, year=1, shares=3_000_000, released_on=day(n_days), prices=prices, **kwargs)
-    return result, penalty_statement_context(contract, result, as_of=day(n_days), prices_source="vendor.csv")
+    return result, penalty_statement_context(contract, result, as_of=day(n_days), prices_source="vendor.csv",
+        outstanding=True)
 
 
 def test_spa_8_2_statement_says_the_cap_binds_from_day_500(contract):
@@ -63,7 +67,8 @@ def test_ea_5_2_pro_rata_shares_add_up_to_the_amount_payable(contract):
     calendar = BusinessCalendar({2027: YearSchedule(2027, "test", frozenset(), frozenset())})
     result = compute_penalty(contract, year=1, shares=3_003_074, released_on=day(40), prices=prices,
                              documents_received_on=day(10), calendar=calendar)
-    data = penalty_statement_context(contract, result, as_of=day(40), prices_source="vendor.csv")
+    data = penalty_statement_context(contract, result, as_of=day(40), prices_source="vendor.csv",
+        outstanding=True)
     a, d = data["attribution"]
     assert (a["days"], d["days"]) == (24, 16)
     assert data["penalty"] == "USD 49,610.78"  # 40 x 1,240.269562 = 49,610.78248
@@ -74,9 +79,11 @@ def test_ea_5_2_pro_rata_shares_add_up_to_the_amount_payable(contract):
 def test_sample_prices_are_flagged_and_a_vendor_file_is_not(contract):
     prices = series_from_rows([(DEADLINE, D("2.00"))])
     result = compute_penalty(contract, year=1, shares=100, released_on=day(2), prices=prices)
-    flagged = penalty_statement_context(contract, result, as_of=day(2), prices_source="fixtures/prices/kxin-sample.csv")
+    flagged = penalty_statement_context(contract, result, as_of=day(2),
+                                        prices_source="fixtures/prices/kxin-sample.csv", outstanding=True)
     assert flagged["prices"]["sample"] and flagged["prices"]["name"] == "kxin-sample.csv"
-    assert not penalty_statement_context(contract, result, as_of=day(2), prices_source="vendor.csv")["prices"]["sample"]
+    assert not penalty_statement_context(contract, result, as_of=day(2), prices_source="vendor.csv",
+        outstanding=True)["prices"]["sample"]
 
 
 def test_amounts_in_words_and_figures():

@@ -7,44 +7,25 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from test_run_fakes import write_report
+from helpers.fakes import end_state, write_report
 
 from compliance.operations.run import CHECKPOINT_LOG_ENV, KILL_AT_ENV
-from compliance.values.files import sha256_file
 
 TESTS = Path(__file__).resolve().parent
 PRICES = TESTS.parent / "fixtures" / "prices" / "kxin-sample.csv"
 AS_OF = "2028-03-31"  # years 1 and 2 determined, both releases overdue: documents and penalty statements
 
 
-def ledger_state(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db)
-    try:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in tables}
-    finally:
-        conn.close()
-
-
-def folder_state(out: Path) -> dict[str, str]:
-    return {str(p.relative_to(out)): sha256_file(p) for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith("ledger.sqlite")}
-
-
-def end_state(out: Path) -> tuple:
-    return ledger_state(out / "ledger.sqlite"), folder_state(out)
-
-
 def run_fake_process(inbox: Path, out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(TESTS / "test_run_fakes.py"), str(inbox), str(out), AS_OF, str(PRICES)],
-        env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "helpers.fakes", str(inbox), str(out), AS_OF, str(PRICES)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])),
+             **(env or {})}, capture_output=True, text=True, timeout=120,
     )
 
 

@@ -15,19 +15,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, run_cli
-from document_text import docx_text, pdf_text, squash
-from test_run_crash import end_state
+from helpers.cli import REPO, run_cli
+from helpers.document_text import docx_text, pdf_text, squash
+from helpers.examples import EXAMPLE_1
+from helpers.fakes import end_state
 
 from compliance.operations.run import CHECKPOINT_LOG_ENV, KILL_AT_ENV
-from compliance.values.files import sha256_file
+from compliance.values.digest import sha256_file
 
 FIXTURES = REPO / "fixtures" / "audit-reports"
 PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
 TRUTH = {entry["file"]: entry for entry in yaml.safe_load((REPO / "fixtures" / "truth.yaml").read_text())}
 AS_OF = "2031-03-31"
 # Worked example 1 (contract-reading.md): the release each year's joint instruction must state.
-RELEASES = {1: 3_000_000, 2: 2_996_926, 3: 3_003_074, 4: 2_949_166, 5: 3_050_834}
+RELEASES = EXAMPLE_1.releases
 ACCEPTED = {entry["assessment_year"]: name for name, entry in TRUTH.items() if entry["status"] == "accepted"}
 
 
@@ -136,7 +137,7 @@ def test_status_shows_each_year_from_the_ledger(fixture_run):
     done = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10", "--json")
     years = json.loads(done.stdout)["years"]
     assert [y["status"] for y in years] == ["issued"] * 5
-    assert years[1]["release_shares"] == 2_996_926 and years[4]["days_left"] == -71
+    assert years[1]["release_shares"] == RELEASES[2] and years[4]["days_left"] == -71
     text = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10").stdout
     assert "Year 2  issued  deadline 2028-01-29" in text and "no release recorded" in text
 

@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
-from test_run_fakes import EXAMPLE_1_RELEASES, example_inbox, run_fake, write_report
+from helpers.cli import run_cli
+from helpers.fakes import EXAMPLE_1_RELEASES, example_inbox, run_fake, write_report
 
 from compliance.contract import load_contract
 from compliance.ledger import open_ledger, writer_lock
-from compliance.operations.events import (
+from compliance.operations.recording import (
     RecordError,
     record_dispute,
     record_received,
@@ -64,7 +64,7 @@ def test_worked_example_1_instructs_each_years_release_and_the_cancellation(firs
         assert {p.stem for p in (out / f"year-{year}").glob("*.docx")} == expected
     assert (out / "cancellation-instruction.pdf").exists() and (out / "cancellation-instruction.docx").exists()
     assert "cancel 0 " in (out / "cancellation-instruction.pdf").read_text()  # worked example 1: nothing cancelled
-    assert "release 2996926 " in (out / "year-2" / "joint-instruction.pdf").read_text()
+    assert f"release {EXAMPLE_1_RELEASES[2]} " in (out / "year-2" / "joint-instruction.pdf").read_text()
     assert result.exit_code == 0
 
 
@@ -78,7 +78,7 @@ def test_summary_names_every_file_with_sha256_status_and_the_documents_it_led_to
                                                        "assessment-report"}
     for document in year2["documents"]:
         assert (out / document["pdf"]).exists()
-        from compliance.values.files import sha256_file
+        from compliance.values.digest import sha256_file
 
         assert sha256_file(out / document["pdf"]) == document["pdf_sha256"]
         assert sha256_file(out / document["docx"]) == document["docx_sha256"]
@@ -129,7 +129,7 @@ def test_a_second_different_accepted_report_stops_the_year_until_resolved_then_v
     assert result.years[1].status == "conflicting_reports" and result.exit_code == 1
     assert "compliance resolve --year 2" in result.years[1].note
     assert toolkit.rendered == []  # no new documents for it; later years wait, nothing is re-issued
-    assert result.years[2].status == "waiting_for_year_2"
+    assert result.years[2].label == "waiting_for_year_2"
     assert (out / "year-2" / "joint-instruction.pdf").read_bytes() == v1
     conflicting = [f for f in result.files if f.role == "conflicting_reports"]
     assert sorted(f.name for f in conflicting) == ["year2-corrected.pdf", "year2.pdf"]
@@ -175,7 +175,7 @@ def test_a_year_waits_while_an_earlier_year_has_no_report(tmp_path):
     write_report(inbox, "y1.pdf", 1)
     write_report(inbox, "y3.pdf", 3)
     result, _ = run_fake(inbox, tmp_path / "out", AS_OF)
-    assert [y.status for y in result.years] == ["issued", "awaiting_report", "waiting_for_year_2",
+    assert [y.label for y in result.years] == ["issued", "awaiting_report", "waiting_for_year_2",
                                                 "awaiting_report", "awaiting_report"]
     assert not (tmp_path / "out" / "year-3").exists()
 
@@ -250,7 +250,8 @@ def test_a_recorded_dispute_is_excluded_from_the_penalty(tmp_path):
         record_settled(ledger, contract, year=1, on=dt.date(2027, 2, 3))
         rows = year_statuses(ledger, contract, dt.date(2027, 2, 8), prices=_prices())
     # SPA 8.2 with EA 3.3: 10 days late, the 3 days of the dispute are not counted.
-    from compliance.rules.penalty import Period, compute_penalty, round_cents
+    from compliance.rules.penalty import Period, compute_penalty
+    from compliance.values.money import round_cents
 
     expected = compute_penalty(contract, year=1, shares=3_000_000, released_on=dt.date(2027, 2, 8),
                                prices=_prices(),
@@ -325,7 +326,7 @@ def test_status_gives_each_year_its_deadline_days_and_release(first_run):
         rows = year_statuses(ledger, contract, dt.date(2031, 4, 10))
     assert rows[0].status == "issued" and rows[0].released_shares == 3_000_000
     assert rows[4].deadline == dt.date(2031, 1, 29) and rows[4].days_left == -71
-    assert rows[1].release_shares == 2_996_926 and "year-2/deduction-notice.pdf" in rows[1].documents
+    assert rows[1].release_shares == EXAMPLE_1_RELEASES[2] and "year-2/deduction-notice.pdf" in rows[1].documents
     cli = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10", "--json")
     data = json.loads(cli.stdout)
     assert cli.returncode == 0 and data["years"][0]["last_released_on"] == "2031-04-01"
@@ -399,7 +400,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch
 
 
 def test_penalty_inputs_give_the_penalty_command_the_recorded_periods_and_receipt(first_run):
-    from compliance.operations.planning import penalty_inputs
+    from compliance.operations.penalties import recorded_delays
     from compliance.rules.penalty import Period
 
     _, out, _, _ = first_run
@@ -409,7 +410,7 @@ def test_penalty_inputs_give_the_penalty_command_the_recorded_periods_and_receip
         record_dispute(ledger, contract, year=3, on=dt.date(2031, 4, 2))
         record_settled(ledger, contract, year=3, on=dt.date(2031, 4, 9))
         record_suspended(ledger, contract, year=3, on=dt.date(2031, 4, 20))
-    periods, received = penalty_inputs(out / "ledger.sqlite", 3, until=dt.date(2031, 4, 30))
+    periods, received = recorded_delays(out / "ledger.sqlite", 3, until=dt.date(2031, 4, 30))
     assert received == dt.date(2031, 4, 1)
-    assert periods == [Period(dt.date(2031, 4, 2), dt.date(2031, 4, 9), "dispute"),  # EA 3.3
-                       Period(dt.date(2031, 4, 20), dt.date(2031, 4, 30), "suspension")]  # SPA 8.1, still open
+    assert periods == (Period(dt.date(2031, 4, 2), dt.date(2031, 4, 9), "dispute"),  # EA 3.3
+                       Period(dt.date(2031, 4, 20), dt.date(2031, 4, 30), "suspension"))  # SPA 8.1, still open

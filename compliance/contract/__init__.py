@@ -141,9 +141,16 @@ class Offset(_Model):
         return term
 
 
+class Cited(_Model):
+    """A rule with no number of its own: only the article it comes from."""
+
+    reference: str
+
+
 class Penalty(_Model):
     daily_rate: DecimalTerm
     cap_rate: DecimalTerm
+    attribution: Cited  # who bears a day of delay, Party A or the escrow agent
     currency: str = "USD"
     default_valuation: str = "daily"
 
@@ -153,6 +160,20 @@ class Penalty(_Model):
         if value not in VALUATIONS:
             raise ValueError(f"must be one of {', '.join(VALUATIONS)}")
         return value
+
+
+class JustifiedDelays(_Model):
+    """Days of delay that accrue no penalty (SPA 8.2 "without a justified reason")."""
+
+    dispute: Cited  # a dispute on the quantity of shares (the agent may suspend action)
+    suspension: Cited  # Party A suspends the release for a breach by Party C
+
+
+class Clause(_Model):
+    """A clause as the agreement words it, for letters that quote it."""
+
+    reference: str
+    text: str
 
 
 class Notices(_Model):
@@ -193,13 +214,16 @@ class Contract(_Model):
     assessment_years: list[AssessmentYear]
     revenue: Revenue
     release: Release
+    deduction: Cited
     offset: Offset
     penalty: Penalty
+    justified_delays: JustifiedDelays
     notices: Notices
     default_reading: str
     readings: dict[str, Reading]
     calendar: Calendar
     discrepancies: list[Discrepancy] = []
+    clauses: dict[str, Clause] = {}  # verbatim texts by role, e.g. "late-release-penalty"
 
     @field_validator("default_reading")
     @classmethod

@@ -8,9 +8,8 @@ attributes, <title> or <style>) is therefore wrapped in <span class="cjk">, whic
 
 from __future__ import annotations
 
-import re
+from compliance.values.cjk import CJK_RUN
 
-CJK_RUN = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _SKIP = {"head", "title", "style", "script"}
 
 

@@ -7,19 +7,18 @@ it, never later ones (a later offset is a later determination with its own docum
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import hashlib
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from compliance.contract import Contract, Party
 from compliance.documents.environment import DocumentError
-from compliance.rules.earnout import Assessment, YearResult, assess, assess_all_readings
+from compliance.rules.earnout import Assessment, YearAssessment, YearResult
+from compliance.values.cjk import HAN
+from compliance.values.digest import short_id
 from compliance.values.money import cents
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def computation_id(
@@ -28,8 +27,7 @@ def computation_id(
     """Short hash of the computation's inputs; the same on every document of one computation."""
     parts = [contract.id, reading, str(year), as_of.isoformat()]
     parts += [f"{number}={cents(amount)}" for number, amount in sorted(revenues.items())]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest().upper()
-    return f"{digest[:4]}-{digest[4:8]}-{digest[8:12]}"
+    return short_id("|".join(parts))
 
 
 # --- building blocks --------------------------------------------------------------------------------
@@ -50,7 +48,7 @@ def party_context(party: Party) -> dict:
 
 
 def _chinese_alias(names: list[str]) -> str | None:
-    return next((name for name in names if _CJK.search(name)), None)
+    return next((name for name in names if HAN.search(name)), None)
 
 
 def year_context(contract: Contract, result: YearResult) -> dict:
@@ -93,7 +91,7 @@ def year_context(contract: Contract, result: YearResult) -> dict:
 
 
 def report_context(report: Mapping | None) -> dict | None:
-    """The accounting firm's report relied on (Extraction.to_json() plus optional evidence_png)."""
+    """The accounting firm's report relied on (Extraction.to_json(), as the ledger stores it)."""
     if report is None:
         return None
 
@@ -103,7 +101,7 @@ def report_context(report: Mapping | None) -> dict | None:
 
     revenue = report.get("operating_revenue")
     evidence = report.get("evidence") or None
-    png = report.get("evidence_png") or (evidence or {}).get("png_path")
+    png = (evidence or {}).get("png_path")
     return {
         "file": Path(report["file"]).name if report.get("file") else None,
         "sha256": report.get("sha256"),
@@ -120,12 +118,18 @@ def report_context(report: Mapping | None) -> dict | None:
         "unit": report.get("unit"),
         "evidence_page": (evidence or {}).get("page"),
         "evidence_text": (evidence or {}).get("text"),
-        "evidence_png": Path(png).resolve().as_uri() if png and Path(png).is_file() else None,
+        "evidence_png": _data_uri(Path(png)) if png and Path(png).is_file() else None,
         "problems": [
             {"code": p.get("code"), "severity": p.get("severity"), "message": p.get("message")}
             for p in report.get("problems") or []
         ],
     }
+
+
+def _data_uri(png: Path) -> str:
+    """The evidence picture inside the document itself: the bytes of a letter must not depend on the folder
+    the picture happens to be in (a file URL would name it)."""
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
 
 
 def common_context(
@@ -190,13 +194,9 @@ def _ledger(contract: Contract, assessment: Assessment) -> dict:
         "unassessed_shares": assessment.unassessed_shares,
         "consideration_shares": assessment.consideration_shares,
         "cancelled_at_expiry": assessment.cancelled_at_expiry,
-        # contract-reading rule 7: released + retained + unassessed = the Consideration Shares
+        # docs/contract-reading.md rule 7: released + retained + unassessed = the Consideration Shares
         "accounted_shares": assessment.released_shares + assessment.retained_shares + assessment.unassessed_shares,
     }
-
-
-def _up_to(revenues: Mapping[int, Decimal], year: int) -> dict[int, Decimal]:
-    return {number: amount for number, amount in revenues.items() if number <= year}
 
 
 def _agent_deadline(contract: Contract, received_on: dt.date) -> dt.date | None:
@@ -210,91 +210,89 @@ def _agent_deadline(contract: Contract, received_on: dt.date) -> dt.date | None:
         return None
 
 
-# --- the documents of one Assessment Year -------------------------------------------------------------
-def year_documents(
-    contract: Contract,
-    revenues: Mapping[int, Decimal],
-    year: int,
-    *,
-    as_of: dt.date,
-    report: dict | None = None,
-    reading: str | None = None,
-) -> dict[str, dict]:
-    """kind -> template context for every document due for `year` (deduction-notice only in a shortfall
-    year). `report` is Extraction.to_json() plus an optional "evidence_png" path."""
+# --- the documents of one determination: one builder per kind (the registry maps kinds to these) -------
+def _year_common(contract: Contract, determined: YearAssessment, as_of: dt.date, report: Mapping | None) -> dict:
+    context = common_context(contract, determined.revenues, reading=determined.reading, year=determined.year,
+                             as_of=as_of)
+    context["year"] = year_context(contract, determined.result)
+    context["report"] = report_context(report)
+    context["ledger"] = _ledger(contract, determined.assessment)
+    return context
+
+
+def joint_instruction_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
+                              report: Mapping | None = None) -> dict:
+    """EA 3.1(b): Parties A and B instruct the escrow agent to release the year's shares to Party C."""
+    return dict(
+        _year_common(contract, determined, as_of, report),
+        recipient=_recipient(contract),
+        shortfall_note=not determined.result.met,  # EA 3.1(a) speaks of achievement; SPA 5.2(1) governs a shortfall
+    )
+
+
+def release_notice_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
+                           report: Mapping | None = None) -> dict:
     from compliance.rules.business_days import notice_deemed_given
 
-    reading = reading or contract.default_reading
-    if year not in revenues:
-        raise DocumentError(f"no audited revenue for Assessment Year {year}; supply it to render its documents")
-    used = _up_to(revenues, year)
-    assessment = assess(contract, used, reading)
-    result = assessment.year(year)
-    common = common_context(contract, used, reading=reading, year=year, as_of=as_of)
-    common["year"] = year_context(contract, result)
-    common["report"] = report_context(report)
-    common["ledger"] = _ledger(contract, assessment)
-
-    documents: dict[str, dict] = {}
-    documents["joint-instruction"] = dict(
-        common,
-        recipient=_recipient(contract),
-        shortfall_note=not result.met,  # EA 3.1(a) speaks of achievement; SPA 5.2(1) governs a shortfall
-    )
-    documents["release-notice"] = dict(
-        common,
+    return dict(
+        _year_common(contract, determined, as_of, report),
         deemed_given=notice_deemed_given(contract, as_of),  # SPA 11.3: courier notice, third day
         deemed_given_days=contract.notices.deemed_given_days.value,
     )
-    if not result.met:
-        share = contract.offset.share_of_excess.value
-        restore = result.shortfall / share if share else None
-        documents["deduction-notice"] = dict(
-            common,
-            # SPA 5.2(2): only 50% of a later excess offsets, so restoring the whole shortfall needs an
-            # excess of shortfall / 50% in later years (under the SPA reading; the 6-K reading differs).
-            excess_to_restore=restore if reading != "6k-summary" else None,
-            final_year=year == contract.assessment_years[-1].number,
-            deemed_given=notice_deemed_given(contract, as_of),  # SPA 11.3
-        )
-    readings = assess_all_readings(contract, used)
-    documents["assessment-report"] = dict(
-        common,
+
+
+def deduction_notice_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
+                             report: Mapping | None = None) -> dict:
+    from compliance.rules.business_days import notice_deemed_given
+    from compliance.rules.earnout import READING_RULES
+
+    result = determined.result
+    share = contract.offset.share_of_excess.value
+    restore = result.shortfall / share if share and READING_RULES[determined.reading].restoring_excess_known else None
+    return dict(
+        _year_common(contract, determined, as_of, report),
+        # SPA 5.2(2): only 50% of a later excess offsets, so restoring the whole shortfall needs an excess of
+        # shortfall / 50% in later years (under the SPA readings; the 6-K reading has no such figure).
+        excess_to_restore=restore,
+        final_year=determined.is_last_year,
+        deemed_given=notice_deemed_given(contract, as_of),  # SPA 11.3
+    )
+
+
+def assessment_report_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
+                              report: Mapping | None = None) -> dict:
+    return dict(
+        _year_common(contract, determined, as_of, report),
         readings=[
             {
                 "name": name,
                 "is_default": name == contract.default_reading,
                 "description": contract.readings[name].description if name in contract.readings else name,
-                "year": year_context(contract, other.year(year)),
+                "year": year_context(contract, other.year(determined.year)),
                 "released_shares": other.released_shares,
                 "retained_shares": other.retained_shares,
             }
-            for name, other in readings.items()
+            for name, other in determined.readings.items()
         ],
         discrepancies=[
             {"id": d.id, "summary": d.summary, "reference": d.reference} for d in contract.discrepancies
         ],
         agent_deadline_if_received_today=_agent_deadline(contract, as_of),
     )
-    return documents
 
 
-def render_cancellation_context(
-    contract: Contract, revenues: Mapping[int, Decimal], *, as_of: dt.date, reading: str | None = None
-) -> dict:
+def cancellation_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
+                         report: Mapping | None = None) -> dict:
     """After the last Assessment Year: deducted shares no offset restored go back to Party A (SPA 5.2(1))."""
-    reading = reading or contract.default_reading
-    missing = [y.number for y in contract.assessment_years if y.number not in revenues]
-    if missing:
-        years = ", ".join(str(number) for number in missing)
+    if not determined.is_last_year:
+        missing = [y.number for y in contract.assessment_years if y.number not in determined.revenues]
         raise DocumentError(
-            f"the cancellation instruction comes after every Assessment Year is determined; revenue is missing"
-            f" for year {years}"
+            "the cancellation instruction comes after every Assessment Year is determined; revenue is missing"
+            f" for year {', '.join(str(number) for number in missing)}"
         )
-    assessment = assess(contract, revenues, reading)
-    last = contract.assessment_years[-1].number
-    context = common_context(contract, revenues, reading=reading, year="expiry", as_of=as_of)
+    assessment = determined.assessment
+    context = common_context(contract, determined.revenues, reading=determined.reading, year="expiry", as_of=as_of)
     context["ledger"] = _ledger(contract, assessment)
-    context["final_year"] = year_context(contract, assessment.year(last))
+    context["final_year"] = year_context(contract, determined.result)
     context["cancel_shares"] = assessment.cancelled_at_expiry
     return context

@@ -11,14 +11,18 @@ The templates use a small HTML vocabulary, and this module maps each element to 
   .placeholder                 -> highlighted run (text still to be completed)
   header.letterhead            -> letterhead paragraphs (skipped when a reference DOCX brings its own)
   .running-footer              -> the page footer, followed by "Page X of Y" fields
-  img                          -> picture (local files only)
+  img                          -> picture (a data: PNG, or a local file)
   .pdf-only                    -> skipped (layout helpers that mean nothing in Word)
 Runs with Chinese characters get the East Asian font (w:eastAsia) so that Word shows Chinese, not boxes.
 The file is byte-identical for the same inputs: fixed core-property dates and zip entry timestamps.
+
+Longer than 350 lines: one converter walking one HTML tree, whose element handlers share the document, its
+styles and the run formatting; split apart they would pass that state around instead.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 import zipfile
@@ -27,9 +31,10 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from compliance.values.cjk import CJK_RUN
+
 CJK_FONT = "Noto Serif CJK SC"
 LATIN_FONT = "Times New Roman"
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 _INLINE = {"b", "strong", "i", "em", "u", "span", "a", "small", "sup", "sub", "br", "code", "abbr", "cite"}
 _SKIP = {"script", "style", "head", "title", "meta", "link"}
@@ -339,15 +344,18 @@ class DocxBuilder:
         from docx.shared import Cm
 
         source = element.get("src") or ""
+        width = float(element.get("data-width-cm") or 15)  # a layout size, never money
+        if source.startswith("data:image/png;base64,"):  # the picture travels inside the letter
+            picture = BytesIO(base64.b64decode(source.partition(",")[2]))
+            container.add_paragraph().add_run().add_picture(picture, width=Cm(width))
+            return
         parsed = urlparse(source)
         path = Path(unquote(parsed.path)) if parsed.scheme in ("", "file") else None
         if path is not None and not path.is_absolute() and self.base_dir is not None:
             path = self.base_dir / path
         if path is None or not path.is_file():
             return
-        width = float(element.get("data-width-cm") or 15)
-        paragraph = container.add_paragraph()
-        paragraph.add_run().add_picture(str(path), width=Cm(width))
+        container.add_paragraph().add_run().add_picture(str(path), width=Cm(width))
 
     # --- inline runs ---------------------------------------------------------------------------------
     def _runs(self, element) -> list[_Run]:
@@ -416,7 +424,7 @@ class DocxBuilder:
             added.font.small_caps = True
         if "placeholder" in run.marks:
             added.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        if _CJK.search(run.text):
+        if CJK_RUN.search(run.text):
             _set_east_asian(added._r.get_or_add_rPr(), CJK_FONT)
         return added
 

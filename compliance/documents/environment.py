@@ -20,6 +20,7 @@ Filters available to templates (and to a user's own templates in `--templates DI
 
 from __future__ import annotations
 
+import importlib.resources
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,9 +29,11 @@ from typing import Any
 import jinja2
 
 from compliance.documents import words
+from compliance.values import money
 from compliance.values.money import fraction_text
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The templates ship in the package (pyproject.toml maps the repository's templates/ to compliance.templates).
+BUILTIN_TEMPLATES = Path(str(importlib.resources.files("compliance.templates")))
 
 
 class DocumentError(ValueError):
@@ -95,6 +98,11 @@ def _template_frame() -> tuple[str | None, int | None]:
     return None, None
 
 
+def template_name(kind: str) -> str:
+    """The template of a kind of document: templates/<kind>.html.j2."""
+    return f"{kind}.html.j2"
+
+
 def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """User templates (when given) shadow the built-in ones file by file; both share the filters."""
     search = [str(templates_dir)] if templates_dir is not None else []
@@ -113,8 +121,8 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         ordinal=words.ordinal_in_words,
         shares=words.words_and_figures,
         figures=words.figures,
-        rmb=words.rmb,
-        amount=words.amount,
+        rmb=money.rmb,
+        amount=money.amount,
         long_date=words.long_date,
         exact_shares=words.exact_shares,
         percent=words.percent,

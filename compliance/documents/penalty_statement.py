@@ -8,53 +8,17 @@ only here for the statement: the total payable and the pro-rata split are shown 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 
 from compliance.contract import Contract
-from compliance.rules.penalty import _EXACT, PenaltyResult, accrual_runs, exact_grouped, round_cents
+from compliance.documents.words import ordinal_figure, usd_words
+from compliance.rules.penalty import PenaltyResult, accrual_runs
+from compliance.values.digest import sha256_hex
+from compliance.values.money import EXACT, exact_grouped, fixed, places_needed, round_cents, usd, usd_exact
 
-# Verbatim clause text by contract id (6-K Exhibit 99.1). Another contract gets a paraphrase built from its
-# own rates instead of a quote that might not be its own.
-SPA_8_2_TEXT = {
-    "kaixin-spa-2025": (
-        "If Party A and/or Party D, without a justified reason, refuse or delay cooperation in the release of "
-        "shares that meet the release conditions, for each day of delay, they shall pay a penalty to Party C "
-        "calculated at 0.01% of the market value of the shares not released. The total penalty shall not "
-        "exceed 5% of the total market value of the shares not released."
-    ),
-}
 DAY_BY_DAY_LIMIT = 62  # up to two months one row per day; longer delays one row per run of equal closes
 _SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
-
-
-def usd_words(amount: Decimal) -> str:
-    """Decimal('1240.27') -> 'one thousand two hundred forty US dollars and twenty-seven cents'."""
-    from compliance.documents.words import number_in_words
-
-    shown = round_cents(amount)
-    dollars, cents = int(shown), int((shown - int(shown)) * 100)
-    text = f"{number_in_words(dollars)} US dollar{'s' if dollars != 1 else ''}"
-    if cents:
-        text += f" and {number_in_words(cents)} cent{'s' if cents != 1 else ''}"
-    return text
-
-
-def usd(amount: Decimal) -> str:
-    """Display: 'USD 1,234.56' (to the cent, half up)."""
-    return f"USD {round_cents(amount):,}"
-
-
-def usd_exact(amount: Decimal) -> str:
-    """'USD 1,237.266488': exact, as computed."""
-    return f"USD {exact_grouped(amount)}"
-
-
-def ordinal(number: int) -> str:
-    """500 -> '500th', 21 -> '21st', 12 -> '12th'."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number:,}{suffix}"
 
 
 def _cap_reached_on(result: PenaltyResult) -> tuple[dt.date, int] | None:
@@ -89,22 +53,12 @@ def _periods(result: PenaltyResult) -> list[dict]:
         days = [item.day for item in result.excluded if period.start <= item.day <= period.end]
         rows.append({
             "kind": "dispute on the quantity of shares" if period.kind == "dispute" else "suspension by Party A",
-            "reference": period.reference,
+            "reference": result.delay_references[period.kind],
             "start": period.start,
             "end": period.end,
             "days_excluded": len(days),
         })
     return rows
-
-
-def _places(amounts) -> int:
-    """Decimals needed to show every amount of a column exactly (at least the cents)."""
-    return max([2] + [-amount.normalize().as_tuple().exponent for amount in amounts])
-
-
-def _fixed(amount: Decimal, places: int) -> str:
-    """Exact, grouped, with `places` decimals (only ever adds zeros: `places` comes from _places)."""
-    return f"{amount.quantize(Decimal(1).scaleb(-places), context=_EXACT):,}"
 
 
 def _excluded_row(first, last, count: int, kind: str, reference: str) -> dict:
@@ -127,23 +81,23 @@ def _schedule(result: PenaltyResult) -> list[dict]:
     if result.days_counted <= DAY_BY_DAY_LIMIT:
         running, sums = Decimal(0), []
         for item in result.days:
-            running = _EXACT.add(running, item.amount)
+            running = EXACT.add(running, item.amount)
             sums.append(running)
-        places = _places([item.amount for item in result.days] + sums)
+        places = places_needed([item.amount for item in result.days] + sums)
         for number, (item, total) in enumerate(zip(result.days, sums, strict=True), start=1):
             rows.append((item.day, {
                 "kind": "day", "number": number, "date": item.day, "price_date": item.price_date,
                 "carried": item.price_date != item.day, "close": item.close,
-                "amount": _fixed(item.amount, places), "running": _fixed(total, places), "party": item.party,
+                "amount": fixed(item.amount, places), "running": fixed(total, places), "party": item.party,
             }))
     else:
         runs = accrual_runs(result)
-        places = _places([run.amount_per_day for run in runs] + [run.subtotal for run in runs])
+        places = places_needed([run.amount_per_day for run in runs] + [run.subtotal for run in runs])
         for run in runs:
             rows.append((run.first, {
                 "kind": "run", "first": run.first, "last": run.last, "days": run.days, "close": run.close,
-                "price_dates": run.price_dates, "amount_per_day": _fixed(run.amount_per_day, places),
-                "subtotal": _fixed(run.subtotal, places), "party": run.party,
+                "price_dates": run.price_dates, "amount_per_day": fixed(run.amount_per_day, places),
+                "subtotal": fixed(run.subtotal, places), "party": run.party,
             }))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
@@ -153,22 +107,22 @@ def _statement_id(result: PenaltyResult, as_of: dt.date, prices_source: str) -> 
              result.valuation, as_of.isoformat(), prices_source, str(result.penalty)]
     parts += [f"{p.kind}:{p.start}:{p.end}" for p in result.periods]
     parts += [str(result.documents_received_on)]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest().upper()
+    digest = sha256_hex("|".join(parts)).upper()
     return f"P{digest[:3]}-{digest[3:7]}-{digest[7:11]}"
 
 
 def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_of: dt.date,
-                              prices_source: str, outstanding: bool | None = None) -> dict:
+                              prices_source: str, outstanding: bool) -> dict:
     """Context for Renderer.render("penalty-statement", ...). `prices_source` names the closes used (a file
     name, or a vendor and file); a name containing 'sample', 'synthetic' or 'fixture' marks the statement
-    as computed on sample prices. `outstanding` says the release had not happened by `released_on` (the
-    as-of date); by default a release date on or after `as_of` is read as outstanding."""
+    as computed on sample prices. `outstanding` says the release had not happened by `released_on` (then the
+    as-of date); the caller knows it from the recorded releases (a release recorded on the as-of date is
+    not outstanding), so it is never guessed from the dates."""
     from compliance.documents.context import party_context
     from compliance.documents.words import percent
 
-    if outstanding is None:
-        outstanding = result.released_on >= as_of
     year = contract.year(result.year)
+    clause = contract.clauses.get("late-release-penalty")  # quoted verbatim when the contract file holds it
     schedule = _schedule(result)
     reached = _cap_reached_on(result)
     parties = contract.parties
@@ -183,12 +137,12 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "parties": {key: party_context(getattr(parties, key)) for key in ("party_a", "party_b", "party_c", "party_d")},
         "shares": {"share_class": contract.shares.share_class, "issuer": contract.shares.issuer,
                    "exchange": contract.shares.exchange, "ticker": contract.shares.ticker},
-        "clause_text": SPA_8_2_TEXT.get(contract.id),
+        "clause_text": clause.text if clause else None,
         "daily_rate": percent(result.daily_rate),
         "cap_rate": percent(result.cap_rate),
         "year": {"number": year.number, "start": year.start, "end": year.end},
         "release_days": contract.release.days_after_year_end.value,
-        "release_day_ordinal": ordinal(contract.release.days_after_year_end.value),
+        "release_day_ordinal": ordinal_figure(contract.release.days_after_year_end.value),
         "agent_business_days": contract.release.agent_business_days.value,
         "deadline": result.deadline,
         "released_on": result.released_on,
@@ -211,7 +165,7 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "cap_last_day": result.days[-1].day if result.days else None,
         "cap_binds": result.cap_binds,
         "cap_reached_on": reached[0] if reached else None,
-        "cap_reached_day": ordinal(reached[1]) if reached else None,
+        "cap_reached_day": ordinal_figure(reached[1]) if reached else None,
         "penalty": usd(result.penalty),
         "penalty_exact": usd_exact(result.penalty),
         "penalty_words": usd_words(result.penalty),

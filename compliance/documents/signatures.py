@@ -7,11 +7,11 @@ same bytes. No password is set; the existing PDF/A metadata stays untouched and 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from io import BytesIO
 
 from compliance.documents.pdf import SignatureSpot
+from compliance.values.digest import sha256_hex
 
 
 def add_signature_fields(pdf: bytes, spots: Sequence[SignatureSpot]) -> bytes:
@@ -27,7 +27,7 @@ def add_signature_fields(pdf: bytes, spots: Sequence[SignatureSpot]) -> bytes:
 
     writer = _DeterministicWriter(BytesIO(pdf), strict=False)
     first_id = writer._document_id[0]
-    second = hashlib.sha256(pdf + repr([tuple(spot.__dict__.values()) for spot in spots]).encode()).digest()
+    second = bytes.fromhex(sha256_hex(pdf + repr([tuple(spot.__dict__.values()) for spot in spots]).encode()))
     writer._document_id = generic.ArrayObject([first_id, generic.ByteStringObject(second[:16])])
     for spot in spots:
         box = tuple(int(round(value)) for value in spot.box)

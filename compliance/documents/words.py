@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from compliance.values.money import fraction_to_decimal, group
+from compliance.values.money import fraction_to_decimal, group, round_cents
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -35,6 +35,22 @@ def ordinal_in_words(number: int) -> str:
     return num2words(int(number), lang="en", to="ordinal").replace(",", "").replace(" and ", " ")
 
 
+def ordinal_figure(number: int) -> str:
+    """500 -> '500th', 21 -> '21st', 12 -> '12th'."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number:,}{suffix}"
+
+
+def usd_words(amount: Decimal) -> str:
+    """Decimal('1240.27') -> 'one thousand two hundred forty US dollars and twenty-seven cents' (to the cent)."""
+    shown = round_cents(amount)
+    dollars, cents = int(shown), int((shown - int(shown)) * 100)
+    text = f"{number_in_words(dollars)} US dollar{'s' if dollars != 1 else ''}"
+    if cents:
+        text += f" and {number_in_words(cents)} cent{'s' if cents != 1 else ''}"
+    return text
+
+
 def figures(number: int) -> str:
     """3000000 -> '3,000,000'."""
     return group(int(number))
@@ -43,16 +59,6 @@ def figures(number: int) -> str:
 def words_and_figures(number: int) -> str:
     """3000000 -> 'three million (3,000,000)'."""
     return f"{number_in_words(number)} ({figures(number)})"
-
-
-def rmb(amount: Decimal | int) -> str:
-    """Decimal('665000000') -> 'RMB 665,000,000.00'."""
-    return f"RMB {group(Decimal(amount))}"
-
-
-def amount(amount: Decimal | int) -> str:
-    """Decimal('665000000') -> '665,000,000.00' (for table columns headed RMB)."""
-    return group(Decimal(amount))
 
 
 def long_date(day: dt.date) -> str:

@@ -1,4 +1,4 @@
-"""Audit-report extraction (issue 3): revenue, period, entity, auditor, opinion and evidence from PDFs.
+"""Audit-report extraction: revenue, period, entity, auditor, opinion and evidence from PDFs.
 
     extract_file(path, contract, *, password=None, evidence_dir=None, limits=None) -> Extraction
     extract_batch(paths, contract, *, password=None, evidence_dir=None, limits=None, workers=2,

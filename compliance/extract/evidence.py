@@ -1,14 +1,16 @@
 """The evidence picture: a PNG of the part of the statement page around the figure, the figure boxed.
 
 Rendered with pypdfium2 at 2x (144 dpi). Named after the file's sha256 so the same report always gives the
-same picture, written to a temporary name and renamed so a reader never sees half a file.
+same picture, written atomically (values.files) so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
-import os
+import io
 from decimal import Decimal
 from pathlib import Path
+
+from compliance.values.files import atomic_write_bytes
 
 _SCALE = 2  # pixels per point
 _MARGIN_ABOVE = 36  # points of context above the column headers (or the line)
@@ -36,9 +38,8 @@ def write_png(document, page_number: int, figure_box: tuple[Decimal, ...], line_
     draw.rectangle([(x0 - pad) * _SCALE, (top - pad) * _SCALE, (x1 + pad) * _SCALE, (bottom + pad) * _SCALE],
                    outline=_BOX, width=3)
     crop = image.crop((0, band_top, image.width, max(band_bottom, band_top + 1)))
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{sha256}.png"
-    temporary = out_dir / f".{sha256}.{os.getpid()}.tmp"
-    crop.save(temporary, format="PNG", optimize=False)
-    os.replace(temporary, target)
+    png = io.BytesIO()
+    crop.save(png, format="PNG", optimize=False)
+    atomic_write_bytes(target, png.getvalue())
     return str(target)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from compliance.extract.textnorm import compact, single_spaced
+from compliance.values.cjk import HAN
 
 # ------------------------------------------------------------------------------------------ revenue lines
 REVENUE = "revenue"  # 营业收入 / Revenue: the line the contract measures (SPA 4.1 "Operating Revenue")
 TOTAL = "total"  # 营业总收入 / Total revenue: used only when the statement has no plain revenue line
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _CN_NUMERAL = "一二三四五六七八九十"
 _CN_LEAD = re.compile(rf"^(?:[{_CN_NUMERAL}]+[、.]|\(?[{_CN_NUMERAL}\d]{{1,3}}\)|\d{{1,2}}[、.)]|"
                       r"其中:|加:|减:|包括:|:)+")
@@ -40,7 +40,7 @@ _EN_LABELS = {
 
 def strip_note_ref(label: str) -> str:
     """A label without the note reference printed after it ('营业收入 五、30' -> '营业收入')."""
-    return _CN_TRAIL.sub("", compact(label)) if _CJK.search(label) else label
+    return _CN_TRAIL.sub("", compact(label)) if HAN.search(label) else label
 
 
 def chinese_part(text: str) -> str:
@@ -51,7 +51,7 @@ def chinese_part(text: str) -> str:
 
 def revenue_kind(label: str) -> str | None:
     """REVENUE, TOTAL or None for a row's label text."""
-    if _CJK.search(label):
+    if HAN.search(label):
         cn = chinese_part(label)
         for _ in range(3):
             cn = _CN_LEAD.sub("", cn)

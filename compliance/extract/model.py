@@ -1,14 +1,23 @@
-"""The extractor's results: what one audit-report file yields (the JSON object of issue 3)."""
+"""The extractor's results: what one audit-report file yields (the JSON object `extract --json` prints)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from compliance.values.money import cents
 
-STATUSES = ("accepted", "needs_review", "rejected")
+
+class FileStatus(StrEnum):
+    """The verdict on one file: only an accepted report can decide an Assessment Year."""
+
+    ACCEPTED = "accepted"
+    NEEDS_REVIEW = "needs_review"
+    REJECTED = "rejected"
+
+
 SEVERITIES = ("reject", "review", "warning")
 
 
@@ -20,6 +29,10 @@ class Problem:
 
     def to_json(self) -> dict:
         return {"code": self.code, "severity": self.severity, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Problem:
+        return cls(str(data.get("code")), str(data.get("severity")), str(data.get("message")))
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ class Limits:
 class Extraction:
     file: str
     sha256: str | None
-    status: str  # "accepted" | "needs_review" | "rejected"
+    status: FileStatus
     entity: str | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
@@ -96,11 +109,11 @@ class Extraction:
         }
 
 
-def status_of(problems: tuple[Problem, ...] | list[Problem]) -> str:
+def status_of(problems: tuple[Problem, ...] | list[Problem]) -> FileStatus:
     """Any reject -> rejected; else any review -> needs_review; warnings never change the status."""
     severities = {problem.severity for problem in problems}
     if "reject" in severities:
-        return "rejected"
+        return FileStatus.REJECTED
     if "review" in severities:
-        return "needs_review"
-    return "accepted"
+        return FileStatus.NEEDS_REVIEW
+    return FileStatus.ACCEPTED

@@ -6,7 +6,6 @@ otherwise damaged, encrypted, over the size or page limits, or without a text la
 
 from __future__ import annotations
 
-import hashlib
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Callable, Iterator
 
 from compliance.extract.model import Limits
 from compliance.extract.problems import Rejected, problem
+from compliance.values.digest import sha256_file
 
 _HEADER_WINDOW = 1024  # PDF readers accept the %PDF- header anywhere in the first kilobyte
 _TRAILER_WINDOW = 2048  # ... and the %%EOF marker near the end (trailing junk is common)
@@ -26,11 +26,7 @@ _ERR_FILE, _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 2, 3, 4, 5
 
 def sha256_of(path: Path) -> str | None:
     try:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return sha256_file(path)
     except OSError:
         return None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.extract import checks
-from compliance.extract.model import Evidence, Extraction, Limits, Problem, status_of
+from compliance.extract.model import Evidence, Extraction, FileStatus, Limits, Problem, status_of
 from compliance.extract.numbers import UNITS
 from compliance.extract.pdfio import (
     TextPass,
@@ -68,7 +68,7 @@ def extract_file(path: str | os.PathLike[str], contract: Contract, *, password: 
 
 
 def rejected_extraction(label: str, sha256: str | None, found: Problem) -> Extraction:
-    return Extraction(file=label, sha256=sha256, status="rejected", problems=(found,))
+    return Extraction(file=label, sha256=sha256, status=FileStatus.REJECTED, problems=(found,))
 
 
 class _Enough:

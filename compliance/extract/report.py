@@ -12,8 +12,7 @@ from decimal import Decimal
 from compliance.extract.numbers import Unit, find_dates, parse_amount, unit_after_amount
 from compliance.extract.statement import lines_of
 from compliance.extract.textnorm import compact, single_spaced
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
+from compliance.values.cjk import HAN
 
 # ------------------------------------------------------------------------------------- the audit section
 _OPENING = re.compile(r"我们审计了|wehaveaudited", re.I)
@@ -151,7 +150,7 @@ def named_companies(section_lines: list[str], section: str) -> NamedCompanies:
     """The audited company in the opinion paragraph and the addressee, as printed."""
     addressee = None
     for line in section_lines[:40]:
-        if _CJK.search(line):
+        if HAN.search(line):
             match = _CN_ADDRESSEE.match(_squeeze(line))
         else:
             match = _EN_ADDRESSEE.match(single_spaced(line))
@@ -175,7 +174,7 @@ def statement_entity(page_text: str) -> str | None:
         if match:
             return match[1]
         english = single_spaced(line)
-        if not _CJK.search(english):
+        if not HAN.search(english):
             match = _EN_PREPARER.match(english)
             if match:
                 return match[1]
@@ -228,13 +227,13 @@ def signature_block(page_text: str) -> Signature:
     firm: str | None = None
     firm_line = -1
     for number, line in enumerate(lines):
-        for segment in re.split(r"\s{2,}|\t", line) if not _CJK.search(line) else line.split():
+        for segment in re.split(r"\s{2,}|\t", line) if not HAN.search(line) else line.split():
             squeezed = compact(segment)
-            match = _CN_FIRM.fullmatch(squeezed) if _CJK.search(squeezed) else None
+            match = _CN_FIRM.fullmatch(squeezed) if HAN.search(squeezed) else None
             if match and "注册会计师" not in squeezed.replace("会计师事务所", ""):
                 firm, firm_line = segment.strip(), number
         english = single_spaced(line)
-        if _CJK.search(english):
+        if HAN.search(english):
             continue
         if english.lower().startswith("/s/"):
             firm, firm_line = english[3:].strip(), number
@@ -243,7 +242,7 @@ def signature_block(page_text: str) -> Signature:
             firm, firm_line = english, number
         elif _EN_CPA_LINE.match(english) and number > 0 and firm_line != number - 1:
             previous = single_spaced(lines[number - 1])
-            if previous and not _CJK.search(previous) and len(previous) < 90 and not previous.endswith("."):
+            if previous and not HAN.search(previous) and len(previous) < 90 and not previous.endswith("."):
                 firm, firm_line = previous.removeprefix("/s/").strip(), number - 1
     report_date: dt.date | None = None
     tail = lines[max(firm_line, 0):] if firm is not None else lines

@@ -23,6 +23,7 @@ from compliance.extract.labels import (
 from compliance.extract.layout import Row, Word, group_rows, page_words, phrases
 from compliance.extract.numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
 from compliance.extract.textnorm import compact, single_spaced
+from compliance.values.cjk import HAN
 
 # ------------------------------------------------------------------------------ candidate pages (text pass)
 _ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用")
@@ -65,7 +66,7 @@ def score_page(index: int, text: str) -> Candidate | None:
     score += min(5, sum(item in squeezed for item in _ITEMS_CN) + sum(item in lower for item in _ITEMS_EN))
     if _COLUMNS_CN.search(squeezed):
         score += 3
-    if any(_NOTES_HEADING.search(compact(line) if re.search(r"[\u3400-\u9fff]", line) else line)
+    if any(_NOTES_HEADING.search(compact(line) if HAN.search(line) else line)
            for line in lines[:4]):
         score -= 8
     if score >= 10 or (score >= 6 and not title):

@@ -9,13 +9,14 @@ edit of any event, or of any state row, or a deleted row, breaks a hash that `ve
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+
+from compliance.values.digest import sha256_hex
 
 GENESIS = "0" * 64
 
@@ -55,13 +56,9 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def row_hash(table: str, content: dict[str, Any]) -> str:
     """Hash of a state row: its table and every content column (not row_hash, not event_seq)."""
-    return sha256_text(canonical_json({"table": table, **content}))
+    return sha256_hex(canonical_json({"table": table, **content}))
 
 
 def row_key(table: str, row: dict[str, Any]) -> str:
@@ -70,7 +67,7 @@ def row_key(table: str, row: dict[str, Any]) -> str:
 
 def event_hash(prev_hash: str, seq: int, kind: str, year: int | None, on_date: str | None, data: str) -> str:
     body = canonical_json({"seq": seq, "kind": kind, "year": year, "on_date": on_date, "data": data})
-    return sha256_text(prev_hash + body)
+    return sha256_hex(prev_hash + body)
 
 
 @dataclass(frozen=True)

@@ -11,69 +11,17 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from compliance.ledger.events import Event, append_event, canonical_json, row_hash, row_key, verify
+from compliance.ledger.events import STATE_TABLES, Event, append_event, canonical_json, row_hash, row_key, verify
+from compliance.ledger.rows import Determination, Document, NewDetermination, NewDocument
 from compliance.ledger.schema import SchemaError, migrate
 
 
 class LedgerError(RuntimeError):
     """A ledger that cannot be opened or used; str() is one plain sentence."""
-
-
-@dataclass(frozen=True)
-class Determination:
-    id: int
-    year: int
-    input_key: str
-    reading: str
-    contract_id: str
-    contract_sha256: str
-    report_sha256: str
-    revenues: dict[int, str]  # year -> revenue used, decimal string
-    reports: dict[int, str]  # year -> report sha256 whose revenue was used
-    figures: dict[str, Any]  # the engine's YearResult as JSON (decimal strings, ints)
-    release_shares: int
-    as_of: dt.date  # the date its documents carry: the as-of of the run that first issued them
-    superseded_by: int | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Determination:
-        return cls(
-            row["id"], row["year"], row["input_key"], row["reading"], row["contract_id"], row["contract_sha256"],
-            row["report_sha256"],
-            {int(k): v for k, v in json.loads(row["revenues_json"]).items()},
-            {int(k): v for k, v in json.loads(row["reports_json"]).items()},
-            json.loads(row["figures_json"]), row["release_shares"], dt.date.fromisoformat(row["as_of"]),
-            row["superseded_by"],
-        )
-
-
-@dataclass(frozen=True)
-class Document:
-    id: int
-    slot: str  # "year-2/joint-instruction", "cancellation-instruction": the file name without version
-    version: int
-    kind: str
-    year: int | None
-    determination_id: int | None
-    input_key: str
-    pdf_path: str  # relative to the output folder
-    pdf_sha256: str
-    docx_path: str
-    docx_sha256: str
-    document_id: str
-    as_of: dt.date
-    superseded_by: int | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Document:
-        values = dict(row)
-        values.pop("row_hash"), values.pop("event_seq")
-        values["as_of"] = dt.date.fromisoformat(values["as_of"])
-        return cls(**values)
 
 
 class Ledger:
@@ -278,8 +226,8 @@ class Ledger:
         *,
         year: int | None,
         as_of: dt.date,
-        documents: Sequence[dict[str, Any]],
-        determination: dict[str, Any] | None = None,
+        documents: Sequence[NewDocument],
+        determination: NewDetermination | None = None,
         determination_id: int | None = None,
         withdraw: Sequence[Document] = (),
         data: dict[str, Any] | None = None,
@@ -290,26 +238,27 @@ class Ledger:
         previous_determination = None
         if determination is not None:
             determination_id = self._next_id("determinations")
-            previous_determination = self.current_determination(determination["year"])
-            inserts.append(("determinations", {"id": determination_id, **determination, "superseded_by": None}))
+            previous_determination = self.current_determination(determination.year)
+            inserts.append(("determinations", {"id": determination_id, **asdict(determination),
+                                                "superseded_by": None}))
         next_doc = self._next_id("documents")
         new_ids: list[int] = []
         replaced: list[tuple[Document, int]] = []
         for offset, document in enumerate(documents):
             doc_id = next_doc + offset
             new_ids.append(doc_id)
-            old = self.current_document(document["slot"])
+            old = self.current_document(document.slot)
             if old is not None:
                 replaced.append((old, doc_id))
             inserts.append(
-                ("documents", {"id": doc_id, **document, "determination_id": determination_id,
+                ("documents", {"id": doc_id, **asdict(document), "determination_id": determination_id,
                                "as_of": as_of.isoformat(), "superseded_by": None})
             )
         # A withdrawn kind (e.g. no deduction notice once a year is met) is superseded by the set's first document.
         replaced += [(old, new_ids[0]) for old in withdraw if old.id not in {o.id for o, _ in replaced}]
         summary = [
-            {"slot": d["slot"], "version": d["version"], "pdf": d["pdf_path"], "pdf_sha256": d["pdf_sha256"],
-             "docx": d["docx_path"], "docx_sha256": d["docx_sha256"], "document_id": d["document_id"]}
+            {"slot": d.slot, "version": d.version, "pdf": d.pdf_path, "pdf_sha256": d.pdf_sha256,
+             "docx": d.docx_path, "docx_sha256": d.docx_sha256, "document_id": d.document_id}
             for d in documents
         ]
         self._record(
@@ -354,8 +303,6 @@ class Ledger:
 
 
 def _key_columns(table: str) -> tuple[str, ...]:
-    from compliance.ledger.events import STATE_TABLES
-
     return STATE_TABLES[table]
 
 

@@ -1,41 +1,62 @@
-"""What the ledger says about each Assessment Year: which report decides it, what blocks it, what was
-recorded since (the agent's receipt, releases, disputes, suspensions). Used by `run` and `status`.
+"""What the ledger says about each Assessment Year: which report decides it, what blocks it, and what was
+recorded since (the agent's receipt, releases, disputes, suspensions). Used by `run`, `status` and `record`.
 
-Rules (issue 5; contract-reading.md):
+Rules (docs/contract-reading.md, "Release mechanics"):
 - A year is decided by its one accepted report. Two or more different accepted reports are a conflict
-  (`conflicting_reports`) until `compliance resolve` names one; a later, further report reopens it.
+  until `compliance resolve` names one; a later, further report reopens it.
 - A year waits while an earlier year is undecided: SPA 5.2(2) lets a year's excess restore shortfalls of
   previous years, so its release cannot be stated before theirs is known.
+- A determination is a function of its inputs (contract, reading, the revenues and reports of years
+  1..N): its `input_key`. Equal inputs, equal key, so a second run issues nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from compliance.contract import Contract
-from compliance.ledger.events import canonical_json
-from compliance.ledger.store import Determination, Ledger
+from compliance.extract.model import FileStatus
+from compliance.ledger import Determination, Ledger, canonical_json
+from compliance.rules.penalty import Period
+from compliance.values.digest import sha256_hex
 
-READY = "ready"
-AWAITING_REPORT = "awaiting_report"
-NEEDS_REVIEW = "needs_review"
-CONFLICTING = "conflicting_reports"
+
+class YearStatus(StrEnum):
+    """Where an Assessment Year stands. The first five come from the reports received; the rest from what
+    the ledger has issued for a ready year (`run` and `status`)."""
+
+    AWAITING_REPORT = "awaiting_report"  # no audit report received for the year
+    NEEDS_REVIEW = "needs_review"  # its only reports need review or were rejected
+    CONFLICTING = "conflicting_reports"  # two or more accepted reports, no resolution
+    WAITING = "waiting_for_year"  # ready, but an earlier year is undecided (SPA 5.2(2))
+    READY = "ready"  # one report decides it
+    TO_ISSUE = "to_issue"  # ready, no documents issued yet
+    CHANGED = "changed"  # ready, its inputs differ from the documents issued
+    ISSUED = "issued"  # its current documents match its inputs
+    PREMATURE = "premature"  # ready, but the as-of date is before the year ended or the report is dated
+    ERROR = "error"  # its documents could not be rendered or placed
 
 
 @dataclass(frozen=True)
 class YearPlan:
     year: int
-    status: str  # READY | AWAITING_REPORT | NEEDS_REVIEW | CONFLICTING | "waiting_for_year_K"
-    report_sha256: str | None  # the report that decides the year (READY, or waiting on an earlier year)
+    status: YearStatus  # AWAITING_REPORT | NEEDS_REVIEW | CONFLICTING | WAITING | READY
+    report_sha256: str | None  # the report that decides the year (READY, or WAITING on an earlier year)
     candidates: tuple[str, ...]  # the accepted reports read as this year
     note: str
+    waiting_for: int | None = None  # the undecided earlier year (WAITING)
 
     @property
     def ready(self) -> bool:
-        return self.status == READY
+        return self.status == YearStatus.READY
+
+    @property
+    def label(self) -> str:
+        """The status as printed and written to JSON: 'waiting_for_year_2' names the year waited for."""
+        return f"{self.status}_{self.waiting_for}" if self.status == YearStatus.WAITING else str(self.status)
 
 
 def _resolution(ledger: Ledger, year: int, accepted: list[str]) -> str | None:
@@ -50,19 +71,19 @@ def _resolution(ledger: Ledger, year: int, accepted: list[str]) -> str | None:
 
 
 def plan_year(ledger: Ledger, year: int) -> YearPlan:
-    accepted = ledger.reports_for_year(year, "accepted")
+    accepted = ledger.reports_for_year(year, FileStatus.ACCEPTED)
     if not accepted:
         if ledger.reports_for_year(year):
-            return YearPlan(year, NEEDS_REVIEW, None, (), "its only reports need review or were rejected")
-        return YearPlan(year, AWAITING_REPORT, None, (), "no audit report received")
+            return YearPlan(year, YearStatus.NEEDS_REVIEW, None, (), "its only reports need review or were rejected")
+        return YearPlan(year, YearStatus.AWAITING_REPORT, None, (), "no audit report received")
     if len(accepted) == 1:
-        return YearPlan(year, READY, accepted[0], tuple(accepted), "")
+        return YearPlan(year, YearStatus.READY, accepted[0], tuple(accepted), "")
     chosen = _resolution(ledger, year, accepted)
     if chosen:
-        return YearPlan(year, READY, chosen, tuple(accepted), "chosen by a recorded resolution")
+        return YearPlan(year, YearStatus.READY, chosen, tuple(accepted), "chosen by a recorded resolution")
     names = ", ".join(f"{ledger.first_name(sha)} ({sha[:12]})" for sha in accepted)
     return YearPlan(
-        year, CONFLICTING, None, tuple(accepted),
+        year, YearStatus.CONFLICTING, None, tuple(accepted),
         f"{len(accepted)} different accepted reports ({names}); choose one with `compliance resolve --year "
         f"{year} --report SHA256 --by NAME --reason TEXT`",
     )
@@ -75,41 +96,56 @@ def plan_years(ledger: Ledger, contract: Contract) -> list[YearPlan]:
     for year in contract.assessment_years:
         plan = plan_year(ledger, year.number)
         if plan.ready and blocker is not None:
-            plan = YearPlan(year.number, f"waiting_for_year_{blocker}", plan.report_sha256, plan.candidates,
-                            f"year {blocker} is not decided yet; SPA 5.2(2) may offset its shortfall")
+            plan = YearPlan(year.number, YearStatus.WAITING, plan.report_sha256, plan.candidates,
+                            f"year {blocker} is not decided yet; SPA 5.2(2) may offset its shortfall", blocker)
         if not plan.ready and blocker is None:
             blocker = year.number
         plans.append(plan)
     return plans
 
 
+# --- a determination's inputs and identity -------------------------------------------------------------
 def contract_fingerprint(contract: Contract) -> str:
-    return hashlib.sha256(canonical_json(contract.model_dump(mode="json")).encode("utf-8")).hexdigest()
+    return sha256_hex(canonical_json(contract.model_dump(mode="json")))
 
 
-def revenue_of(ledger: Ledger, sha256: str) -> Decimal:
-    extraction = ledger.extraction(sha256)
-    return Decimal(extraction["operating_revenue"])
+@dataclass(frozen=True)
+class DeterminationInputs:
+    """What a year's determination is a function of: the revenues and reports of years 1..year."""
+
+    year: int
+    revenues: dict[int, Decimal]
+    reports: dict[int, str]  # year -> sha256 of the report whose revenue is used
+
+    def key(self, contract_sha256: str, reading: str) -> str:
+        """The determination's identity: equal inputs, equal key, so a re-run issues nothing new."""
+        inputs = {
+            "what": "determination/1",
+            "contract": contract_sha256,
+            "reading": reading,
+            "year": self.year,
+            "revenues": {str(k): str(v) for k, v in sorted(self.revenues.items())},
+            "reports": {str(k): v for k, v in sorted(self.reports.items())},
+        }
+        return sha256_hex(canonical_json(inputs))
 
 
-def determination_inputs(ledger: Ledger, plans: list[YearPlan], year: int) -> tuple[dict[int, Decimal], dict[int, str]]:
-    """Revenues and reports of years 1..year (all READY): what the year's determination is a function of."""
+def determination_inputs(ledger: Ledger, plans: list[YearPlan], year: int) -> DeterminationInputs:
+    """The inputs of `year`'s determination (every year up to it READY)."""
     reports = {plan.year: plan.report_sha256 for plan in plans if plan.year <= year}
-    return {number: revenue_of(ledger, sha) for number, sha in reports.items()}, reports
+    revenues = {number: Decimal(ledger.extraction(sha)["operating_revenue"]) for number, sha in reports.items()}
+    return DeterminationInputs(year, revenues, reports)
 
 
-def input_key(contract_sha256: str, reading: str, year: int, revenues: dict[int, Decimal],
-              reports: dict[int, str]) -> str:
-    """The determination's identity: equal inputs, equal key, so a re-run issues nothing new."""
-    inputs = {
-        "what": "determination/1",
-        "contract": contract_sha256,
-        "reading": reading,
-        "year": year,
-        "revenues": {str(k): str(v) for k, v in sorted(revenues.items())},
-        "reports": {str(k): v for k, v in sorted(reports.items())},
-    }
-    return hashlib.sha256(canonical_json(inputs).encode("utf-8")).hexdigest()
+def premature(contract: Contract, year: int, as_of: dt.date, report_date: str | None) -> str | None:
+    """Why a ready year's documents cannot be dated `as_of` yet, or None."""
+    end = contract.year(year).end
+    if as_of <= end:
+        return f"the as-of date {as_of} is not after the end of Assessment Year {year} ({end})"
+    if report_date and dt.date.fromisoformat(report_date) > as_of:
+        return (f"the report is dated {report_date}, after the as-of date {as_of}; documents cannot be "
+                "dated before the report they rely on")
+    return None
 
 
 # --- what `compliance record` has added ----------------------------------------------------------------
@@ -135,28 +171,22 @@ def documents_received_on(ledger: Ledger, year: int) -> dt.date | None:
     return events[-1].on_date if events else None
 
 
-@dataclass(frozen=True)
-class Excluded:
-    start: dt.date
-    end: dt.date | None  # None: still open
-    kind: str  # "dispute" (EA 3.3) | "suspension" (SPA 8.1)
-
-
-def excluded_periods(ledger: Ledger, year: int) -> list[Excluded]:
-    """Disputes (EA 3.3: opened .. settled) and suspensions (SPA 8.1: from .. until) recorded for the year."""
-    periods: list[Excluded] = []
+def excluded_periods(ledger: Ledger, year: int) -> list[Period]:
+    """Disputes (EA 3.3: opened .. settled) and suspensions (SPA 8.1: from .. until) recorded for the year;
+    a period not yet ended has no end."""
+    periods: list[Period] = []
     open_dispute: dt.date | None = None
     for event in ledger.events(year=year, kinds=("dispute_opened", "dispute_settled", "suspension")):
         if event.kind == "dispute_opened":
             open_dispute = event.on_date
         elif event.kind == "dispute_settled" and open_dispute is not None:
-            periods.append(Excluded(open_dispute, event.on_date, "dispute"))
+            periods.append(Period(open_dispute, event.on_date, "dispute"))
             open_dispute = None
         elif event.kind == "suspension":
             until = event.data.get("until")
-            periods.append(Excluded(event.on_date, dt.date.fromisoformat(until) if until else None, "suspension"))
+            periods.append(Period(event.on_date, dt.date.fromisoformat(until) if until else None, "suspension"))
     if open_dispute is not None:
-        periods.append(Excluded(open_dispute, None, "dispute"))
+        periods.append(Period(open_dispute, None, "dispute"))
     return periods
 
 
@@ -182,16 +212,3 @@ def overdue(contract: Contract, determination: Determination, found: list[Releas
     if sum(r.shares for r in done) >= determination.release_shares:
         return Overdue(late_shares, done[-1].on, False)
     return Overdue(late_shares, as_of, True)
-
-
-def penalty_inputs(db_path, year: int, until: dt.date) -> tuple[list, dt.date | None]:
-    """For `compliance penalty --db`: the year's recorded disputes (EA 3.3) and suspensions (SPA 8.1) as
-    penalty.Period objects (a period still open ends on `until`, e.g. the release or as-of date), and the
-    day the escrow agent held both EA 3.1 documents. Raises store.LedgerError when there is no ledger."""
-    from compliance.ledger.store import open_ledger
-    from compliance.rules.penalty import Period
-
-    with open_ledger(db_path, create=False) as ledger:
-        periods = [Period(p.start, min(p.end or until, until), p.kind)
-                   for p in excluded_periods(ledger, year) if p.start <= until]
-        return periods, documents_received_on(ledger, year)

@@ -6,23 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from compliance.contract import Contract
-from compliance.ledger.store import Ledger
-from compliance.operations.planning import (
-    contract_fingerprint,
-    determination_inputs,
-    documents_received_on,
-    excluded_periods,
-    input_key,
-    overdue,
-    plan_years,
-    releases,
-)
+from compliance.ledger import Ledger
+from compliance.operations.penalties import accrued_penalty
+from compliance.operations.planning import YearStatus, contract_fingerprint, determination_inputs, plan_years, releases
+from compliance.values.money import round_cents
 
 
 @dataclass
-class YearStatus:
+class YearStatusRow:
     year: int
-    status: str  # issued | to_issue | changed | a YearPlan status
+    status: str  # YearStatus label: issued | to_issue | changed | a YearPlan label
     note: str
     report_name: str | None
     report_sha256: str | None
@@ -49,7 +42,7 @@ class YearStatus:
         }
 
 
-def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=None) -> list[YearStatus]:
+def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=None) -> list[YearStatusRow]:
     """One row per Assessment Year; `prices` (a PriceSeries) adds the penalty accrued by `as_of`."""
     plans = plan_years(ledger, contract)
     fingerprint = contract_fingerprint(contract)
@@ -57,21 +50,20 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
     rows = []
     for plan in plans:
         determination = ledger.current_determination(plan.year)
-        status, note = plan.status, plan.note
+        status, note = plan.label, plan.note
         if plan.ready:
-            revenues, reports = determination_inputs(ledger, plans, plan.year)
-            key = input_key(fingerprint, contract.default_reading, plan.year, revenues, reports)
+            key = determination_inputs(ledger, plans, plan.year).key(fingerprint, contract.default_reading)
             if determination is None:
-                status, note = "to_issue", "run `compliance run` to issue its documents"
+                status, note = YearStatus.TO_ISSUE, "run `compliance run` to issue its documents"
             elif determination.input_key != key:
-                status, note = "changed", "its inputs changed; run `compliance run` to issue the next version"
+                status, note = YearStatus.CHANGED, "its inputs changed; run `compliance run` to issue the next version"
             else:
-                status = "issued"
+                status = YearStatus.ISSUED
         sha = plan.report_sha256 or (determination.report_sha256 if determination else None)
         extraction = ledger.extraction(sha) if sha else None
         deadline = contract.release_deadline(plan.year)  # SPA 5.1
         found = releases(ledger, plan.year)
-        row = YearStatus(
+        row = YearStatusRow(
             plan.year, status, note, ledger.first_name(sha) if sha else None, sha,
             extraction["operating_revenue"] if extraction else None,
             determination.release_shares if determination else None,
@@ -80,27 +72,9 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
             sum(r.shares for r in found), found[-1].on if found else None,
         )
         if prices is not None and determination is not None:
-            _add_penalty(row, ledger, contract, determination, found, as_of, prices)
+            accrued = accrued_penalty(ledger, contract, determination, as_of, prices)
+            row.penalty_note = accrued.problem
+            if accrued.problem is None:
+                row.penalty = str(round_cents(accrued.amount.penalty)) if accrued.amount else "0.00"
         rows.append(row)
     return rows
-
-
-def _add_penalty(row: YearStatus, ledger, contract, determination, found, as_of, prices) -> None:
-    from compliance.rules.penalty import Period, compute_penalty, round_cents
-
-    late = overdue(contract, determination, found, as_of)
-    if late is None:
-        row.penalty = "0.00"
-        return
-    periods = [Period(p.start, min(p.end or as_of, late.released_on), p.kind)
-               for p in excluded_periods(ledger, row.year) if p.start <= late.released_on]
-    try:
-        result = compute_penalty(
-            contract, year=row.year, shares=late.shares, released_on=late.released_on, prices=prices,
-            valuation=contract.penalty.default_valuation, excluded=periods,
-            documents_received_on=documents_received_on(ledger, row.year),
-        )
-    except Exception as exc:  # a price gap or an unpublished holiday schedule: say so, keep the row
-        row.penalty_note = " ".join(str(exc).split())
-        return
-    row.penalty = str(round_cents(result.penalty))

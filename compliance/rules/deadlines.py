@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.rules.business_days import BusinessCalendar, agent_transfer_deadline
+from compliance.values.digest import sha256_hex
+from compliance.values.files import atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,6 @@ def deadline_rows(
     return rows
 
 
-def print_deadlines(rows: list[DeadlineRow], as_of: dt.date) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"Release deadlines as of {as_of:%d %B %Y}", title_justify="left")
-    for header in ("Year", "Year ends", "Release deadline (SPA 5.1)", "Status", "Agent's deadline (EA 3.2)"):
-        table.add_column(header)
-    for row in rows:
-        status = f"{row.days_left} days left" if row.days_left > 0 else (
-            "due today" if row.days_left == 0 else f"{-row.days_left} days overdue")
-        agent = f"{row.agent_deadline:%d %B %Y} (received {row.received_on:%d %B %Y})" if row.agent_deadline else "—"
-        table.add_row(str(row.year), f"{row.period_end:%d %B %Y}", f"{row.release_deadline:%d %B %Y}", status, agent)
-    Console().print(table)
-
-
 def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> bytes:
     """All-day events; UIDs from the contract and year, DTSTAMP from the as-of date: same input, same bytes."""
     from icalendar import Calendar, Event
@@ -71,7 +57,7 @@ def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> by
                            f"{row.received_on:%d %B %Y}."))
         for kind, day, summary, description in events:
             event = Event()
-            uid = hashlib.sha256(f"{contract.id}/{row.year}/{kind}".encode()).hexdigest()[:24]
+            uid = sha256_hex(f"{contract.id}/{row.year}/{kind}")[:24]
             event.add("uid", f"{uid}@compliance")
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
@@ -83,5 +69,4 @@ def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> by
 
 
 def write_ics(contract: Contract, rows: list[DeadlineRow], path: Path, as_of: dt.date) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(ics_bytes(contract, rows, as_of))
+    atomic_write_bytes(path, ics_bytes(contract, rows, as_of))

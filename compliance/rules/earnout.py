@@ -1,6 +1,6 @@
 """The earn-out engine: pure functions over (contract, audited revenues by year, reading).
 
-Implements `contract-reading.md` exactly. Exact arithmetic throughout: revenues are Decimal, share
+Implements `docs/contract-reading.md` exactly. Exact arithmetic throughout: revenues are Decimal, share
 entitlements are Fraction; the only rounding is the floor that turns a tranche's exact entitlement into
 whole shares (rule 4). Years are always processed in contract order, so the result does not depend on the
 order in which they are supplied.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -85,20 +85,39 @@ class _Tranche:
     released: int  # floor of the entitlement at the last determination
 
 
-def _pool(reading: str, contract: Contract, target: Decimal, excess: Decimal) -> Decimal:
-    if excess <= 0:
-        return Decimal(0)
-    if reading == "6k-summary":
-        # 6-K cover text: only an excess of more than 50% of the target counts, and then all of it.
-        threshold = contract.readings["6k-summary"].excess_threshold
-        return excess if excess > target * threshold else Decimal(0)
+def _half_of_excess(contract: Contract, target: Decimal, excess: Decimal) -> Decimal:
     return excess * contract.offset.share_of_excess.value  # SPA 5.2(2): 50% of the excess amount
+
+
+def _excess_above_threshold(contract: Contract, target: Decimal, excess: Decimal) -> Decimal:
+    # 6-K cover text: only an excess of more than 50% of the target counts, and then all of it.
+    threshold = contract.readings["6k-summary"].excess_threshold
+    return excess if excess > target * threshold else Decimal(0)
+
+
+@dataclass(frozen=True)
+class ReadingRule:
+    """What a reading of SPA 5.2(2) changes (the contract file describes each reading in words)."""
+
+    pool: Callable[[Contract, Decimal, Decimal], Decimal]  # (contract, target, excess) -> revenue offered
+    divide_by_excess_year_target: bool  # "the Target Operating Revenue of the particular period" is R_y, not R_k
+    restoring_excess_known: bool  # a shortfall S is restored in full by a later excess of S / share_of_excess
+
+
+READING_RULES: dict[str, ReadingRule] = {
+    "spa": ReadingRule(_half_of_excess, divide_by_excess_year_target=False, restoring_excess_known=True),
+    "spa-excess-year-target": ReadingRule(_half_of_excess, divide_by_excess_year_target=True,
+                                          restoring_excess_known=True),
+    "6k-summary": ReadingRule(_excess_above_threshold, divide_by_excess_year_target=False,
+                              restoring_excess_known=False),
+}
+assert set(READING_RULES) == set(READINGS)
 
 
 def assess(contract: Contract, revenues: Mapping[int, Decimal], reading: str | None = None) -> Assessment:
     """Determine every supplied year under `reading` (the contract's default when None)."""
     reading = reading or contract.default_reading
-    if reading not in READINGS:
+    if reading not in READING_RULES:
         raise AssessmentInputError(f"unknown reading '{reading}'; choose one of {', '.join(READINGS)}")
     known = {year.number for year in contract.assessment_years}
     for number, amount in revenues.items():
@@ -107,6 +126,7 @@ def assess(contract: Contract, revenues: Mapping[int, Decimal], reading: str | N
         if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
             raise AssessmentInputError(f"revenue for year {number} must be a non-negative Decimal")
 
+    rule = READING_RULES[reading]
     tranche = contract.tranche_shares  # T = C / 5 (SPA 5.1)
     tranches: dict[int, _Tranche] = {}
     partial: list[dict] = []
@@ -122,11 +142,11 @@ def assess(contract: Contract, revenues: Mapping[int, Decimal], reading: str | N
         # SPA 5.2(1): Deductible Shares = (Target - Actual) / Target x one-fifth of the Consideration Shares
         deductible = Fraction(shortfall) / Fraction(target) * tranche
         own = _Tranche(target, tranche - deductible, deductible, shortfall, 0)
-        own.released = math.floor(own.entitlement)  # contract-reading.md rule 4: whole shares by the floor
+        own.released = math.floor(own.entitlement)  # docs/contract-reading.md rule 4: whole shares by the floor
         tranches[year.number] = own
 
         # SPA 5.2(2): the pool offsets shortfalls of previous years, earliest first; unused pool lapses.
-        pool = _pool(reading, contract, target, excess)
+        pool = rule.pool(contract, target, excess) if excess > 0 else Decimal(0)
         left = pool
         uses: list[OffsetUse] = []
         for earlier in sorted(k for k in tranches if k < year.number):
@@ -138,7 +158,7 @@ def assess(contract: Contract, revenues: Mapping[int, Decimal], reading: str | N
             used = min(left, previous.shortfall_left)
             # "the Target Operating Revenue of the particular period": R_k by default, R_y in the
             # spa-excess-year-target reading; never more than the tranche's own deduction.
-            divisor = target if reading == "spa-excess-year-target" else previous.target
+            divisor = target if rule.divide_by_excess_year_target else previous.target
             restored = min(Fraction(used) / Fraction(divisor) * tranche, tranche - previous.entitlement)
             previous.entitlement += restored
             previous.shortfall_left -= used
@@ -147,11 +167,11 @@ def assess(contract: Contract, revenues: Mapping[int, Decimal], reading: str | N
             uses.append(OffsetUse(earlier, used, restored, new_floor - previous.released))
             previous.released = new_floor
 
-        references = ["SPA 4.1", "SPA 5.1"]
+        references = [year.reference, contract.release.days_after_year_end.reference]  # SPA 4.1, SPA 5.1
         if not met:
-            references.append("SPA 5.2(1)")
+            references.append(contract.deduction.reference)  # SPA 5.2(1)
         if uses:
-            references.append("SPA 5.2(2)")
+            references.append(contract.offset.share_of_excess.reference)  # SPA 5.2(2)
         partial.append(
             dict(
                 year=year.number,
@@ -209,3 +229,40 @@ def assess_all_readings(contract: Contract, revenues: Mapping[int, Decimal]) -> 
     """The same revenues under every reading, for side-by-side display (default first)."""
     order = [contract.default_reading] + [name for name in READINGS if name != contract.default_reading]
     return {name: assess(contract, revenues, name) for name in order}
+
+
+@dataclass(frozen=True)
+class YearAssessment:
+    """One Assessment Year's determination: the revenues of years 1..year assessed once, under every
+    reading. Its documents and its ledger record are built from this one object."""
+
+    year: int
+    reading: str  # the reading applied; the others are shown beside it
+    readings: Mapping[str, Assessment]  # every reading, the contract's default first
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.readings[self.reading]
+
+    @property
+    def result(self) -> YearResult:
+        return self.assessment.year(self.year)
+
+    @property
+    def revenues(self) -> dict[int, Decimal]:
+        return {result.year: result.actual for result in self.assessment.years}
+
+    @property
+    def is_last_year(self) -> bool:
+        return self.assessment.cancelled_at_expiry is not None
+
+
+def assess_year(contract: Contract, revenues: Mapping[int, Decimal], year: int,
+                reading: str | None = None) -> YearAssessment:
+    """A year's determination sees the revenues of that year and the years before it, never later ones
+    (a later offset is a later determination with its own documents)."""
+    used = {number: amount for number, amount in revenues.items() if number <= year}
+    if year not in used:
+        raise AssessmentInputError(f"no audited revenue for Assessment Year {year}")
+    readings = assess_all_readings(contract, used)
+    return YearAssessment(year, reading or contract.default_reading, readings)

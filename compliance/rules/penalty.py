@@ -4,7 +4,7 @@ SPA 8.2: if Party A and/or Party D, without a justified reason, delay the releas
 release conditions, they pay Party C, for each day of delay, 0.01% of the market value of the shares not
 released; the total may not exceed 5% of their total market value. The rates come from the contract.
 
-Readings (contract-reading.md, "Late-release penalty"):
+Readings (docs/contract-reading.md, "Late-release penalty"):
 - Days late = release date (or the as-of date while the release is outstanding) minus the SPA 5.1
   deadline, in calendar days; 0 or less means no penalty. Day d is late when deadline < d <= release date.
 - `daily` (default): day d accrues daily_rate x S x the close of day d (the last earlier close when d is
@@ -28,6 +28,9 @@ Attribution between Party A and Party D (EA 5.2, EA 3.2), the rule this module a
 Money is exact Decimal throughout (an Inexact trap guards every product and sum). The only rounding is
 for display: `round_cents` (to the cent, half up), used for the total payable in the CLI summary and the
 penalty statement, and in the JSON key `penalty_rounded`; every other JSON amount is exact.
+
+Longer than 350 lines: the rule, the periods it excludes and the result it returns (with its JSON form and
+the grouping of days into runs) are read together when checking a penalty against SPA 8.2.
 """
 
 from __future__ import annotations
@@ -35,16 +38,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow
+from decimal import Decimal
 
 from compliance.contract import VALUATIONS, Contract
+from compliance.values.money import exact_product, exact_sum, exact_text, round_cents
 from compliance.values.prices import PriceSeries
 
-PERIOD_KINDS = {"dispute": "EA 3.3", "suspension": "SPA 8.1"}
-_CENT = Decimal("0.01")
-# Exact arithmetic: any product or sum that would need rounding raises instead of rounding silently.
-_EXACT = Context(prec=80, traps=[Inexact, InvalidOperation, Overflow])
-_ROOMY = Context(prec=80)  # display rounding of an exact amount, whatever its size
+PERIOD_KINDS = ("dispute", "suspension")  # their articles: the contract's justified_delays
 
 
 class PenaltyInputError(ValueError):
@@ -55,24 +55,30 @@ class PenaltyInputError(ValueError):
 class Period:
     """A justified delay: a dispute on the quantity (EA 3.3) or a suspension by Party A (SPA 8.1).
 
-    Both `start` and `end` are days inside the period."""
+    Both `start` and `end` are days inside the period; `end` is None while it is still open."""
 
     start: dt.date
-    end: dt.date
-    kind: str  # "dispute" (EA 3.3) | "suspension" (SPA 8.1)
+    end: dt.date | None
+    kind: str  # "dispute" | "suspension"
 
     def __post_init__(self) -> None:
         if self.kind not in PERIOD_KINDS:
             raise PenaltyInputError(f"period kind {self.kind!r} is not 'dispute' (EA 3.3) or 'suspension' (SPA 8.1)")
-        if self.end < self.start:
+        if self.end is not None and self.end < self.start:
             raise PenaltyInputError(f"{self.kind} period ends ({self.end}) before it starts ({self.start})")
 
-    @property
-    def reference(self) -> str:
-        return PERIOD_KINDS[self.kind]
+    def closed_by(self, day: dt.date) -> Period:
+        """The period as it stands on `day`: an open one, or one ending later, ends on `day`."""
+        return Period(self.start, min(self.end or day, day), self.kind)
 
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
+        return isinstance(day, dt.date) and self.start <= day and (self.end is None or day <= self.end)
+
+
+def justified_delays(periods: Sequence[Period], until: dt.date) -> tuple[Period, ...]:
+    """The periods that count for a delay up to `until` (the release date, or the as-of date while the release
+    is outstanding): those begun by then, each closed by then. The one place a period is cut to a date."""
+    return tuple(period.closed_by(until) for period in periods if period.start <= until)
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,9 @@ class PenaltyResult:
     days_late: int  # calendar days from the deadline to the release date (0 when on time)
     days: tuple[DayAccrual, ...]  # the days counted, in order
     excluded: tuple[ExcludedDay, ...]
-    periods: tuple[Period, ...]
+    periods: tuple[Period, ...]  # closed by the release date
+    delay_references: dict[str, str]  # period kind -> the article that makes it a justified delay
+    references: tuple[str, ...]  # the articles applied, from the contract's terms
     accrued: Decimal
     cap: Decimal
     cap_price_date: dt.date | None
@@ -134,7 +142,7 @@ class PenaltyResult:
         return sum(1 for day in self.days if day.party == party)
 
     def party_accrued(self, party: str) -> Decimal:
-        return _sum(day.amount for day in self.days if day.party == party)
+        return exact_sum(day.amount for day in self.days if day.party == party)
 
     def to_json(self) -> dict:
         return {
@@ -176,46 +184,21 @@ class PenaltyResult:
             "cap_binds": self.cap_binds,
             "penalty_rounded": str(self.penalty_rounded),
             "excluded_periods": [
-                {"start": p.start.isoformat(), "end": p.end.isoformat(), "kind": p.kind, "reference": p.reference}
+                {"start": p.start.isoformat(), "end": p.end.isoformat(), "kind": p.kind,
+                 "reference": self.delay_references[p.kind]}
                 for p in self.periods
             ],
             "warnings": list(self.warnings),
-            "references": ["SPA 8.2", "SPA 5.1", "EA 3.2", "EA 3.3", "EA 5.2", "SPA 8.1"],
+            "references": list(self.references),
         }
-
-
-def round_cents(amount: Decimal) -> Decimal:
-    """Display only: to the cent, half up (the total payable shown in the summary and the statement)."""
-    return amount.quantize(_CENT, rounding=ROUND_HALF_UP, context=_ROOMY)
-
-
-def exact_text(amount: Decimal) -> str:
-    """An exact amount as a plain decimal string with at least two decimals: '1230.00', '1237.266488'."""
-    normal = amount.normalize(_EXACT)
-    if normal.as_tuple().exponent >= -2:
-        return format(normal.quantize(_CENT, context=_EXACT), "f")  # exact: at most two decimals
-    return format(normal, "f")
-
-
-def exact_grouped(amount: Decimal) -> str:
-    """exact_text with thousands separators: Decimal('1237266.4880') -> '1,237,266.488'."""
-    whole, _, fraction = exact_text(amount).partition(".")
-    return f"{int(whole):,}.{fraction}"
 
 
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _sum(amounts) -> Decimal:
-    total = Decimal(0)
-    for amount in amounts:
-        total = _EXACT.add(total, amount)
-    return total
-
-
 def _amount(rate: Decimal, shares: int, close: Decimal) -> Decimal:
-    return _EXACT.multiply(_EXACT.multiply(rate, Decimal(shares)), close)
+    return exact_product(rate, shares, close)
 
 
 def _agent_deadline(contract, calendar, received_on: dt.date, periods: Sequence[Period]) -> dt.date:
@@ -254,7 +237,9 @@ def compute_penalty(
         raise PenaltyInputError(f"shares {shares!r} must be a whole number of shares above zero")
     if valuation not in VALUATIONS:
         raise PenaltyInputError(f"valuation {valuation!r} is not one of {', '.join(VALUATIONS)}")
-    periods = tuple(excluded)
+    periods = justified_delays(excluded, released_on)  # EA 3.3 / SPA 8.1, as they stand on the release date
+    delays = contract.justified_delays
+    delay_references = {"dispute": delays.dispute.reference, "suspension": delays.suspension.reference}
     daily_rate = contract.penalty.daily_rate.value  # SPA 8.2: 0.01% per day of delay
     cap_rate = contract.penalty.cap_rate.value  # SPA 8.2: total not above 5% of the market value
     deadline = contract.release_deadline(year)  # SPA 5.1: the 60th day after the Assessment Year ends
@@ -270,7 +255,7 @@ def compute_penalty(
     for day in late_days:
         period = next((p for p in periods if day in p), None)
         if period is not None:  # EA 3.3 / SPA 8.1: a justified delay accrues nothing
-            excluded_days.append(ExcludedDay(day, period.kind, period.reference))
+            excluded_days.append(ExcludedDay(day, period.kind, delay_references[period.kind]))
         else:
             counted.append(day)
 
@@ -282,7 +267,7 @@ def compute_penalty(
         party = "Party D" if agent_deadline is not None and day > agent_deadline else "Party A"
         days.append(DayAccrual(day, price_date, close, _amount(daily_rate, shares, close), party))
 
-    accrued = _sum(day.amount for day in days)  # SPA 8.2: for each day of delay
+    accrued = exact_sum(day.amount for day in days)  # SPA 8.2: for each day of delay
     if days:
         cap_price_date, cap_close = days[-1].price_date, days[-1].close  # the last day counted
         cap = _amount(cap_rate, shares, cap_close)  # SPA 8.2: not above 5% of the market value
@@ -318,6 +303,12 @@ def compute_penalty(
         days=tuple(days),
         excluded=tuple(excluded_days),
         periods=periods,
+        delay_references=delay_references,
+        references=(
+            contract.penalty.daily_rate.reference, contract.release.days_after_year_end.reference,
+            contract.release.agent_business_days.reference, delays.dispute.reference,
+            contract.penalty.attribution.reference, delays.suspension.reference,
+        ),
         accrued=accrued,
         cap=cap,
         cap_price_date=cap_price_date,
@@ -327,14 +318,6 @@ def compute_penalty(
         agent_deadline=agent_deadline,
         warnings=tuple(warnings),
     )
-
-
-def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_of: dt.date, prices_source: str,
-                              outstanding: bool | None = None) -> dict:
-    """Context for Renderer.render("penalty-statement", ...); built in compliance.documents.penalty_statement."""
-    from compliance.documents.penalty_statement import penalty_statement_context as build
-
-    return build(contract, result, as_of=as_of, prices_source=prices_source, outstanding=outstanding)
 
 
 @dataclass(frozen=True)
@@ -373,7 +356,7 @@ def accrual_runs(result: PenaltyResult) -> list[AccrualRun]:
             close=run[0].close,
             price_dates=tuple(sorted({day.price_date for day in run})),
             amount_per_day=run[0].amount,
-            subtotal=_sum(day.amount for day in run),
+            subtotal=exact_sum(day.amount for day in run),
             party=run[0].party,
         )
         for run in runs

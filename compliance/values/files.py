@@ -8,23 +8,16 @@ crash. A reader sees the old file or the new one, never half of either.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from compliance.values.digest import sha256_file
+
 
 class FileConflict(RuntimeError):
     """A final path already holds other content than the one we were asked to place there."""
-
-
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _umask() -> int:

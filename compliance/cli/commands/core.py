@@ -75,8 +75,9 @@ def deadlines(
     contract: Path = ContractOption,
 ) -> None:
     """Each year's release deadline (SPA 5.1) with days left or overdue; the agent's window (EA 3.2)."""
+    from compliance.cli.views.deadlines import print_deadlines
     from compliance.rules.business_days import ScheduleFileError, ScheduleNotPublished, load_calendar
-    from compliance.rules.deadlines import deadline_rows, print_deadlines, write_ics
+    from compliance.rules.deadlines import deadline_rows, write_ics
 
     terms = contract_or_exit(contract)
     as_of_date = as_of_or_today(as_of)

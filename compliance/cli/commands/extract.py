@@ -1,4 +1,4 @@
-"""`compliance extract`: read audit-report PDFs (issue 3). Heavy imports stay inside the command function
+"""`compliance extract`: read audit-report PDFs. Heavy imports stay inside the command function
 so that `compliance --help` starts fast."""
 
 from __future__ import annotations

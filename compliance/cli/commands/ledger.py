@@ -27,7 +27,7 @@ NoteOption = typer.Option(None, "--note", help="A short note kept with the entry
 
 def _write(db: Path | None, contract: Path | None, wait: float | None, action) -> None:
     """Open the ledger under the writer lock, run `action(ledger, contract)`, print its line."""
-    from compliance.operations.events import RecordError
+    from compliance.operations.recording import RecordError
 
     with ledger_errors(RecordError):
         from compliance.ledger import DEFAULT_WAIT_SECONDS, open_ledger, writer_lock
@@ -53,7 +53,7 @@ def _recorded(event, what: str) -> str:
 def record_received(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
                     contract: Path = ContractOption, wait: float = WaitOption) -> None:
     """The escrow agent holds both the report and the joint instruction (EA 3.1); its EA 3.2 window starts."""
-    from compliance.operations import events as record
+    from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
     _write(db, contract, wait, lambda ledger, terms: _recorded(
@@ -69,7 +69,7 @@ def record_released(
     note: str = NoteOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
 ) -> None:
     """Shares transferred to Party C (SPA 5.1); never more than the joint instruction states."""
-    from compliance.operations import events as record
+    from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
 
@@ -84,7 +84,7 @@ def record_released(
 def record_dispute(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
                    contract: Path = ContractOption, wait: float = WaitOption) -> None:
     """A dispute on the quantity opens (EA 3.3): its days are a justified delay."""
-    from compliance.operations import events as record
+    from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
     _write(db, contract, wait, lambda ledger, terms: _recorded(
@@ -95,7 +95,7 @@ def record_dispute(year: int = YearOption, date: str = DateOption, note: str = N
 def record_settled(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
                    contract: Path = ContractOption, wait: float = WaitOption) -> None:
     """The dispute ends by a settlement signed by all parties or a ruling (EA 3.3)."""
-    from compliance.operations import events as record
+    from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
     _write(db, contract, wait, lambda ledger, terms: _recorded(
@@ -111,7 +111,7 @@ def record_suspended(
     note: str = NoteOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
 ) -> None:
     """Party A suspends the release for a breach by Party C (SPA 8.1): a justified delay."""
-    from compliance.operations import events as record
+    from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
     end = parse_date(until, "--until")
@@ -130,7 +130,7 @@ def resolve(
     db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
 ) -> None:
     """Choose which of a year's conflicting accepted reports decides it; the next `run` issues its documents."""
-    from compliance.operations import events as record
+    from compliance.operations import recording as record
 
     def action(ledger, terms):
         event = record.resolve(ledger, terms, year=year, report=report, by=by, reason=reason)

@@ -18,16 +18,16 @@ from compliance.cli.commands.common import (
 )
 
 
-def ledger_inputs(db: Path, year: int, until: dt.date) -> tuple[list, dt.date | None]:
+def ledger_inputs(db: Path, year: int, until: dt.date) -> tuple[tuple, dt.date | None]:
     """(justified-delay periods, date the agent held both EA 3.1 documents) for `year` from the ledger:
-    recorded disputes (EA 3.3) and suspensions (SPA 8.1), an open one ending on `until`."""
+    recorded disputes (EA 3.3) and suspensions (SPA 8.1), each closed by `until`."""
     from compliance.ledger import LedgerError
-    from compliance.operations.planning import penalty_inputs
+    from compliance.operations.penalties import recorded_delays
 
     if not Path(db).is_file():
         usage_error(f"--db {db}: no ledger at this path (`compliance run` creates it)")
     try:
-        return penalty_inputs(db, year, until)
+        return recorded_delays(db, year, until)
     except LedgerError as exc:
         usage_error(f"--db {db}: {exc}")
 
@@ -78,7 +78,7 @@ def penalty(
     except PriceFileError as exc:
         usage_error(str(exc))
 
-    periods, received_on = ledger_inputs(db, year, released) if db is not None else ([], None)
+    periods, received_on = ledger_inputs(db, year, released) if db is not None else ((), None)
     try:
         business_calendar = load_calendar(terms, calendar or []) if received_on is not None else None
         result = compute_penalty(
@@ -98,10 +98,9 @@ def _print_summary(terms, result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from compliance.documents.penalty_statement import usd, usd_exact
     from compliance.documents.words import long_date as day
     from compliance.documents.words import percent
-    from compliance.rules.penalty import exact_grouped
+    from compliance.values.money import exact_grouped, usd, usd_exact
 
     year = terms.year(result.year)
     table = Table.grid(padding=(0, 2))

@@ -19,14 +19,9 @@ from compliance.cli.commands.common import (
     usage_error,
     year_or_exit,
 )
+from compliance.documents.registry import DETERMINATION_KINDS
 
-RENDERABLE = (
-    "joint-instruction",
-    "release-notice",
-    "deduction-notice",
-    "assessment-report",
-    "cancellation-instruction",
-)
+RENDERABLE = DETERMINATION_KINDS  # the kinds a determination issues; the penalty statement needs prices
 
 
 def render(
@@ -79,19 +74,16 @@ def render(
         usage_error(f"--revenue: give the audited revenue of year {year}, e.g. --revenue {year}=702345678.90")
     as_of_date = as_of_or_today(as_of)
 
-    from compliance.documents import DocumentError, Renderer, render_cancellation, year_documents
+    from compliance.documents import DocumentError, Renderer, year_documents
+    from compliance.rules.earnout import assess_year
 
     try:
         renderer = Renderer(templates_dir=templates, reference_docx=reference_docx)
         folder = out / f"year-{year}"
-        if kind == "cancellation-instruction":
-            document = render_cancellation(terms, revenues, as_of=as_of_date, out_dir=folder, renderer=renderer,
-                                           reading=reading)
-        else:
-            contexts = year_documents(terms, revenues, year, as_of=as_of_date, reading=reading)
-            if kind not in contexts:
-                usage_error(f"{kind}: Assessment Year {year} met its target, so there is no deduction to notify")
-            document = renderer.render(kind, contexts[kind], folder / kind, as_of=as_of_date)
+        contexts = year_documents(terms, assess_year(terms, revenues, year, reading), as_of=as_of_date)
+        if kind not in contexts:
+            usage_error(f"{kind}: Assessment Year {year} met its target, so there is no deduction to notify")
+        document = renderer.render(kind, contexts[kind], folder / kind, as_of=as_of_date)
     except typer.Exit:
         raise
     except DocumentError as exc:

@@ -152,7 +152,7 @@ def status(
 
 def _recorded_prices(ledger):
     """The prices file the last `run --prices` used, for the penalty accrued; (series or None, note)."""
-    from compliance.values.files import sha256_file
+    from compliance.values.digest import sha256_file
     from compliance.values.prices import PriceFileError, load_prices
 
     path = ledger.meta("prices_path")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from rich.console import Console
 from rich.table import Table
 
+from compliance.cli.views.common import days_text
 from compliance.contract import Contract
 from compliance.rules.earnout import Assessment
 from compliance.values.money import fraction_to_decimal, group
@@ -41,8 +42,7 @@ def print_assessment(
             release += f"\n({parts})"
         deadline = f"{year.release_deadline:%d %b %Y}"
         if as_of is not None:
-            days = (year.release_deadline - as_of).days
-            deadline += f"\n{days} days left" if days >= 0 else f"\n{-days} days overdue"
+            deadline += f"\n{days_text((year.release_deadline - as_of).days)}"
         table.add_row(str(year.year), f"{group(year.actual)}\ntarget {group(year.target)}", determination,
                       release, deadline)
     console.print(table)

@@ -10,14 +10,11 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from compliance.values.money import group
+from compliance.cli.views.common import days_text
+from compliance.values.money import group, group_text
 
 _STYLE = {"issued": "green", "accepted": "green", "decides_year": "green", "conflicting_reports": "bold red",
           "rejected": "red", "error": "bold red", "needs_review": "yellow", "changed": "yellow"}
-
-
-def _money(value: str | None) -> str:
-    return group(Decimal(value)) if value is not None else ""
 
 
 def _shares(value: int | None) -> str:
@@ -29,23 +26,17 @@ def _styled(text: str) -> str:
     return f"[{style}]{text}[/]" if style else text
 
 
-def _days(days: int) -> str:
-    if days > 0:
-        return f"{days} days left"
-    return "due today" if days == 0 else f"{-days} days overdue"
-
-
 def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
     console.print(f"As of {as_of.isoformat()}; ledger {result.ledger_path}")
     years = Table(title="Assessment Years", title_justify="left", box=box.SIMPLE_HEAD)
     years.add_column("Year", justify="right")
-    years.add_column("Status", no_wrap=True, min_width=max((len(y.status) for y in result.years), default=6))
+    years.add_column("Status", no_wrap=True, min_width=max((len(y.label) for y in result.years), default=6))
     years.add_column("Report", overflow="ellipsis", no_wrap=True, max_width=22)
     years.add_column("Revenue RMB", justify="right", no_wrap=True)
     years.add_column("Release", justify="right", no_wrap=True)
     for year in result.years:
-        years.add_row(str(year.year), _styled(year.status), year.report_name or "", _money(year.revenue),
+        years.add_row(str(year.year), _styled(year.label), year.report_name or "", group_text(year.revenue),
                       _shares(year.release_shares))
     console.print(years)
     for year in result.years:
@@ -59,8 +50,8 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     files.add_column("Revenue (RMB)", justify="right", no_wrap=True)
     reasons = []  # the problems go under the table, with the full width for their plain sentences
     for item in result.files:
-        files.add_row(item.name, _styled(item.status), str(item.year or ""), _money(item.revenue))
-        notes = [f"{p['code']}: {p['message']}" for p in item.problems if p.get("severity") != "warning"]
+        files.add_row(item.name, _styled(item.status), str(item.year or ""), group_text(item.revenue))
+        notes = [f"{p.code}: {p.message}" for p in item.problems if p.severity != "warning"]
         if item.role and item.role != "decides_year":
             notes.insert(0, item.role.replace("_", " "))
         if item.also_named:
@@ -101,13 +92,13 @@ def print_status(rows, as_of: dt.date, ledger_path: Path, prices_note: str | Non
     console.print(f"As of {as_of.isoformat()}; ledger {ledger_path}")
     for row in rows:
         fully = row.release_shares is not None and row.released_shares >= row.release_shares
-        timing = f"released {row.last_released_on}" if fully else _days(row.days_left)
+        timing = f"released {row.last_released_on}" if fully else days_text(row.days_left)
         console.print(f"\n[bold]Year {row.year}[/]  {_styled(row.status)}  deadline {row.deadline} ({timing})")
         if row.note:
             console.print(f"  note        {row.note}")
         if row.report_sha256:
             console.print(f"  report      {row.report_name} ({row.report_sha256[:12]}), revenue RMB "
-                          f"{_money(row.revenue)}")
+                          f"{group_text(row.revenue)}")
         if row.release_shares is not None:
             released = f"{row.released_shares:,} released" if row.released_shares else "no release recorded"
             if row.last_released_on and not fully:

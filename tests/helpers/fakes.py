@@ -2,27 +2,30 @@
 
 Fake reports are small YAML files (`fake-report: true`, year, revenue, status...); fake documents are text
 files whose bytes depend only on their inputs, as the real renderer's do. Run as a script, it is the main job
-with this toolkit (the crash test kills it in a subprocess):
-    python tests/test_run_fakes.py INBOX OUT AS_OF [PRICES]
+with this toolkit (the crash test kills it in a subprocess), from the repository root:
+    PYTHONPATH=tests python -m helpers.fakes INBOX OUT AS_OF [PRICES]
+end_state() is what a run leaves behind (ledger rows and the files with their sha256), to compare two runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from compliance.documents import RenderedDocument
+from compliance.documents.registry import due_documents
 from compliance.operations.run import RunOptions, Toolkit, run
-from compliance.rules.earnout import assess
+from compliance.values.digest import sha256_file
+from helpers.examples import EXAMPLE_1 as WORKED_EXAMPLE_1
 
 # Worked example 1 (contract-reading.md): revenues and the releases they give.
-EXAMPLE_1 = {1: "702345678.90", 2: "731250000.00", 3: "912234567.00", 4: "870004211.35", 5: "1012456789.00"}
-EXAMPLE_1_RELEASES = {1: 3_000_000, 2: 2_996_926, 3: 3_003_074, 4: 2_949_166, 5: 3_050_834}
+EXAMPLE_1 = WORKED_EXAMPLE_1.revenues
+EXAMPLE_1_RELEASES = WORKED_EXAMPLE_1.releases
 PERIODS = {1: ("2025-12-01", "2026-11-30"), 2: ("2026-12-01", "2027-11-30"), 3: ("2027-12-01", "2028-11-30"),
            4: ("2028-12-01", "2029-11-30"), 5: ("2029-12-01", "2030-11-30")}
 
@@ -81,36 +84,38 @@ class FakeToolkit(Toolkit):
         return results
 
     @staticmethod
-    def _write(out_base: Path, kind: str, text: str) -> RenderedDocument:
+    def _write(out_base: Path, kind: str, slot: str, text: str) -> RenderedDocument:
         out_base.parent.mkdir(parents=True, exist_ok=True)
         shas = []
         for suffix in (".pdf", ".docx"):
             data = f"{suffix} {kind}\n{text}\n".encode()
             out_base.with_suffix(suffix).write_bytes(data)
             shas.append(hashlib.sha256(data).hexdigest())
-        return RenderedDocument(kind, out_base.with_suffix(".pdf"), out_base.with_suffix(".docx"), shas[0], shas[1],
-                        hashlib.sha256(text.encode()).hexdigest()[:12].upper())
+        return RenderedDocument(kind, slot, out_base.with_suffix(".pdf"), out_base.with_suffix(".docx"), shas[0],
+                                shas[1], hashlib.sha256(text.encode()).hexdigest()[:12].upper())
 
-    def render_year(self, contract, revenues, year, *, as_of, out_dir, report, reading):
-        result = assess(contract, revenues, reading).year(year)
-        kinds = ["joint-instruction", "release-notice"] + ([] if result.met else ["deduction-notice"])
-        kinds.append("assessment-report")
-        self.rendered += [f"year-{year}/{kind}" for kind in kinds]
-        text = (f"year {year} release {result.release_shares} dated {as_of} revenue {revenues[year]} "
-                f"report {report['sha256']} {report['file']}")
-        return [self._write(Path(out_dir) / f"year-{year}" / kind, kind, text) for kind in kinds]
+    def render_year(self, contract, determined, *, as_of, out_dir, report):
+        """The kinds the registry says are due, as text files naming the figures they would print."""
+        year, result = determined.year, determined.result
+        written = []
+        for kind in due_documents(determined):
+            slot = kind.slot(year)
+            self.rendered.append(slot)
+            if kind.per_year:
+                text = (f"year {year} release {result.release_shares} dated {as_of} revenue "
+                        f"{determined.revenues[year]} report {report['sha256']} {report['file']}")
+            else:
+                text = f"cancel {determined.assessment.cancelled_at_expiry} dated {as_of}"
+            written.append(self._write(Path(out_dir) / slot, kind.name, slot, text))
+        return written
 
-    def render_cancellation(self, contract, revenues, *, as_of, out_dir, reading):
-        self.rendered.append("cancellation-instruction")
-        cancel = assess(contract, revenues, reading).cancelled_at_expiry
-        return self._write(Path(out_dir) / "cancellation-instruction", "cancellation-instruction",
-                           f"cancel {cancel} dated {as_of}")
-
-    def render_penalty(self, contract, result, *, as_of, prices_source, out_base):
-        self.rendered.append(f"year-{result.year}/penalty-statement")
+    def render_penalty(self, contract, result, *, as_of, prices_source, outstanding, out_base):
+        slot = f"year-{result.year}/penalty-statement"
+        self.rendered.append(slot)
         text = (f"year {result.year} shares {result.shares} released_on {result.released_on} days "
-                f"{result.days_late} penalty {result.penalty} dated {as_of} prices {prices_source}")
-        return self._write(Path(out_base), "penalty-statement", text)
+                f"{result.days_late} penalty {result.penalty} dated {as_of} prices {prices_source}"
+                f"{' outstanding' if outstanding else ''}")
+        return self._write(Path(out_base), "penalty-statement", slot, text)
 
 
 def run_fake(inbox: Path, out: Path, as_of: str | dt.date, prices: Path | None = None, toolkit=None, **options):
@@ -120,8 +125,22 @@ def run_fake(inbox: Path, out: Path, as_of: str | dt.date, prices: Path | None =
     return result, toolkit
 
 
-def revenue(value: str) -> Decimal:
-    return Decimal(value)
+def ledger_state(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db)
+    try:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in tables}
+    finally:
+        conn.close()
+
+
+def folder_state(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): sha256_file(p) for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith("ledger.sqlite")}
+
+
+def end_state(out: Path) -> tuple:
+    return ledger_state(out / "ledger.sqlite"), folder_state(out)
 
 
 if __name__ == "__main__":

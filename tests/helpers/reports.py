@@ -4,7 +4,7 @@ CID font; English ones are HTML printed by WeasyPrint, so the extractor meets tw
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENTITY_CN = "浙江平凡微笑汽车销售有限公司"
@@ -231,5 +231,3 @@ def write_english(path: Path, spec: EnglishReport = EnglishReport()) -> Path:
     weasyprint.HTML(string=html).write_pdf(str(path))
     return path
 
-
-__all__ = ["ChineseReport", "EnglishReport", "write_chinese", "write_english", "replace"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from compliance.contract import Contract
-from compliance.ledger.events import Event
-from compliance.ledger.store import Determination, Ledger
+from compliance.extract.model import FileStatus
+from compliance.ledger import Determination, Event, Ledger
 from compliance.operations.planning import documents_received_on, plan_year, releases
 
 
@@ -135,7 +135,7 @@ def resolve(ledger: Ledger, contract: Contract, *, year: int, report: str, by: s
     _check_year(contract, year)
     if not by.strip() or not reason.strip():
         raise RecordError("--by and --reason must name who decided and why")
-    accepted = ledger.reports_for_year(year, "accepted")
+    accepted = ledger.reports_for_year(year, FileStatus.ACCEPTED)
     if len(accepted) < 2:
         raise RecordError(f"year {year} has no conflicting reports to resolve ({len(accepted)} accepted report"
                           f"{'' if len(accepted) == 1 else 's'})")

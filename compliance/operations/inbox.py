@@ -1,0 +1,96 @@
+"""An inbox of audit reports into the ledger: each file hashed, new contents read by the extractor, every
+file recorded once by its sha256 (another name for known content only adds the name), in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from compliance.extract.model import FileStatus, Problem
+from compliance.ledger import Ledger
+from compliance.values.digest import sha256_file
+
+
+class FileRole(StrEnum):
+    """What an accepted file does for its Assessment Year."""
+
+    DECIDES_YEAR = "decides_year"
+    CONFLICTING = "conflicting_reports"
+    SET_ASIDE = "set_aside_by_resolution"
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    sha256: str | None
+    size: int | None
+    status: FileStatus | None  # None until the ledger holds the file's verdict
+    year: int | None = None
+    revenue: str | None = None  # decimal string, as the extraction recorded it
+    problems: list[Problem] = field(default_factory=list)
+    also_named: list[str] = field(default_factory=list)  # other names of the same content in the ledger
+    role: FileRole | None = None
+
+
+Extractor = Callable[[list[Path]], list[dict]]  # paths -> Extraction.to_json() of each, in order
+
+
+def scan_inbox(inbox: Path) -> list[FileOutcome]:
+    """Every visible regular file of the inbox, by name, with its sha256 (an unreadable one is rejected)."""
+    files = []
+    for path in sorted(p for p in inbox.iterdir() if not p.name.startswith(".")):
+        if not path.is_file():
+            continue
+        try:
+            files.append(FileOutcome(path.name, sha256_file(path), path.stat().st_size, None))
+        except OSError as exc:
+            problem = Problem("unreadable", "reject",
+                                  f"The file cannot be read ({exc.strerror or exc.__class__.__name__}).")
+            files.append(FileOutcome(path.name, None, None, FileStatus.REJECTED, problems=[problem]))
+    return files
+
+
+def _as_stored(result: dict, item: FileOutcome) -> dict:
+    """The extraction as stored: named after the file (not its inbox path), with our sha256."""
+    data = dict(result)
+    data["file"] = item.name
+    data["sha256"] = item.sha256
+    if data.get("status") not in set(FileStatus):
+        data["status"] = FileStatus.REJECTED
+        data["problems"] = [*data.get("problems", []), {
+            "code": "extractor_error", "severity": "reject",
+            "message": "The extractor returned no usable status for this file."}]
+    return data
+
+
+def record_files(ledger: Ledger, inbox: Path, files: list[FileOutcome], extract: Extractor) -> None:
+    """Read the contents the ledger has not seen, record every file, and fill in each outcome from the ledger."""
+    first: dict[str, FileOutcome] = {}
+    for item in files:
+        if item.sha256 and not ledger.has_report(item.sha256):
+            first.setdefault(item.sha256, item)
+    fresh = list(first.values())
+    extracted: dict[str, dict] = {}
+    if fresh:
+        results = extract([inbox / item.name for item in fresh])
+        for item, result in zip(fresh, results, strict=True):
+            extracted[item.sha256] = _as_stored(result, item)
+    with ledger.transaction():
+        for item in files:
+            if item.sha256 is None:
+                continue
+            if item.sha256 in extracted and not ledger.has_report(item.sha256):
+                ledger.add_report(item.sha256, item.size, item.name, extracted[item.sha256])
+            else:
+                ledger.add_name(item.sha256, item.name)
+    for item in files:
+        if item.sha256 is None:
+            continue
+        data = ledger.extraction(item.sha256)
+        item.status, item.year = FileStatus(data["status"]), data.get("assessment_year")
+        item.revenue = data.get("operating_revenue")
+        item.problems = [Problem.from_json(p) for p in data.get("problems", [])]
+        item.also_named = [name for name in ledger.report_names(item.sha256) if name != item.name]

@@ -1,0 +1,218 @@
+"""Issuing documents: render into the staging folder, record in the ledger, then move to the final names.
+
+New documents are rendered into `DIR/.staging/<key>/`, recorded in the ledger (one transaction, with their
+sha256), then moved to their final names. A changed determination (a resolved conflict) writes
+`<kind>.v2.pdf` beside the old file and records which supersedes which; nothing issued is overwritten
+(`values.files.place_file` links, and a link never replaces a file).
+
+Dates: documents carry the as-of date of the run that first issued them. A later run with a later --as-of
+re-issues nothing unless the figures behind a document change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from compliance.contract import Contract
+from compliance.ledger import Document, Ledger, NewDetermination, NewDocument, canonical_json
+from compliance.operations.planning import (
+    YearPlan,
+    YearStatus,
+    contract_fingerprint,
+    determination_inputs,
+    premature,
+)
+from compliance.rules.earnout import YearAssessment, assess_year
+from compliance.rules.earnout_json import year_json
+from compliance.values.digest import sha256_file
+from compliance.values.files import FileConflict, place_file, versioned_name
+
+STAGING = ".staging"
+CANCELLATION_SLOT = "cancellation-instruction"
+FORMATS = (("pdf_path", "pdf_sha256", ".pdf"), ("docx_path", "docx_sha256", ".docx"))
+
+
+class Placeable(Protocol):
+    """A recorded or new document: where its two files go and what they must hold."""
+
+    slot: str
+    pdf_path: str
+    pdf_sha256: str
+    docx_path: str
+    docx_sha256: str
+
+
+@dataclass
+class Workspace:
+    """One run's output folder, ledger and renderer, and what the run has written so far."""
+
+    ledger: Ledger
+    contract: Contract
+    out: Path
+    as_of: dt.date
+    toolkit: object  # operations.run.Toolkit: the extractor, the renderer and the penalty
+    checkpoint: Callable[[str], None]
+    written: list[str] = field(default_factory=list)  # placed by this run, relative to `out`
+    notes: list[str] = field(default_factory=list)  # what the user should know, one sentence each
+
+    def __post_init__(self) -> None:
+        self.reading = self.contract.default_reading
+        self.contract_sha = contract_fingerprint(self.contract)
+        self.last_year = self.contract.assessment_years[-1].number
+
+    @property
+    def staging(self) -> Path:
+        return self.out / STAGING
+
+    def staged(self, key: str) -> Path:
+        return self.staging / key[:16]
+
+
+@dataclass
+class YearOutcome:
+    year: int
+    status: YearStatus
+    report_sha256: str | None
+    report_name: str | None
+    revenue: str | None
+    release_shares: int | None
+    deadline: dt.date
+    documents: list[Document]
+    note: str = ""
+    waiting_for: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.status}_{self.waiting_for}" if self.status == YearStatus.WAITING else str(self.status)
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or exc.__class__.__name__
+
+
+def outcome(ws: Workspace, plan: YearPlan, status: YearStatus, note: str = "") -> YearOutcome:
+    current = ws.ledger.current_determination(plan.year)
+    sha = plan.report_sha256 or (current.report_sha256 if current else None)
+    revenue = ws.ledger.extraction(sha)["operating_revenue"] if sha else None
+    return YearOutcome(
+        plan.year, status, sha, ws.ledger.first_name(sha) if sha else None, revenue,
+        current.release_shares if current else None, ws.contract.release_deadline(plan.year),
+        [], note or plan.note, plan.waiting_for,
+    )
+
+
+# --- rendering into staging --------------------------------------------------------------------------
+def render_determination(ws: Workspace, determined: YearAssessment, report_sha: str, as_of: dt.date,
+                         key: str) -> list:
+    """Every document of the determination (documents.registry decides which), under the staging folder."""
+    return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
+                                  report=ws.ledger.extraction(report_sha))
+
+
+def new_documents(ws: Workspace, rendered: list, key: str) -> list[NewDocument]:
+    rows = []
+    for doc in rendered:
+        version = ws.ledger.next_version(doc.slot)
+        folder, _, name = doc.slot.rpartition("/")
+        prefix = f"{folder}/" if folder else ""
+        rows.append(NewDocument(
+            slot=doc.slot, version=version, kind=doc.kind,
+            year=int(folder.removeprefix("year-")) if folder else None, input_key=key,
+            pdf_path=prefix + versioned_name(f"{name}.pdf", version), pdf_sha256=doc.pdf_sha256,
+            docx_path=prefix + versioned_name(f"{name}.docx", version), docx_sha256=doc.docx_sha256,
+            document_id=doc.document_id,
+        ))
+    return rows
+
+
+def blocked_target(ws: Workspace, documents: list[NewDocument]) -> str | None:
+    """A final name already taken by a file the ledger did not issue stops the year (never overwritten)."""
+    for doc in documents:
+        for path_key, sha_key, _ in FORMATS:
+            target = ws.out / getattr(doc, path_key)
+            if target.exists() and sha256_file(target) != getattr(doc, sha_key):
+                return f"{target} already exists and was not issued by this ledger; move it away and run again"
+    return None
+
+
+def place(ws: Workspace, documents: list[Placeable], key: str) -> None:
+    """Move staged files to their final names (the ledger already records them)."""
+    for doc in documents:
+        for path_key, sha_key, suffix in FORMATS:
+            staged = ws.staged(key) / f"{doc.slot}{suffix}"
+            relative = getattr(doc, path_key)
+            try:
+                if staged.exists() and place_file(staged, ws.out / relative, getattr(doc, sha_key)):
+                    ws.written.append(relative)
+            except FileConflict as exc:
+                ws.notes.append(str(exc))
+            ws.checkpoint(f"placed {relative}")
+    shutil.rmtree(ws.staged(key), ignore_errors=True)
+
+
+# --- a year's determination --------------------------------------------------------------------------
+def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutcome:
+    """Determine a ready year under SPA 5.2 and issue its documents, unless its current determination has
+    the same inputs (then nothing is written)."""
+    if not plan.ready:
+        return outcome(ws, plan, plan.status)
+    inputs = determination_inputs(ws.ledger, plans, plan.year)
+    key = inputs.key(ws.contract_sha, ws.reading)
+    current = ws.ledger.current_determination(plan.year)
+    if current is not None and current.input_key == key:
+        return outcome(ws, plan, YearStatus.ISSUED)
+    report = ws.ledger.extraction(plan.report_sha256)
+    too_early = premature(ws.contract, plan.year, ws.as_of, report.get("report_date"))
+    if too_early:
+        return outcome(ws, plan, YearStatus.PREMATURE, too_early)
+    determined = assess_year(ws.contract, inputs.revenues, plan.year, ws.reading)  # once, for all its documents
+    try:
+        rendered = render_determination(ws, determined, plan.report_sha256, ws.as_of, key)
+    except Exception as exc:  # a document that cannot be rendered stops this year only
+        return outcome(ws, plan, YearStatus.ERROR,
+                       f"documents for year {plan.year} could not be rendered: {one_line(exc)}")
+    ws.checkpoint(f"year {plan.year} rendered")
+    documents = new_documents(ws, rendered, key)
+    if (problem := blocked_target(ws, documents)) is not None:
+        return outcome(ws, plan, YearStatus.ERROR, problem)
+    result = determined.result
+    revenues = {str(k): str(v) for k, v in inputs.revenues.items()}
+    determination = NewDetermination(
+        year=plan.year, input_key=key, reading=ws.reading, contract_id=ws.contract.id,
+        contract_sha256=ws.contract_sha, report_sha256=plan.report_sha256,
+        revenues_json=canonical_json(revenues),
+        reports_json=canonical_json({str(k): v for k, v in inputs.reports.items()}),
+        figures_json=canonical_json(year_json(result)), release_shares=result.release_shares,
+        as_of=ws.as_of.isoformat(),
+    )
+    year_docs = [d for d in documents if d.slot != CANCELLATION_SLOT]
+    cancellation = [d for d in documents if d.slot == CANCELLATION_SLOT]
+    new_slots = {d.slot for d in year_docs}
+    withdraw = [d for d in ws.ledger.documents(current_only=True)
+                if d.year == plan.year and d.kind != "penalty-statement" and d.slot not in new_slots]
+    with ws.ledger.transaction():
+        determination_id, _ = ws.ledger.issue(
+            "instructed", year=plan.year, as_of=ws.as_of, documents=year_docs, determination=determination,
+            withdraw=withdraw,
+            data={"input_key": key, "report": plan.report_sha256, "release_shares": result.release_shares,
+                  "revenues": revenues},
+        )
+        if cancellation:  # SPA 5.2(1): deducted shares not restored are cancelled at expiry
+            ws.ledger.issue("cancellation_instructed", year=None, as_of=ws.as_of, documents=cancellation,
+                            determination_id=determination_id,
+                            data={"cancel_shares": determined.assessment.cancelled_at_expiry})
+    ws.checkpoint(f"year {plan.year} recorded")
+    place(ws, documents, key)
+    return outcome(ws, plan, YearStatus.ISSUED)
+
+
+def year_documents(ws: Workspace, year: int) -> list[Document]:
+    """The year's current documents (the last year's include the cancellation instruction)."""
+    return [d for d in ws.ledger.documents(current_only=True)
+            if d.year == year or (d.slot == CANCELLATION_SLOT and year == ws.last_year)]

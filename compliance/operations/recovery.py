@@ -1,0 +1,61 @@
+"""Crash recovery: every run starts by putting back recorded documents whose files are missing.
+
+The ledger records a document before its file is moved into place, so a run killed in between leaves a
+recorded document without its file. It is restored from the staging folder, or rendered again from the
+inputs the ledger recorded (rendering is deterministic, and the bytes must match the recorded sha256).
+A file that is present but differs from what was issued is reported and left as it is.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from compliance.ledger import Document
+from compliance.operations.issuing import FORMATS, Workspace, one_line, place, render_determination
+from compliance.operations.penalties import PenaltyInputs
+from compliance.rules.earnout import assess_year
+from compliance.values.digest import sha256_file
+
+
+def restore_documents(ws: Workspace, render_penalty) -> None:
+    """Put back every recorded document whose file is missing. `render_penalty(year, inputs, key, as_of)`
+    renders a penalty statement into staging (operations.run supplies it, with the run's prices)."""
+    missing: dict[str, list[Document]] = {}
+    for doc in ws.ledger.documents():
+        for rel, sha in ((doc.pdf_path, doc.pdf_sha256), (doc.docx_path, doc.docx_sha256)):
+            target = ws.out / rel
+            if not target.exists():
+                missing.setdefault(doc.input_key, [])
+                if doc not in missing[doc.input_key]:
+                    missing[doc.input_key].append(doc)
+            elif sha256_file(target) != sha:
+                ws.notes.append(f"{target} differs from the document the ledger recorded as issued (sha256 "
+                                f"{sha[:12]}...); it was changed after issue and is left as it is")
+    for key, docs in missing.items():
+        staged = [ws.staged(key) / f"{doc.slot}{suffix}" for doc in docs for *_, suffix in FORMATS]
+        if not all(path.exists() for path in staged):
+            try:
+                _render_again(ws, key, docs, render_penalty)
+            except Exception as exc:
+                ws.notes.append(f"could not restore {docs[0].pdf_path}: {one_line(exc)}")
+                continue
+        place(ws, docs, key)
+        for doc in docs:
+            for rel in (doc.pdf_path, doc.docx_path):
+                if not (ws.out / rel).exists():
+                    ws.notes.append(f"could not restore {rel}: rendering it again gave other bytes than the "
+                                    "ledger recorded")
+    ws.checkpoint("documents restored")
+
+
+def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty) -> None:
+    first = docs[0]
+    if first.kind == "penalty-statement":
+        event = next(e for e in ws.ledger.events(year=first.year, kinds=("penalty_assessed",))
+                     if e.data["input_key"] == key)
+        render_penalty(first.year, PenaltyInputs.from_json(event.data["inputs"]), key, first.as_of)
+        return
+    determination = ws.ledger.determination(first.determination_id)
+    revenues = {year: Decimal(value) for year, value in determination.revenues.items()}
+    determined = assess_year(ws.contract, revenues, determination.year, determination.reading)
+    render_determination(ws, determined, determination.report_sha256, determination.as_of, key)

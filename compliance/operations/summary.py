@@ -1,0 +1,85 @@
+"""What a run leaves for people to read: `DIR/review/<file>.json` for each file not accepted, and
+`DIR/summary.json` (files, years, documents as they stand). Each is written only when its bytes change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from compliance.extract.model import FileStatus
+from compliance.ledger import Document
+from compliance.operations.inbox import FileOutcome, FileRole
+from compliance.operations.issuing import Workspace, YearOutcome
+from compliance.operations.planning import YearPlan, YearStatus
+from compliance.values.files import json_bytes, write_if_changed
+
+
+def mark_roles(files: list[FileOutcome], plans: list[YearPlan]) -> None:
+    """What each accepted file does for its year: decides it, conflicts, or was set aside by a resolution."""
+    by_year = {plan.year: plan for plan in plans}
+    for item in files:
+        plan = by_year.get(item.year)
+        if item.status != FileStatus.ACCEPTED or plan is None:
+            continue
+        if plan.status == YearStatus.CONFLICTING:
+            item.role = FileRole.CONFLICTING
+        elif plan.report_sha256 == item.sha256:
+            item.role = FileRole.DECIDES_YEAR
+        else:
+            item.role = FileRole.SET_ASIDE
+
+
+def write_reviews(ws: Workspace, files: list[FileOutcome]) -> None:
+    for item in files:
+        if item.status == FileStatus.ACCEPTED:
+            continue
+        data = ws.ledger.extraction(item.sha256) if item.sha256 else None
+        body = dict(data) if data else {"file": item.name, "sha256": None, "status": item.status,
+                                        "problems": [problem.to_json() for problem in item.problems]}
+        body["file"] = item.name
+        rel = f"review/{item.name}.json"
+        if write_if_changed(ws.out / rel, json_bytes(body)):
+            ws.written.append(rel)
+
+
+def _documents_json(docs: list[Document]) -> list[dict]:
+    return [
+        {"kind": d.kind, "version": d.version, "pdf": d.pdf_path, "pdf_sha256": d.pdf_sha256,
+         "docx": d.docx_path, "docx_sha256": d.docx_sha256, "document_id": d.document_id,
+         "dated": d.as_of.isoformat(), "superseded_by": d.superseded_by}
+        for d in docs
+    ]
+
+
+def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutcome], *, inbox: Path,
+                  prices_path: Path | None) -> None:
+    all_docs = ws.ledger.documents()
+    determinations = {d.id: d for d in ws.ledger.determinations()}
+
+    def led_to(sha: str | None) -> list[Document]:
+        return [d for d in all_docs if d.determination_id in determinations
+                and determinations[d.determination_id].report_sha256 == sha]
+
+    summary = {
+        "as_of": ws.as_of.isoformat(),
+        "contract": ws.contract.id,
+        "reading": ws.reading,
+        "inbox": str(inbox),
+        "prices": str(prices_path) if prices_path else None,
+        "files": [
+            {"file": f.name, "sha256": f.sha256, "size": f.size, "status": f.status,
+             "problems": [problem.to_json() for problem in f.problems], "year": f.year, "revenue": f.revenue,
+             "also_named": f.also_named, "role": f.role,
+             "documents": _documents_json(led_to(f.sha256)) if f.sha256 else []}
+            for f in files
+        ],
+        "years": [
+            {"year": y.year, "status": y.label, "note": y.note or None,
+             "report": {"file": y.report_name, "sha256": y.report_sha256} if y.report_sha256 else None,
+             "revenue": y.revenue, "release_shares": y.release_shares, "deadline": y.deadline.isoformat(),
+             "documents": _documents_json(y.documents)}
+            for y in years
+        ],
+    }
+    if write_if_changed(ws.out / "summary.json", json_bytes(summary)):
+        ws.written.append("summary.json")

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The package installs whole: build the wheel, install it in a fresh virtualenv outside the source tree,
+# and render one joint instruction from it (templates and contract file come from the wheel, not from here).
+# Usage: tests/packaging/check_wheel.sh PYTHON   (make test runs it after the suite)
+set -euo pipefail
+python="${1:-python3}"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "wheel check: building the wheel"
+rm -rf "$repo/build"  # setuptools reuses build/lib: a module deleted since the last build would ship
+"$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$repo" 2>&1 | grep -v '^WARNING: Location' || true
+wheel="$(ls "$work"/dist/compliance-*.whl)"
+members="$("$python" -m zipfile -l "$wheel")"
+for member in compliance/templates/joint-instruction.html.j2 compliance/templates/letter.css \
+              compliance/contract/kaixin-spa-2025.yaml; do
+  grep -q "^$member " <<<"$members" || { echo "wheel check: $member is not in $wheel"; exit 1; }
+done
+
+echo "wheel check: installing it in a fresh virtualenv"
+"$python" -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet "$wheel" 2>&1 | grep -v '^WARNING: Location' || true
+
+cd "$work"  # nothing of the source tree on the path
+"$work/venv/bin/python" - <<'PY'
+import compliance, compliance.documents.environment as env
+assert "site-packages" in compliance.__file__, compliance.__file__
+assert "site-packages" in str(env.BUILTIN_TEMPLATES), env.BUILTIN_TEMPLATES
+PY
+"$work/venv/bin/compliance" render joint-instruction --year 1 --revenue 1=702345678.90 --as-of 2027-01-10 \
+  --out "$work/out"
+"$work/venv/bin/python" - "$work/out/year-1/joint-instruction.pdf" "$work/out/year-1/joint-instruction.docx" <<'PY'
+import sys
+import zipfile
+
+import pypdfium2
+
+pdf = pypdfium2.PdfDocument(sys.argv[1])
+text = " ".join("\n".join(page.get_textpage().get_text_range() for page in pdf).split())
+for words in ("Joint Written Instruction", "3,000,000", "AUTOA2A"):
+    assert words in text, f"{words!r} is not in the joint instruction rendered from the wheel"
+assert "3,000,000" in zipfile.ZipFile(sys.argv[2]).read("word/document.xml").decode()
+print("wheel check: the installed wheel renders the joint instruction (PDF and DOCX)")
+PY
