@@ -10,6 +10,7 @@ import json
 import shutil
 import signal
 import sqlite3
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -220,3 +221,44 @@ def test_killed_with_sigkill_and_run_again_ends_as_an_uninterrupted_run(tmp_path
         state = end_state(out)
         assert state[1] == expected[1], f"files differ after a kill at {name}"
         assert state[0] == expected[0], f"ledger differs after a kill at {name}"
+
+
+def test_spa_8_2_a_release_recorded_on_the_as_of_date_is_stated_as_released(tmp_path):
+    """The penalty statement of a run dated the day the release was recorded says the shares were
+    released that day, not that they 'had not been released' (the run knows from the ledger)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(FIXTURES / ACCEPTED[1], inbox)
+    out = tmp_path / "out"
+    assert run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
+    db = str(out / "ledger.sqlite")
+    released = run_cli("record", "released", "--year", "1", "--date", "2027-03-01", "--db", db)
+    assert released.returncode == 0, released.stderr
+    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
+    assert done.returncode == 0, done.stderr
+    for text in (squash(pdf_text(out / "year-1" / "penalty-statement.pdf")),
+                 squash(docx_text(out / "year-1" / "penalty-statement.docx"))):
+        assert "The shares were released on 1 March 2027: 31 calendar days after the deadline" in text
+        assert "had not been released" not in text
+
+
+def test_the_same_run_into_two_folders_gives_the_same_bytes(tmp_path):
+    """Same inputs, same bytes, wherever the output goes: the assessment report carries its evidence picture
+    inside itself, so no document names the folder it was written to."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(FIXTURES / ACCEPTED[1], inbox)
+    outs = [tmp_path / "a" / "out", tmp_path / "b" / "much" / "deeper" / "output folder"]
+    for out in outs:
+        done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+        assert done.returncode == 0, done.stderr
+
+    def documents(out: Path) -> dict[str, str]:
+        found = sorted(out.rglob("*"))
+        return {str(p.relative_to(out)): sha256_file(p) for p in found if p.suffix in (".pdf", ".docx")}
+
+    first, second = (documents(out) for out in outs)
+    assert "year-1/assessment-report.pdf" in first and first == second
+    assert (outs[0] / "evidence").is_dir()  # the picture exists, and it is inside the report:
+    with zipfile.ZipFile(outs[1] / "year-1" / "assessment-report.docx") as docx:
+        assert any(name.startswith("word/media/") for name in docx.namelist())
