@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.ledger import Ledger
+from compliance.operations.access import reading
 from compliance.operations.penalties import accrued_penalty
 from compliance.operations.planning import YearStatus, contract_fingerprint, determination_inputs, plan_years, releases
+from compliance.values.digest import sha256_file
 from compliance.values.money import round_cents
+from compliance.values.prices import PriceFileError, PriceSeries, load_prices
 
 
 @dataclass
@@ -78,3 +82,40 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
                 row.penalty = str(round_cents(accrued.amount.penalty)) if accrued.amount else "0.00"
         rows.append(row)
     return rows
+
+
+@dataclass
+class StatusReport:
+    """`compliance status`: every year, and which prices file the penalty accrued was computed from."""
+
+    as_of: dt.date
+    ledger_path: Path
+    years: list[YearStatusRow]
+    prices_note: str | None
+
+    def to_json(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "ledger": str(self.ledger_path), "prices_note": self.prices_note,
+                "years": [row.to_json() for row in self.years]}
+
+
+def recorded_prices(ledger: Ledger) -> tuple[PriceSeries | None, str]:
+    """The prices file the last `run --prices` used, for the penalty accrued: (its closes or None, a note)."""
+    path = ledger.meta("prices_path")
+    if path is None:
+        return None, "no prices file recorded (run with --prices to see the penalty accrued)"
+    try:
+        series = load_prices(path)
+    except PriceFileError as exc:
+        return None, f"penalty not computed: {exc}"
+    note = f"prices: {path}"
+    if sha256_file(path) != ledger.meta("prices_sha256"):
+        note += " (changed since the last run)"
+    return series, note
+
+
+def status_report(path: Path, contract: Contract, as_of: dt.date) -> StatusReport:
+    """Each Assessment Year as the ledger at `path` stands on `as_of`, with the penalty accrued when the
+    ledger records a prices file. Raises LedgerError when there is no such ledger or it is another contract's."""
+    with reading(path, contract) as ledger:
+        prices, note = recorded_prices(ledger)
+        return StatusReport(as_of, path, year_statuses(ledger, contract, as_of, prices), note)

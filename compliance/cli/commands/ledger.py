@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from compliance.cli.commands.common import ContractOption, contract_or_exit, parse_date, usage_error
+from compliance.cli.commands.common import ContractOption, contract_or_exit, parse_date
 from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
 
 record_app = typer.Typer(
@@ -30,17 +30,12 @@ def _write(db: Path | None, contract: Path | None, wait: float | None, action) -
     from compliance.operations.recording import RecordError
 
     with ledger_errors(RecordError):
-        from compliance.ledger import DEFAULT_WAIT_SECONDS, open_ledger, writer_lock
+        from compliance.ledger import DEFAULT_WAIT_SECONDS
+        from compliance.operations.access import writing
 
         terms = contract_or_exit(contract)
-        path = db or DEFAULT_DB
-        if not path.exists():
-            usage_error(f"no ledger at {path}; run `compliance run INBOX --out DIR` first or pass --db")
-        with writer_lock(path, what="record", wait=DEFAULT_WAIT_SECONDS if wait is None else wait), \
-                open_ledger(path, create=False) as ledger:
-            recorded = ledger.meta("contract_id")
-            if recorded is not None and recorded != terms.id:
-                usage_error(f"{path} belongs to contract '{recorded}'; pass --contract with that contract")
+        with writing(db or DEFAULT_DB, terms, what="record", wait=DEFAULT_WAIT_SECONDS if wait is None else wait) \
+                as ledger:
             message = action(ledger, terms)
     typer.echo(message)
 

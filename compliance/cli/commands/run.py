@@ -129,43 +129,15 @@ def status(
 ) -> None:
     """Each year: report, revenue, determination, documents, deadline, days left or overdue, release, penalty."""
     with ledger_errors():
-        from compliance.ledger import open_ledger
-        from compliance.operations.status import year_statuses
+        from compliance.operations.status import status_report
 
-        terms = contract_or_exit(contract)
-        as_of_date = as_of_or_today(as_of)
-        path = db or DEFAULT_DB
-        with open_ledger(path, create=False) as ledger:
-            recorded = ledger.meta("contract_id")
-            if recorded is not None and recorded != terms.id:
-                usage_error(f"{path} belongs to contract '{recorded}'; pass --contract with that contract")
-            prices, prices_note = _recorded_prices(ledger)
-            rows = year_statuses(ledger, terms, as_of_date, prices)
+        report = status_report(db or DEFAULT_DB, contract_or_exit(contract), as_of_or_today(as_of))
     if json_output:
-        typer.echo(json.dumps({"as_of": as_of_date.isoformat(), "ledger": str(path), "prices_note": prices_note,
-                               "years": [row.to_json() for row in rows]}, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return
     from compliance.cli.views.run import print_status
 
-    print_status(rows, as_of_date, path, prices_note)
-
-
-def _recorded_prices(ledger):
-    """The prices file the last `run --prices` used, for the penalty accrued; (series or None, note)."""
-    from compliance.values.digest import sha256_file
-    from compliance.values.prices import PriceFileError, load_prices
-
-    path = ledger.meta("prices_path")
-    if path is None:
-        return None, "no prices file recorded (run with --prices to see the penalty accrued)"
-    try:
-        series = load_prices(path)
-    except PriceFileError as exc:
-        return None, f"penalty not computed: {exc}"
-    note = f"prices: {path}"
-    if sha256_file(path) != ledger.meta("prices_sha256"):
-        note += " (changed since the last run)"
-    return series, note
+    print_status(report)
 
 
 def register(app: typer.Typer) -> None:

@@ -85,10 +85,10 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
                   f"{counts['rejected']} rejected. Summary: {Path(result.out_dir) / 'summary.json'}")
 
 
-def print_status(rows, as_of: dt.date, ledger_path: Path, prices_note: str | None,
-                 console: Console | None = None) -> None:
+def print_status(report, console: Console | None = None) -> None:
     """One block per year: a table would not fit the nine facts a year has in a terminal's width."""
     console = console or Console(highlight=False)
+    rows, as_of, ledger_path, prices_note = report.years, report.as_of, report.ledger_path, report.prices_note
     console.print(f"As of {as_of.isoformat()}; ledger {ledger_path}")
     for row in rows:
         fully = row.release_shares is not None and row.released_shares >= row.release_shares
