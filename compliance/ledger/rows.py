@@ -1,5 +1,5 @@
-"""The ledger's rows as values: what is read back (Determination, Document) and what is written
-(NewDetermination, NewDocument). Ids, versions' supersession and hashes are the store's to assign."""
+"""The ledger's rows as values: what an operation asks the store to write (NewDetermination, NewDocument)
+and what it reads back (Determination, Document: the same fields plus what the store assigns)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.ledger.events import canonical_json
+
 
 @dataclass(frozen=True)
-class Determination:
-    id: int
+class NewDetermination:
+    """A year's determination under SPA 5.2, as recorded: its identity, its inputs and its figures."""
+
     year: int
     input_key: str
     reading: str
@@ -24,67 +27,42 @@ class Determination:
     figures: dict[str, Any]  # the engine's YearResult as JSON (decimal strings, ints)
     release_shares: int
     as_of: dt.date  # the date its documents carry: the as-of of the run that first issued them
+
+    def columns(self) -> dict[str, Any]:
+        """The table's columns (JSON columns in canonical spelling, so the row hash is stable)."""
+        return {
+            "year": self.year, "input_key": self.input_key, "reading": self.reading,
+            "contract_id": self.contract_id, "contract_sha256": self.contract_sha256,
+            "report_sha256": self.report_sha256,
+            "revenues_json": canonical_json({str(k): v for k, v in self.revenues.items()}),
+            "reports_json": canonical_json({str(k): v for k, v in self.reports.items()}),
+            "figures_json": canonical_json(self.figures), "release_shares": self.release_shares,
+            "as_of": self.as_of.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Determination(NewDetermination):
+    id: int
     superseded_by: int | None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Determination:
         return cls(
-            row["id"], row["year"], row["input_key"], row["reading"], row["contract_id"], row["contract_sha256"],
-            row["report_sha256"],
-            {int(k): v for k, v in json.loads(row["revenues_json"]).items()},
-            {int(k): v for k, v in json.loads(row["reports_json"]).items()},
-            json.loads(row["figures_json"]), row["release_shares"], dt.date.fromisoformat(row["as_of"]),
-            row["superseded_by"],
+            year=row["year"], input_key=row["input_key"], reading=row["reading"], contract_id=row["contract_id"],
+            contract_sha256=row["contract_sha256"], report_sha256=row["report_sha256"],
+            revenues={int(k): v for k, v in json.loads(row["revenues_json"]).items()},
+            reports={int(k): v for k, v in json.loads(row["reports_json"]).items()},
+            figures=json.loads(row["figures_json"]), release_shares=row["release_shares"],
+            as_of=dt.date.fromisoformat(row["as_of"]), id=row["id"], superseded_by=row["superseded_by"],
         )
 
 
 @dataclass(frozen=True)
-class Document:
-    id: int
-    slot: str  # "year-2/joint-instruction", "cancellation-instruction": the file name without version
-    version: int
-    kind: str
-    year: int | None
-    determination_id: int | None
-    input_key: str
-    pdf_path: str  # relative to the output folder
-    pdf_sha256: str
-    docx_path: str
-    docx_sha256: str
-    document_id: str
-    as_of: dt.date
-    superseded_by: int | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Document:
-        values = dict(row)
-        values.pop("row_hash"), values.pop("event_seq")
-        values["as_of"] = dt.date.fromisoformat(values["as_of"])
-        return cls(**values)
-
-
-@dataclass(frozen=True)
-class NewDetermination:
-    """A determination to record (its id and superseded_by are the ledger's)."""
-
-    year: int
-    input_key: str
-    reading: str
-    contract_id: str
-    contract_sha256: str
-    report_sha256: str
-    revenues_json: str  # canonical JSON, year -> decimal string
-    reports_json: str  # canonical JSON, year -> report sha256
-    figures_json: str  # canonical JSON of the engine's YearResult
-    release_shares: int
-    as_of: str  # ISO date the documents carry
-
-
-@dataclass(frozen=True)
 class NewDocument:
-    """A document to record: its two files, their sha256, relative to the output folder."""
+    """A document's two files, relative to the output folder, with their sha256."""
 
-    slot: str
+    slot: str  # "year-2/joint-instruction", "cancellation-instruction": the file name without version
     version: int
     kind: str
     year: int | None
@@ -94,3 +72,18 @@ class NewDocument:
     docx_path: str
     docx_sha256: str
     document_id: str
+
+
+@dataclass(frozen=True)
+class Document(NewDocument):
+    id: int
+    determination_id: int | None
+    as_of: dt.date
+    superseded_by: int | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Document:
+        values = dict(row)
+        values.pop("row_hash"), values.pop("event_seq")
+        values["as_of"] = dt.date.fromisoformat(values["as_of"])
+        return cls(**values)

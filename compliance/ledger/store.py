@@ -239,7 +239,7 @@ class Ledger:
         if determination is not None:
             determination_id = self._next_id("determinations")
             previous_determination = self.current_determination(determination.year)
-            inserts.append(("determinations", {"id": determination_id, **asdict(determination),
+            inserts.append(("determinations", {"id": determination_id, **determination.columns(),
                                                 "superseded_by": None}))
         next_doc = self._next_id("documents")
         new_ids: list[int] = []

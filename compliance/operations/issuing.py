@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from compliance.contract import Contract
-from compliance.ledger import Document, Ledger, NewDetermination, NewDocument, canonical_json
+from compliance.ledger import Document, Ledger, NewDetermination, NewDocument
 from compliance.operations.planning import (
     YearPlan,
     YearStatus,
@@ -186,10 +186,8 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
     determination = NewDetermination(
         year=plan.year, input_key=key, reading=ws.reading, contract_id=ws.contract.id,
         contract_sha256=ws.contract_sha, report_sha256=plan.report_sha256,
-        revenues_json=canonical_json(revenues),
-        reports_json=canonical_json({str(k): v for k, v in inputs.reports.items()}),
-        figures_json=canonical_json(year_json(result)), release_shares=result.release_shares,
-        as_of=ws.as_of.isoformat(),
+        revenues={k: str(v) for k, v in inputs.revenues.items()}, reports=dict(inputs.reports),
+        figures=year_json(result), release_shares=result.release_shares, as_of=ws.as_of,
     )
     year_docs = [d for d in documents if d.slot != CANCELLATION_SLOT]
     cancellation = [d for d in documents if d.slot == CANCELLATION_SLOT]

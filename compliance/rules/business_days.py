@@ -76,14 +76,6 @@ class BusinessCalendar:
                 counted += 1
         return day
 
-    def business_days_between(self, start: dt.date, end: dt.date) -> int:
-        """Working days in (start, end]."""
-        day, counted = start, 0
-        while day < end:
-            day += dt.timedelta(days=1)
-            counted += self.is_working_day(day)
-        return counted
-
 
 def _package_schedules() -> dict[int, YearSchedule]:
     """Years whose State Council schedule the pinned `holidays` package carries (its make-up-day table)."""
