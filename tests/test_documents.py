@@ -18,7 +18,7 @@ from helpers.words import _SCALES, _TENS, _UNITS, words_to_number
 from compliance.documents import Renderer, year_documents
 from compliance.rules.earnout import assess_year
 
-# Worked example 1 (contract-reading.md)
+# Worked example 1 (docs/contract-reading.md)
 EXAMPLE_1 = WORKED_EXAMPLE_1.amounts()
 AS_OF_Y2 = dt.date(2028, 1, 10)
 AS_OF_Y3 = dt.date(2029, 1, 10)

@@ -21,7 +21,7 @@ FIELDS = ("status", "entity", "period_start", "period_end", "assessment_year", "
 # Truth entries the extractor deliberately does not follow (reported to the fixtures engineer): the
 # extractor's value is accepted, and so is the truth's, so the test passes whichever way it is settled.
 DISPUTED = {
-    # No income statement and no unit or currency printed anywhere: unknown fields are null (issue 3).
+    # No income statement and no unit or currency printed anywhere: unknown fields are null.
     ("review-no-income-statement.pdf", "currency"): None,
     ("review-no-income-statement.pdf", "unit"): None,
 }

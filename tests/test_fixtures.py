@@ -22,7 +22,7 @@ REJECT = {"empty", "not_pdf", "corrupt", "encrypted", "no_text_layer", "too_larg
 REVIEW = {"entity_mismatch", "period_mismatch", "not_assessment_period", "opinion_modified",
           "auditor_not_approved", "currency_mismatch", "revenue_not_found", "ambiguous_revenue",
           "revenue_crosscheck_mismatch"}
-# Worked example 1 (contract-reading.md): the demo inbox holds exactly these accepted reports.
+# Worked example 1 (docs/contract-reading.md): the demo inbox holds exactly these accepted reports.
 WORKED_EXAMPLE_1 = EXAMPLE_1.revenues
 
 

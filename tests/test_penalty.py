@@ -1,4 +1,4 @@
-"""SPA 8.2 late-release penalty against hand-worked cases (contract-reading.md, "Late-release penalty").
+"""SPA 8.2 late-release penalty against hand-worked cases (docs/contract-reading.md, "Late-release penalty").
 
 Year 1's deadline is 29 January 2027 (SPA 5.1: 30 November 2026 + 60 days), a Friday. With S shares, a day
 at close P accrues 0.0001 x S x P and the cap is 0.05 x S x P: at a constant price the sum reaches the cap

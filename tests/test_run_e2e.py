@@ -28,7 +28,7 @@ FIXTURES = REPO / "fixtures" / "audit-reports"
 PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
 TRUTH = {entry["file"]: entry for entry in yaml.safe_load((REPO / "fixtures" / "truth.yaml").read_text())}
 AS_OF = "2031-03-31"
-# Worked example 1 (contract-reading.md): the release each year's joint instruction must state.
+# Worked example 1 (docs/contract-reading.md): the release each year's joint instruction must state.
 RELEASES = EXAMPLE_1.releases
 ACCEPTED = {entry["assessment_year"]: name for name, entry in TRUTH.items() if entry["status"] == "accepted"}
 

@@ -414,3 +414,24 @@ def test_penalty_inputs_give_the_penalty_command_the_recorded_periods_and_receip
     assert received == dt.date(2031, 4, 1)
     assert periods == (Period(dt.date(2031, 4, 2), dt.date(2031, 4, 9), "dispute"),  # EA 3.3
                        Period(dt.date(2031, 4, 20), dt.date(2031, 4, 30), "suspension"))  # SPA 8.1, still open
+
+
+def test_determine_year_gives_the_review_desk_the_figures_without_issuing_anything(tmp_path):
+    """SPA 5.2: year 2's release (worked example 1) before any document exists; a year whose earlier year has
+    no report yet is not determined (SPA 5.2(2) may still restore its shortfall)."""
+    from compliance.operations.planning import determine_year
+
+    inbox = tmp_path / "inbox"
+    write_report(inbox, "year1.pdf", 1)
+    write_report(inbox, "year2.pdf", 2)
+    write_report(inbox, "year4.pdf", 4)
+    out = tmp_path / "out"
+    run_fake(inbox, out, dt.date(2027, 12, 1))  # before year 2's report is dated: its documents wait
+    contract = load_contract()
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        before = len(ledger.events())
+        year_2 = determine_year(ledger, contract, 2)
+        assert year_2 is not None and year_2.result.release_shares == EXAMPLE_1_RELEASES[2]
+        assert year_2.result.deductible_exact > 0 and not year_2.result.met
+        assert determine_year(ledger, contract, 4) is None  # year 3 has no report
+        assert len(ledger.events()) == before

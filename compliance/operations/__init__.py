@@ -1,1 +1,17 @@
-"""One function per thing a user does; the CLI and the review desk call these."""
+"""The application layer: one function per thing a user does, with typed inputs and results. The CLI
+(compliance.cli) and the review desk call these, and nothing below them.
+
+    scan an inbox (the main job)   run.run(RunOptions) -> RunResult
+    read and record an inbox       inbox.scan_inbox, inbox.record_files -> FileOutcome
+    which report decides a year    planning.plan_years -> YearPlan (YearStatus)
+    determine a year               planning.determine_year -> YearAssessment (nothing written)
+    issue a year's documents       issuing.issue_year -> YearOutcome
+    issue a penalty statement      penalties.issue_penalty
+    record an event                recording.record_received / _released / _dispute / _settled / _suspended
+    resolve conflicting reports    recording.resolve
+    where every year stands        status.status_report -> StatusReport (status.year_statuses per year)
+    compute a penalty              penalties.accrued_penalty, penalties.recorded_delays
+    open a ledger                  access.reading, access.writing (under the writer lock)
+
+Crash recovery (recovery.py) and the review files and summary (summary.py) are steps of the main job.
+"""

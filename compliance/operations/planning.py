@@ -20,6 +20,7 @@ from enum import StrEnum
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import Determination, Ledger, canonical_json
+from compliance.rules.earnout import YearAssessment, assess_year
 from compliance.rules.penalty import Period
 from compliance.values.digest import sha256_hex
 
@@ -135,6 +136,17 @@ def determination_inputs(ledger: Ledger, plans: list[YearPlan], year: int) -> De
     reports = {plan.year: plan.report_sha256 for plan in plans if plan.year <= year}
     revenues = {number: Decimal(ledger.extraction(sha)["operating_revenue"]) for number, sha in reports.items()}
     return DeterminationInputs(year, revenues, reports)
+
+
+def determine_year(ledger: Ledger, contract: Contract, year: int) -> YearAssessment | None:
+    """The year's determination as the ledger's reports give it, without issuing anything; None while the
+    year is not ready (no single accepted report, or an earlier year undecided)."""
+    plans = plan_years(ledger, contract)
+    plan = next(plan for plan in plans if plan.year == year)
+    if not plan.ready:
+        return None
+    inputs = determination_inputs(ledger, plans, year)
+    return assess_year(contract, inputs.revenues, year, contract.default_reading)
 
 
 def premature(contract: Contract, year: int, as_of: dt.date, report_date: str | None) -> str | None:

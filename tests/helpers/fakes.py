@@ -23,7 +23,7 @@ from compliance.operations.run import RunOptions, Toolkit, run
 from compliance.values.digest import sha256_file
 from helpers.examples import EXAMPLE_1 as WORKED_EXAMPLE_1
 
-# Worked example 1 (contract-reading.md): revenues and the releases they give.
+# Worked example 1 (docs/contract-reading.md): revenues and the releases they give.
 EXAMPLE_1 = WORKED_EXAMPLE_1.revenues
 EXAMPLE_1_RELEASES = WORKED_EXAMPLE_1.releases
 PERIODS = {1: ("2025-12-01", "2026-11-30"), 2: ("2026-12-01", "2027-11-30"), 3: ("2027-12-01", "2028-11-30"),
