@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from compliance.extract.textnorm import compact, single_spaced
-from compliance.values.cjk import HAN
+from compliance.values.cjk import HAN, HAN_CHARS
 
 # ------------------------------------------------------------------------------------------ revenue lines
 REVENUE = "revenue"  # 营业收入 / Revenue: the line the contract measures (SPA 4.1 "Operating Revenue")
@@ -59,7 +59,7 @@ def revenue_kind(label: str) -> str | None:
         kind = _CN_LABELS.get(cn)
         if kind:
             return kind
-    english = re.sub(r"[\u3400-\u9fff\uff00-\uffef、：，（）]+", " ", single_spaced(label).lower())
+    english = re.sub(r"[" + HAN_CHARS + r"\uff00-\uffef、：，（）]+", " ", single_spaced(label).lower())
     english = single_spaced(english)
     for _ in range(2):
         english = _EN_LEAD.sub("", english)

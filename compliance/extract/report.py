@@ -12,7 +12,7 @@ from decimal import Decimal
 from compliance.extract.numbers import Unit, find_dates, parse_amount, unit_after_amount
 from compliance.extract.statement import lines_of
 from compliance.extract.textnorm import compact, single_spaced
-from compliance.values.cjk import HAN
+from compliance.values.cjk import HAN, HAN_CHARS
 
 # ------------------------------------------------------------------------------------- the audit section
 _OPENING = re.compile(r"我们审计了|wehaveaudited", re.I)
@@ -207,7 +207,7 @@ def opinion_of(section_lines: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------- signature block
-_CN_FIRM = re.compile(r"([\u3400-\u9fff·()（）]{2,40}?会计师事务所(?:[(（](?:特殊普通合伙|普通合伙|有限合伙)[)）]|"
+_CN_FIRM = re.compile(r"([" + HAN_CHARS + r"·()（）]{2,40}?会计师事务所(?:[(（](?:特殊普通合伙|普通合伙|有限合伙)[)）]|"
                       r"有限责任公司|有限公司)?)")
 _EN_FIRM_SUFFIX = re.compile(r"\b(?:LLP|L\.L\.P\.|LLC|CPAs?|Certified Public Accountants|Chartered Accountants|"
                              r"& Co\.?|Limited|Ltd\.?|\(Special General Partnership\))$", re.I)
@@ -255,8 +255,9 @@ def signature_block(page_text: str) -> Signature:
 
 
 # --------------------------------------------------------------------------------------- report number
-_CN_NUMBER = re.compile(r"([\u3400-\u9fffA-Za-z]{1,16}(?:审|报字|审字|专审)[\u3400-\u9fffA-Za-z()（）]{0,4}"
-                        r"[〔\[【(（]\s*\d{2,4}\s*[〕\]】)）][\u3400-\u9fffA-Za-z]{0,3}第?\s*[A-Za-z0-9\-_]{1,24}号)")
+_CN_NUMBER = re.compile(r"([" + HAN_CHARS + r"A-Za-z]{1,16}(?:审|报字|审字|专审)[" + HAN_CHARS + r"A-Za-z()（）]{0,4}"
+                        r"[〔\[【(（]\s*\d{2,4}\s*[〕\]】)）]["
+                        + HAN_CHARS + r"A-Za-z]{0,3}第?\s*[A-Za-z0-9\-_]{1,24}号)")
 _EN_NUMBER = re.compile(r"\breport (?:no|number|ref(?:erence)?)\.?\s*[:：#]?\s*([A-Za-z0-9][\w()\[\]/\-.〔〕]*[\w)\]])",
                         re.I)
 

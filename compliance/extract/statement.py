@@ -23,7 +23,7 @@ from compliance.extract.labels import (
 from compliance.extract.layout import Row, Word, group_rows, page_words, phrases
 from compliance.extract.numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
 from compliance.extract.textnorm import compact, single_spaced
-from compliance.values.cjk import HAN
+from compliance.values.cjk import HAN, HAN_CHARS
 
 # ------------------------------------------------------------------------------ candidate pages (text pass)
 _ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用")
@@ -222,7 +222,7 @@ def _join(*labels: str) -> str:
         label = strip_note_ref(label).strip()
         if not label:
             continue
-        cjk_seam = re.search(r"[\u3400-\u9fff:：、]$", text) or re.match(r"[\u3400-\u9fff]", label)
+        cjk_seam = re.search(r"[" + HAN_CHARS + r":：、]$", text) or HAN.match(label)
         text = text + label if not text or cjk_seam else text + " " + label
     return text
 

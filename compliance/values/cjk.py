@@ -9,5 +9,6 @@ from __future__ import annotations
 
 import re
 
-HAN = re.compile(r"[\u3400-\u9fff]")
+HAN_CHARS = r"\u3400-\u9fff"  # for a character class inside a larger pattern: f"[{HAN_CHARS}·]"
+HAN = re.compile(f"[{HAN_CHARS}]")
 CJK_RUN = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
