@@ -9,8 +9,6 @@ import typer
 
 from compliance.cli.commands.common import ContractOption, contract_or_exit, usage_error
 
-_STATUS_STYLE = {"accepted": "green", "needs_review": "yellow", "rejected": "red"}
-
 
 def register(app: typer.Typer) -> None:
     @app.command("extract")
@@ -58,7 +56,9 @@ def register(app: typer.Typer) -> None:
                 sys.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2) + "\n")
                 sys.stdout.flush()
             else:
-                _print_table(results)
+                from compliance.cli.views.extract import print_extractions
+
+                print_extractions(results)
         except KeyboardInterrupt:
             typer.echo("Interrupted.", err=True)
             raise typer.Exit(130) from None
@@ -85,32 +85,3 @@ def _with_progress(pdfs, terms, kwargs):
             bar.refresh()
 
         return extract_batch(pdfs, terms, progress=advance, **kwargs)
-
-
-def _print_table(results) -> None:
-    """One row per file; below the table, each problem's sentence for the files that need attention."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from compliance.values.money import group
-
-    console = Console()
-    table = Table()
-    table.add_column("File", overflow="fold")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Revenue (yuan)", justify="right", no_wrap=True)
-    table.add_column("Problems", overflow="fold")
-    for result in results:
-        table.add_row(
-            Path(result.file).name,
-            f"[{_STATUS_STYLE[result.status]}]{result.status}[/]",
-            str(result.assessment_year or ""),
-            group(result.operating_revenue) if result.operating_revenue is not None else "",
-            ", ".join(p.code for p in result.problems),
-        )
-    console.print(table)
-    for result in results:
-        for found in result.problems:
-            if found.severity != "warning":
-                console.print(f"{Path(result.file).name}: [bold]{found.code}[/]: {found.message}", highlight=False)

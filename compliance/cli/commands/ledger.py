@@ -5,7 +5,6 @@ Heavy imports stay inside the command functions so that `compliance --help` star
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -168,23 +167,9 @@ def ledger_events(
         path = db or DEFAULT_DB
         with open_ledger(path, create=False) as ledger:
             events = ledger.events(year=year)
-    if json_output:
-        for event in events:
-            typer.echo(json.dumps({"seq": event.seq, "kind": event.kind, "year": event.year,
-                                   "date": event.on_date.isoformat() if event.on_date else None,
-                                   "data": event.data, "hash": event.hash}, ensure_ascii=False))
-        return
-    from rich.console import Console
-    from rich.table import Table
+    from compliance.cli.views.ledger import print_events
 
-    table = Table()
-    for column in ("#", "Event", "Year", "Date", "Details"):
-        table.add_column(column)
-    for event in events:
-        details = {k: v for k, v in event.data.items() if k not in ("rows", "documents")}
-        table.add_row(str(event.seq), event.kind, str(event.year or ""),
-                      event.on_date.isoformat() if event.on_date else "", json.dumps(details, ensure_ascii=False))
-    Console(highlight=False).print(table)
+    print_events(events, json_lines=json_output)
 
 
 def register(app: typer.Typer) -> None:

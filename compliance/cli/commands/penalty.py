@@ -91,52 +91,9 @@ def penalty(
     if json_output:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    _print_summary(terms, result)
+    from compliance.cli.views.penalty import print_penalty
 
-
-def _print_summary(terms, result) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from compliance.documents.words import long_date as day
-    from compliance.documents.words import percent
-    from compliance.values.money import exact_grouped, usd, usd_exact
-
-    year = terms.year(result.year)
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_row("Release deadline", f"{day(result.deadline)} (SPA 5.1: {terms.release.days_after_year_end.value} "
-                  f"days after the Assessment Year ended on {day(year.end)})")
-    table.add_row("Released / as of", f"{day(result.released_on)}")
-    table.add_row("Days late", f"{result.days_late:,} calendar days; {len(result.excluded):,} excluded "
-                  f"(EA 3.3, SPA 8.1); {result.days_counted:,} counted")
-    table.add_row("Shares not released", f"{result.shares:,}")
-    if result.days_counted == 0:
-        table.add_row("Penalty", "none: no day of delay is counted (SPA 8.2)")
-        Console().print(f"[bold]Late-release penalty, Assessment Year {result.year} (SPA 8.2)[/bold]")
-        Console().print(table)
-        return
-    how = ("each day at its own close" if result.valuation == "daily"
-           else f"every day at the deadline's close (USD {result.cap_close}, {day(result.cap_price_date)})")
-    table.add_row("Valuation", f"{result.valuation}: {how}")
-    table.add_row(f"Sum of daily amounts ({percent(result.daily_rate)} a day)", usd_exact(result.accrued))
-    table.add_row(f"Cap ({percent(result.cap_rate)})", f"{usd_exact(result.cap)} at USD {result.cap_close}, the close "
-                  f"of {day(result.cap_price_date)}" + (" (the cap binds)" if result.cap_binds else ""))
-    table.add_row("Penalty payable", f"[bold]{usd(result.penalty)}[/bold] (exact {exact_grouped(result.penalty)}, "
-                  "rounded to the cent, half up)")
-    attribution = (f"Party A {result.party_days('Party A'):,} days, Party D {result.party_days('Party D'):,} days")
-    if result.agent_deadline is not None:
-        attribution += (f" (agent held both documents on {day(result.documents_received_on)}; its EA 3.2 "
-                        f"window ended {day(result.agent_deadline)})")
-    else:
-        attribution += " (no receipt of the EA 3.1 documents recorded: all days are Party A's, EA 5.2)"
-    table.add_row("Attribution", attribution)
-    console = Console()
-    console.print(f"[bold]Late-release penalty, Assessment Year {result.year} (SPA 8.2)[/bold]")
-    console.print(table)
-    for warning in result.warnings:
-        console.print(f"[yellow]Note:[/yellow] {warning}")
+    print_penalty(terms, result)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,20 +10,12 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from compliance.cli.views.common import days_text
+from compliance.cli.views.common import days_text, styled
 from compliance.values.money import group, group_text
-
-_STYLE = {"issued": "green", "accepted": "green", "decides_year": "green", "conflicting_reports": "bold red",
-          "rejected": "red", "error": "bold red", "needs_review": "yellow", "changed": "yellow"}
 
 
 def _shares(value: int | None) -> str:
     return f"{value:,}" if value is not None else ""
-
-
-def _styled(text: str) -> str:
-    style = _STYLE.get(text)
-    return f"[{style}]{text}[/]" if style else text
 
 
 def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
@@ -36,7 +28,7 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     years.add_column("Revenue RMB", justify="right", no_wrap=True)
     years.add_column("Release", justify="right", no_wrap=True)
     for year in result.years:
-        years.add_row(str(year.year), _styled(year.label), year.report_name or "", group_text(year.revenue),
+        years.add_row(str(year.year), styled(year.label), year.report_name or "", group_text(year.revenue),
                       _shares(year.release_shares))
     console.print(years)
     for year in result.years:
@@ -50,7 +42,7 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     files.add_column("Revenue (RMB)", justify="right", no_wrap=True)
     reasons = []  # the problems go under the table, with the full width for their plain sentences
     for item in result.files:
-        files.add_row(item.name, _styled(item.status), str(item.year or ""), group_text(item.revenue))
+        files.add_row(item.name, styled(item.status), str(item.year or ""), group_text(item.revenue))
         notes = [f"{p.code}: {p.message}" for p in item.problems if p.severity != "warning"]
         if item.role and item.role != "decides_year":
             notes.insert(0, item.role.replace("_", " "))
@@ -93,7 +85,7 @@ def print_status(report, console: Console | None = None) -> None:
     for row in rows:
         fully = row.release_shares is not None and row.released_shares >= row.release_shares
         timing = f"released {row.last_released_on}" if fully else days_text(row.days_left)
-        console.print(f"\n[bold]Year {row.year}[/]  {_styled(row.status)}  deadline {row.deadline} ({timing})")
+        console.print(f"\n[bold]Year {row.year}[/]  {styled(row.status)}  deadline {row.deadline} ({timing})")
         if row.note:
             console.print(f"  note        {row.note}")
         if row.report_sha256:

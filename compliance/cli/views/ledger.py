@@ -1,0 +1,26 @@
+"""What `compliance ledger events` prints: the event log, oldest first, as a table or JSON lines."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def print_events(events, *, json_lines: bool) -> None:
+    if json_lines:
+        for event in events:
+            typer.echo(json.dumps({"seq": event.seq, "kind": event.kind, "year": event.year,
+                                   "date": event.on_date.isoformat() if event.on_date else None,
+                                   "data": event.data, "hash": event.hash}, ensure_ascii=False))
+        return
+    table = Table()
+    for column in ("#", "Event", "Year", "Date", "Details"):
+        table.add_column(column)
+    for event in events:
+        details = {k: v for k, v in event.data.items() if k not in ("rows", "documents")}
+        table.add_row(str(event.seq), event.kind, str(event.year or ""),
+                      event.on_date.isoformat() if event.on_date else "", json.dumps(details, ensure_ascii=False))
+    Console(highlight=False).print(table)
