@@ -27,10 +27,11 @@ def main() -> None:
 
     from compliance.contract import load_contract
     from compliance.documents import Renderer, year_documents
+    from compliance.rules.earnout import assess_year
 
     contract = load_contract()
     renderer = Renderer()
-    contexts = year_documents(contract, REVENUES, 2, as_of=AS_OF)
+    contexts = year_documents(contract, assess_year(contract, REVENUES, 2), as_of=AS_OF)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         for kind, context in contexts.items():  # warm-up: fonts loaded, templates compiled

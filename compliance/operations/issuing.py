@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from compliance.contract import Contract
 from compliance.ledger import Document, Ledger, NewDetermination, NewDocument
@@ -31,6 +31,9 @@ from compliance.rules.earnout import YearAssessment, assess_year
 from compliance.rules.earnout_json import year_json
 from compliance.values.digest import sha256_file
 from compliance.values.files import FileConflict, place_file, versioned_name
+
+if TYPE_CHECKING:
+    from compliance.operations.run import Toolkit
 
 STAGING = ".staging"
 CANCELLATION_SLOT = "cancellation-instruction"
@@ -55,7 +58,7 @@ class Workspace:
     contract: Contract
     out: Path
     as_of: dt.date
-    toolkit: object  # operations.run.Toolkit: the extractor, the renderer and the penalty
+    toolkit: Toolkit  # the extractor, the renderer and the penalty (a fake in tests)
     checkpoint: Callable[[str], None]
     written: list[str] = field(default_factory=list)  # placed by this run, relative to `out`
     notes: list[str] = field(default_factory=list)  # what the user should know, one sentence each

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.ledger import Determination, Ledger, canonical_json, open_ledger
+from compliance.operations.issuing import Workspace, YearOutcome, blocked_target, new_documents, one_line, place
 from compliance.operations.planning import documents_received_on, excluded_periods, overdue, releases
 from compliance.rules.penalty import PenaltyResult, Period, compute_penalty, justified_delays
 from compliance.values.digest import sha256_hex
@@ -122,7 +123,7 @@ class PenaltyPrices:
     sha256: str
 
 
-def render_statement(ws, year: int, inputs: PenaltyInputs, key: str, as_of: dt.date,
+def render_statement(ws: Workspace, year: int, inputs: PenaltyInputs, key: str, as_of: dt.date,
                      prices: PenaltyPrices | None):
     """Compute the year's penalty from `inputs` and render its statement into staging: (result, rendered).
     The closes are those recorded (reloaded when the run's file, if any, is not the one the inputs name)."""
@@ -137,11 +138,9 @@ def render_statement(ws, year: int, inputs: PenaltyInputs, key: str, as_of: dt.d
     return result, rendered
 
 
-def issue_penalty(ws, year_outcome, prices: PenaltyPrices) -> None:
+def issue_penalty(ws: Workspace, year_outcome: YearOutcome, prices: PenaltyPrices) -> None:
     """SPA 8.2: a statement for a year whose instructed shares were not all released by the deadline. A
     release still outstanding accrues more each day, so a later as-of date issues the next version."""
-    from compliance.operations.issuing import blocked_target, new_documents, one_line, place
-
     determination = ws.ledger.current_determination(year_outcome.year)
     inputs = penalty_inputs(ws.ledger, ws.contract, determination, ws.as_of, prices_path=prices.path,
                             prices_sha256=prices.sha256)

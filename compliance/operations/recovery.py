@@ -8,6 +8,7 @@ A file that is present but differs from what was issued is reported and left as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from compliance.ledger import Document
@@ -17,7 +18,7 @@ from compliance.rules.earnout import assess_year
 from compliance.values.digest import sha256_file
 
 
-def restore_documents(ws: Workspace, render_penalty) -> None:
+def restore_documents(ws: Workspace, render_penalty: Callable[..., object]) -> None:
     """Put back every recorded document whose file is missing. `render_penalty(year, inputs, key, as_of)`
     renders a penalty statement into staging (operations.run supplies it, with the run's prices)."""
     missing: dict[str, list[Document]] = {}
@@ -48,7 +49,7 @@ def restore_documents(ws: Workspace, render_penalty) -> None:
     ws.checkpoint("documents restored")
 
 
-def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty) -> None:
+def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty: Callable[..., object]) -> None:
     first = docs[0]
     if first.kind == "penalty-statement":
         event = next(e for e in ws.ledger.events(year=first.year, kinds=("penalty_assessed",))
