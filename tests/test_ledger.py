@@ -66,6 +66,39 @@ def test_migration_steps_apply_in_order_from_an_empty_file(tmp_path):
     assert {"meta", "reports", "report_names", "extractions", "determinations", "documents", "events"} <= tables
 
 
+def test_migration_2_keeps_a_version_1_ledger_and_lets_a_determination_key_repeat(tmp_path):
+    """A ledger written before migration 2 (input_key UNIQUE) is upgraded in place: rows and chain intact,
+    and a later determination may carry the key of a superseded one (a reversed resolution)."""
+    import datetime as dt
+
+    from compliance.ledger import Ledger, NewDetermination
+
+    path = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.executescript(f"BEGIN; {MIGRATIONS[0]} PRAGMA user_version = 1; COMMIT;")
+    old = Ledger(conn, path)
+    _report(old)
+
+    def determination(release: int) -> NewDetermination:
+        return NewDetermination(1, "k" * 64, "spa", "kaixin-spa-2025", "c" * 64, SHA, {1: "702345678.90"},
+                                {1: SHA}, {"release_shares": release}, release, dt.date(2027, 1, 20))
+
+    with old.transaction():
+        old.issue("instructed", year=1, as_of=dt.date(2027, 1, 20), documents=[], determination=determination(1))
+    old.close()
+    with open_ledger(path) as ledger:
+        assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert ledger.verify().ok and ledger.has_report(SHA)
+        with ledger.transaction():
+            ledger.issue("instructed", year=1, as_of=dt.date(2027, 2, 1), documents=[],
+                         determination=determination(2))
+        assert [(d.input_key, d.release_shares, d.superseded_by) for d in ledger.determinations()] == [
+            ("k" * 64, 1, 2), ("k" * 64, 2, None)]
+        assert ledger.verify().ok
+        assert ledger.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
 def test_a_file_that_is_not_a_ledger_is_one_plain_error(tmp_path):
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("these are my notes, not a database\n" * 50)

@@ -435,3 +435,48 @@ def test_determine_year_gives_the_review_desk_the_figures_without_issuing_anythi
         assert year_2.result.deductible_exact > 0 and not year_2.result.met
         assert determine_year(ledger, contract, 4) is None  # year 3 has no report
         assert len(ledger.events()) == before
+
+
+def test_a_reversed_resolution_issues_the_next_version_and_status_tells_the_truth(first_run):
+    """Year 2 resolved to a corrected report, then back to the first one: the next run issues version 3 of
+    the first report's documents (no UNIQUE failure), and status says issued with the first release."""
+    from compliance.operations.status import status_report
+
+    inbox, out, _, _ = first_run
+    write_report(inbox, "year2-corrected.pdf", 2, "732000000.00", report_date="2028-02-01")
+    run_fake(inbox, out, AS_OF)
+    contract = load_contract()
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        first, corrected = ledger.reports_for_year(2, "accepted")
+    for chosen, on in ((corrected, "2031-04-15"), (first, "2031-04-20")):
+        with open_ledger(out / "ledger.sqlite") as ledger:
+            resolve(ledger, contract, year=2, report=chosen, by="A. Partner", reason="which report governs")
+        result, _ = run_fake(inbox, out, on)
+        assert result.exit_code == 0 and result.years[1].status == "issued"
+    assert result.years[1].release_shares == EXAMPLE_1_RELEASES[2]
+    assert "release 2996926 dated 2031-04-20" in (out / "year-2" / "joint-instruction.v3.pdf").read_text()
+    assert (out / "year-2" / "deduction-notice.v2.pdf").exists()  # short again: its second version
+    report = status_report(out / "ledger.sqlite", contract, dt.date(2031, 4, 21))
+    assert [(row.status, row.release_shares) for row in report.years[1:3]] == [
+        ("issued", EXAMPLE_1_RELEASES[2]), ("issued", EXAMPLE_1_RELEASES[3])]
+    again, toolkit = run_fake(inbox, out, "2031-04-21")
+    assert toolkit.rendered == [] and again.exit_code == 0  # nothing new: the inputs are those issued
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        assert ledger.verify().ok
+
+
+def test_a_contract_change_undone_issues_the_next_version(first_run, tmp_path):
+    """Run, run with a one-line change of the contract, run with the original: three versions, no failure."""
+    import yaml
+
+    from compliance.contract import BUILTIN_CONTRACT
+
+    inbox, out, _, _ = first_run
+    changed = yaml.safe_load(BUILTIN_CONTRACT.read_text(encoding="utf-8"))
+    changed["title"] += " (amended)"
+    amended = tmp_path / "amended.yaml"
+    amended.write_text(yaml.safe_dump(changed, allow_unicode=True), encoding="utf-8")
+    assert run_fake(inbox, out, "2031-04-15", contract_path=amended)[0].exit_code == 0
+    result, _ = run_fake(inbox, out, "2031-04-20")
+    assert result.exit_code == 0 and all(y.status == "issued" for y in result.years)
+    assert (out / "year-1" / "joint-instruction.v3.pdf").exists()

@@ -99,6 +99,32 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     """,
+    # 2: going back to earlier inputs (a resolution reversed, a contract change undone) issues the next
+    # version, a new determination with the same input_key as a superseded one: the key is no longer unique.
+    """
+    CREATE TABLE determinations_v2 (
+        id             INTEGER PRIMARY KEY,
+        year           INTEGER NOT NULL,
+        input_key      TEXT NOT NULL,
+        reading        TEXT NOT NULL,
+        contract_id    TEXT NOT NULL,
+        contract_sha256 TEXT NOT NULL,
+        report_sha256  TEXT NOT NULL REFERENCES reports(sha256),
+        revenues_json  TEXT NOT NULL,
+        reports_json   TEXT NOT NULL,
+        figures_json   TEXT NOT NULL,
+        release_shares INTEGER NOT NULL,
+        as_of          TEXT NOT NULL,
+        superseded_by  INTEGER REFERENCES determinations(id),
+        row_hash       TEXT NOT NULL,
+        event_seq      INTEGER
+    );
+    INSERT INTO determinations_v2 SELECT * FROM determinations;
+    DROP TABLE determinations;
+    ALTER TABLE determinations_v2 RENAME TO determinations;
+    CREATE INDEX determinations_by_key ON determinations(input_key);
+    CREATE INDEX determinations_by_year ON determinations(year, superseded_by);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -120,10 +146,22 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"this ledger has schema version {current}, newer than this release understands "
             f"({SCHEMA_VERSION}); upgrade compliance"
         )
-    for number in range(current + 1, SCHEMA_VERSION + 1):
-        # executescript() commits first and runs outside our transaction control, so wrap the step
-        # ourselves: BEGIN ... user_version ... COMMIT in one script is atomic in SQLite.
-        conn.executescript(
-            f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
-        )
+    if current == SCHEMA_VERSION:
+        return current
+    # A step may rebuild a table others refer to; foreign keys are checked again once every step is done.
+    # (The pragma has no effect inside a transaction, so it is set around the steps, not in them.)
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(current + 1, SCHEMA_VERSION + 1):
+            # executescript() commits first and runs outside our transaction control, so wrap the step
+            # ourselves: BEGIN ... user_version ... COMMIT in one script is atomic in SQLite.
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise SchemaError(f"the upgrade left {len(broken)} rows pointing at rows that do not exist")
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
     return SCHEMA_VERSION

@@ -21,18 +21,20 @@ from compliance.values.digest import sha256_file
 def restore_documents(ws: Workspace, render_penalty: Callable[..., object]) -> None:
     """Put back every recorded document whose file is missing. `render_penalty(year, inputs, key, as_of)`
     renders a penalty statement into staging (operations.run supplies it, with the run's prices)."""
-    missing: dict[str, list[Document]] = {}
+    # Grouped as they were issued: one determination's (or one statement's) documents. The same inputs can
+    # have been issued twice (a reversed resolution issues the next version of the earlier documents).
+    missing: dict[tuple, list[Document]] = {}
     for doc in ws.ledger.documents():
         for rel, sha in ((doc.pdf_path, doc.pdf_sha256), (doc.docx_path, doc.docx_sha256)):
             target = ws.out / rel
             if not target.exists():
-                missing.setdefault(doc.input_key, [])
-                if doc not in missing[doc.input_key]:
-                    missing[doc.input_key].append(doc)
+                group = missing.setdefault((doc.input_key, doc.determination_id, doc.as_of), [])
+                if doc not in group:
+                    group.append(doc)
             elif sha256_file(target) != sha:
                 ws.notes.append(f"{target} differs from the document the ledger recorded as issued (sha256 "
                                 f"{sha[:12]}...); it was changed after issue and is left as it is")
-    for key, docs in missing.items():
+    for (key, *_), docs in missing.items():
         staged = [ws.staged(key) / f"{doc.slot}{suffix}" for doc in docs for *_, suffix in FORMATS]
         if not all(path.exists() for path in staged):
             try:
@@ -53,10 +55,15 @@ def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty:
     first = docs[0]
     if first.kind == "penalty-statement":
         event = next(e for e in ws.ledger.events(year=first.year, kinds=("penalty_assessed",))
-                     if e.data["input_key"] == key)
+                     if e.data["input_key"] == key and first.id in _documents_of(e))
         render_penalty(first.year, PenaltyInputs.from_json(event.data["inputs"]), key, first.as_of)
         return
     determination = ws.ledger.determination(first.determination_id)
     revenues = {year: Decimal(value) for year, value in determination.revenues.items()}
     determined = assess_year(ws.contract, revenues, determination.year, determination.reading)
     render_determination(ws, determined, determination.report_sha256, determination.as_of, key)
+
+
+def _documents_of(event) -> set[int]:
+    """The ids of the documents an issuing event recorded (the rows it pinned)."""
+    return {int(pin["key"]) for pin in event.data.get("rows", []) if pin["table"] == "documents"}
