@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AS_OF ?= 2031-03-31
 
-.PHONY: install test wheel-check demo bench lint fonts clean
+.PHONY: install test faults wheel-check demo bench lint fonts clean
 
 install: $(STAMP)
 
@@ -33,8 +33,12 @@ fonts:
 	else echo "warning: missing Debian packages:$$missing; run: sudo apt-get install$$missing"; fi
 
 test: install
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider --ignore=tests/faults
 	@$(MAKE) --no-print-directory wheel-check
+
+# Slow fault runs kept out of the fast suite: 20 random kills of the main job (tests/faults/).
+faults: install
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider tests/faults
 
 # The package installs whole: the wheel, in a fresh virtualenv outside the tree, renders a joint instruction.
 wheel-check: install

@@ -263,3 +263,34 @@ def test_a_second_writer_proceeds_once_the_first_finishes_within_its_wait(tmp_pa
         order.append("second in")
     thread.join()
     assert order == ["first done", "second in"]
+
+
+def test_a_lock_named_after_a_dead_run_says_so_and_names_the_leftover_holder(tmp_path):
+    """The run named in the lock file is gone but a process it left still holds the lock: the message says
+    the run is no longer running and which process to stop (never 'in use by' a dead pid)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "ledger.sqlite"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    lock = tmp_path / "ledger.sqlite.lock"
+    lock.write_text(f"`compliance run` (pid {dead_pid})")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(lock)!r}, os.O_RDWR)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(30)\n")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LedgerBusy) as caught:
+            with writer_lock(db, what="run", wait=0.2):
+                pass
+        message = str(caught.value)
+        assert f"(pid {dead_pid}), which is no longer running" in message
+        assert f"kill {holder.pid}" in message and "in use by" not in message
+    finally:
+        holder.kill()
+        holder.wait()
+    with writer_lock(db, what="run", wait=1):  # once it is gone, the lock is free
+        pass

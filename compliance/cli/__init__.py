@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
@@ -20,7 +21,14 @@ for area in (core, extract, render, run, penalty, ledger):
     area.register(app)
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM (what `timeout`, systemd and docker send) ends a command as Ctrl-C does: transactions roll back,
+    workers are stopped, the writer lock is released, and the command says how to finish."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         code = app(standalone_mode=False)  # typer's own usage errors come back here, to be one line
     except typer.TyperException as exc:  # unknown option, missing or malformed value: exit 2

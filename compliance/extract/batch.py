@@ -50,11 +50,33 @@ class _Worker:
     deadline: float = float("inf")
 
 
-def _serve(conn, settings: tuple) -> None:
+def _die_with_parent(parent: int, inherited: list[int]) -> None:
+    """A worker must not outlive the run: the kernel kills it when its parent dies (Linux), and it closes the
+    pipe ends it inherited (its own pipe's other end and the other workers'), so that a parent's death is an
+    end of file here rather than a wait on a pipe that some sibling keeps open."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    for fd in inherited:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _serve(conn, settings: tuple, parent: int, inherited: list[int]) -> None:
     """A worker: one file at a time until told to stop. Forked from the parent, it first takes its own
     stdout and stderr (a lock the parent's threads held at the fork must never be waited for here)."""
     import logging
 
+    _die_with_parent(parent, inherited)
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
     sys.stdout = sys.stderr = devnull
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -109,7 +131,11 @@ class _Pool:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, self.settings), daemon=True)
+        # A forked worker holds copies of every pipe end open in the parent; a spawned one holds none.
+        inherited = [ours.fileno(), *(w.conn.fileno() for w in self.workers if not w.conn.closed)] \
+            if self.context.get_start_method() == "fork" else []
+        process = self.context.Process(target=_serve, args=(theirs, self.settings, os.getpid(), inherited),
+                                       daemon=True)
         process.start()
         theirs.close()
         return _Worker(process, ours)

@@ -1,8 +1,10 @@
 """One writer per ledger: an exclusive advisory lock (flock) on `<ledger>.lock`.
 
-The operating system drops the lock when its holder exits, even on kill -9, so a crashed run never leaves
-a stale lock behind. A second writer polls for a bounded time, then gives up with a message naming the
-holder.
+The operating system drops the lock when the last descriptor of it closes, even on kill -9. A forked child
+(the extractor's workers) would inherit the descriptor and keep the lock alive after its parent died, so
+every fork closes the child's copy at once (os.register_at_fork); the parent's lock is not affected. A
+second writer polls for a bounded time, then gives up with a message naming the holder, and saying so
+when the run named in the lock file is no longer alive (and which leftover processes still hold it).
 """
 
 from __future__ import annotations
@@ -15,6 +17,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULT_WAIT_SECONDS = 30.0
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _close_in_child() -> None:
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 class LedgerBusy(RuntimeError):
@@ -25,13 +40,55 @@ def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _processes_holding(path: Path) -> list[int]:
+    """Other processes with the lock file open (Linux /proc; empty where it cannot be read)."""
+    target = os.path.realpath(path)
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            for fd in os.listdir(f"/proc/{entry}/fd"):
+                if os.path.realpath(f"/proc/{entry}/fd/{fd}") == target:
+                    found.append(int(entry))
+                    break
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def _busy_message(db_path: str | Path, path: Path, holder: str, wait: float) -> str:
+    pid = holder.rpartition("(pid ")[2].rstrip(")")
+    if pid.isdigit() and not _alive(int(pid)):
+        others = _processes_holding(path)
+        left = (f"; processes {', '.join(map(str, others))} left over from it still hold the lock: stop them "
+                f"(kill {' '.join(map(str, others))}) and try again") if others else ""
+        return f"the ledger {db_path} is locked by {holder}, which is no longer running{left}"
+    return (f"the ledger {db_path} is in use by {holder}; waited {wait:g} s. Try again when it has finished "
+            "(or raise --wait)")
+
+
 @contextmanager
 def writer_lock(db_path: str | Path, *, what: str, wait: float = DEFAULT_WAIT_SECONDS,
                 poll: float = 0.1) -> Iterator[None]:
     """Hold the ledger's writer lock for the block; wait up to `wait` seconds for another writer."""
     path = lock_path(Path(db_path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         give_up = time.monotonic() + wait  # a wait bound, not a date: no computation depends on it
         while True:
@@ -41,16 +98,15 @@ def writer_lock(db_path: str | Path, *, what: str, wait: float = DEFAULT_WAIT_SE
             except BlockingIOError:
                 if time.monotonic() >= give_up:
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-                    raise LedgerBusy(
-                        f"the ledger {db_path} is in use by {holder}; waited {wait:g} s. Try again when it "
-                        "has finished (or raise --wait)"
-                    ) from None
+                    raise LedgerBusy(_busy_message(db_path, path, holder, wait)) from None
                 time.sleep(poll)
+        _HELD.add(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"`compliance {what}` (pid {os.getpid()})".encode(), 0)
         try:
             yield
         finally:
+            _HELD.discard(fd)
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
