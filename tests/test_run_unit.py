@@ -24,6 +24,7 @@ from compliance.operations.recording import (
 )
 from compliance.operations.run import RunError
 from compliance.operations.status import year_statuses
+from compliance.values.digest import sha256_file
 
 AS_OF = "2031-03-31"
 PRICES = Path(__file__).resolve().parent.parent / "fixtures" / "prices" / "kxin-sample.csv"
@@ -480,3 +481,60 @@ def test_a_contract_change_undone_issues_the_next_version(first_run, tmp_path):
     result, _ = run_fake(inbox, out, "2031-04-20")
     assert result.exit_code == 0 and all(y.status == "issued" for y in result.years)
     assert (out / "year-1" / "joint-instruction.v3.pdf").exists()
+
+
+def test_a_file_replaced_between_scan_and_reading_is_set_aside_not_given_the_other_files_figures(tmp_path):
+    """The inbox is scanned (year1.pdf hashed), then another report is moved over year1.pdf before it is
+    read: nothing is recorded under year 1's hash, the file is named with `changed_while_read`, and the
+    next run reads what is there now, under its own hash."""
+    from helpers.fakes import FakeToolkit
+
+    inbox = tmp_path / "inbox"
+    write_report(inbox, "year1.pdf", 1)
+    other = write_report(tmp_path / "elsewhere", "year2.pdf", 2)
+    scanned = sha256_file(inbox / "year1.pdf")
+
+    class MovesAFileOver(FakeToolkit):
+        def extract(self, paths, contract, **options):
+            (inbox / "year1.pdf").write_bytes(other.read_bytes())
+            return super().extract(paths, contract, **options)
+
+    out = tmp_path / "out"
+    result, _ = run_fake(inbox, out, AS_OF, toolkit=MovesAFileOver())
+    [outcome] = result.files
+    assert outcome.status == "rejected" and [p.code for p in outcome.problems] == ["changed_while_read"]
+    assert result.exit_code == 1
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        assert not ledger.has_report(scanned) and ledger.reports_for_year(1) == []
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["files"][0]["problems"][0]["code"] == "changed_while_read"
+    assert (out / "review" / "year1.pdf.json").exists()
+    again, _ = run_fake(inbox, out, AS_OF)
+    assert again.files[0].status == "accepted" and again.files[0].year == 2
+    assert again.files[0].sha256 == sha256_file(other)
+
+
+def test_a_file_still_being_copied_in_is_left_for_the_next_run(tmp_path, monkeypatch):
+    """Its size changes while it is hashed: it is not read or recorded (`still_being_written`)."""
+    import compliance.operations.inbox as inbox_step
+
+    inbox = example_inbox(tmp_path / "inbox")
+    real = inbox_step.sha256_file
+
+    def while_copying(path):
+        digest = real(path)
+        if path.name == "year3.pdf":
+            with open(path, "ab") as handle:
+                handle.write(b"\n# the rest of the copy\n")
+        return digest
+
+    monkeypatch.setattr(inbox_step, "sha256_file", while_copying)
+    out = tmp_path / "out"
+    result, toolkit = run_fake(inbox, out, AS_OF)
+    copying = next(f for f in result.files if f.name == "year3.pdf")
+    assert [p.code for p in copying.problems] == ["still_being_written"] and not copying.recorded
+    assert "year3.pdf" not in toolkit.extracted
+    assert [y.label for y in result.years][2:] == ["awaiting_report", "waiting_for_year_3", "waiting_for_year_3"]
+    monkeypatch.undo()
+    again, _ = run_fake(inbox, out, AS_OF)
+    assert all(f.status == "accepted" for f in again.files)

@@ -43,27 +43,32 @@ def check_path(path: Path) -> None:
         raise Rejected(problem("not_a_file"))
 
 
-def check_file(path: Path, limits: Limits) -> None:
-    """Cheap checks before any parsing: size, PDF header and end marker."""
+def read_file(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, read once: everything after this (its sha256, every parser) uses these bytes, so a
+    file replaced while it is read can never lend its figures to another file's hash."""
     try:
-        info = path.stat()
+        size = path.stat().st_size
     except OSError as exc:
         raise Rejected(problem("unreadable", reason=exc.strerror or exc.__class__.__name__)) from None
-    size = info.st_size
-    if size == 0:
-        raise Rejected(problem("empty"))
     if size > limits.max_bytes:
         raise Rejected(problem("too_large", size_mb=_mb(size), limit_mb=_mb(limits.max_bytes)))
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_HEADER_WINDOW)
-            handle.seek(max(0, size - _TRAILER_WINDOW))
-            tail = handle.read(_TRAILER_WINDOW)
+            data = handle.read(limits.max_bytes + 1)  # never more than the limit, even if it grows meanwhile
     except OSError as exc:
         raise Rejected(problem("unreadable", reason=exc.strerror or exc.__class__.__name__)) from None
-    if b"%PDF-" not in head:
+    if len(data) > limits.max_bytes:
+        raise Rejected(problem("too_large", size_mb=_mb(len(data)), limit_mb=_mb(limits.max_bytes)))
+    return data
+
+
+def check_bytes(data: bytes) -> None:
+    """Cheap checks before any parsing: empty, PDF header and end marker."""
+    if not data:
+        raise Rejected(problem("empty"))
+    if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise Rejected(problem("not_pdf"))
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in data[-_TRAILER_WINDOW:]:
         raise Rejected(problem("corrupt", reason="it lacks the end-of-file marker, so it is probably truncated"))
 
 
@@ -73,12 +78,12 @@ def _mb(size: int) -> str:
 
 
 @contextmanager
-def open_pdf(path: Path, password: str | None) -> Iterator[object]:
-    """A pypdfium2 PdfDocument, closed on exit; encryption and damage become Rejected."""
+def open_pdf(data: bytes, password: str | None) -> Iterator[object]:
+    """A pypdfium2 PdfDocument over the bytes read, closed on exit; encryption and damage become Rejected."""
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(str(path), password=password)
+        document = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == _ERR_PASSWORD:

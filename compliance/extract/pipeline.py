@@ -14,9 +14,10 @@ from compliance.extract.model import Evidence, Extraction, FileStatus, Limits, P
 from compliance.extract.numbers import UNITS
 from compliance.extract.pdfio import (
     TextPass,
-    check_file,
+    check_bytes,
     check_path,
     open_pdf,
+    read_file,
     read_text,
     sha256_of,
     single_page_pdf,
@@ -43,6 +44,7 @@ from compliance.extract.statement import (
     read_candidates,
     score_page,
 )
+from compliance.values.digest import sha256_hex
 
 _CENT = Decimal("0.01")
 
@@ -56,9 +58,14 @@ def extract_file(path: str | os.PathLike[str], contract: Contract, *, password: 
     sha256: str | None = None
     try:
         check_path(file)
-        sha256 = sha256_of(file)  # every readable file gets its hash, rejected or not, for the record
-        check_file(file, limits)
-        return _extract(file, label, sha256, contract, password,
+        try:
+            data = read_file(file, limits)
+        except Rejected:
+            sha256 = sha256_of(file)  # a file too large to read still gets its hash, for the record
+            raise
+        sha256 = sha256_hex(data)  # the hash of exactly the bytes parsed below
+        check_bytes(data)
+        return _extract(data, label, sha256, contract, password,
                         Path(evidence_dir) if evidence_dir is not None else None, limits)
     except Rejected as rejected:
         return rejected_extraction(label, sha256, rejected.problem)
@@ -92,9 +99,9 @@ class _Enough:
         return False
 
 
-def _extract(file: Path, label: str, sha256: str | None, contract: Contract, password: str | None,
+def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, password: str | None,
              evidence_dir: Path | None, limits: Limits) -> Extraction:
-    with open_pdf(file, password) as document:
+    with open_pdf(data, password) as document:
         text = read_text(document, start_text(document, limits), _Enough())
         candidates = candidate_pages(text.pages)
         readings = read_candidates(partial(single_page_pdf, document), candidates)

@@ -19,6 +19,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "too_large": ("reject", "The file is {size_mb} MB, over the limit of {limit_mb} MB (raise it with --max-mb)."),
     "too_many_pages": ("reject", "The PDF has {pages} pages, over the limit of {limit} (raise it with --max-pages)."),
     "timeout": ("reject", "Reading the file took longer than the limit of {seconds} seconds."),
+    # set aside by the main job, not recorded: the next run reads the file again
+    "still_being_written": ("reject", "The file changed while it was being hashed (it is probably still being "
+                                      "copied in); it is left for the next run."),
+    "changed_while_read": ("reject", "The file was replaced or changed between the inbox scan and its reading; "
+                                     "nothing was recorded for it, and the next run reads it again."),
     # needs_review: the file reads but a check fails
     "entity_mismatch": ("review", "{detail}"),
     "period_mismatch": ("review", "{detail}"),

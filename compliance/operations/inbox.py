@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from compliance.extract.model import FileStatus, Problem
+from compliance.extract.problems import problem
 from compliance.ledger import Ledger
 from compliance.values.digest import sha256_file
 
@@ -33,23 +34,36 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     also_named: list[str] = field(default_factory=list)  # other names of the same content in the ledger
     role: FileRole | None = None
+    recorded: bool = True  # False: set aside this run (changing while read), left for the next
 
 
 Extractor = Callable[[list[Path]], list[dict]]  # paths -> Extraction.to_json() of each, in order
 
 
+def _set_aside(name: str, code: str) -> FileOutcome:
+    return FileOutcome(name, None, None, FileStatus.REJECTED, problems=[problem(code)], recorded=False)
+
+
 def scan_inbox(inbox: Path) -> list[FileOutcome]:
-    """Every visible regular file of the inbox, by name, with its sha256 (an unreadable one is rejected)."""
+    """Every visible regular file of the inbox, by name, with its sha256 (an unreadable one is rejected; one
+    whose size or modification time changes while it is hashed is still being written, and is left)."""
     files = []
     for path in sorted(p for p in inbox.iterdir() if not p.name.startswith(".")):
         if not path.is_file():
             continue
         try:
-            files.append(FileOutcome(path.name, sha256_file(path), path.stat().st_size, None))
+            before = path.stat()
+            sha256 = sha256_file(path)
+            after = path.stat()
         except OSError as exc:
-            problem = Problem("unreadable", "reject",
-                                  f"The file cannot be read ({exc.strerror or exc.__class__.__name__}).")
-            files.append(FileOutcome(path.name, None, None, FileStatus.REJECTED, problems=[problem]))
+            found = Problem("unreadable", "reject",
+                            f"The file cannot be read ({exc.strerror or exc.__class__.__name__}).")
+            files.append(FileOutcome(path.name, None, None, FileStatus.REJECTED, problems=[found]))
+            continue
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+            files.append(_set_aside(path.name, "still_being_written"))
+            continue
+        files.append(FileOutcome(path.name, sha256, after.st_size, None))
     return files
 
 
@@ -74,20 +88,27 @@ def record_files(ledger: Ledger, inbox: Path, files: list[FileOutcome], extract:
             first.setdefault(item.sha256, item)
     fresh = list(first.values())
     extracted: dict[str, dict] = {}
+    changed: set[str] = set()
     if fresh:
         results = extract([inbox / item.name for item in fresh])
         for item, result in zip(fresh, results, strict=True):
+            if result.get("sha256") != item.sha256:  # the bytes read are not the bytes scanned
+                changed.add(item.sha256)
+                continue
             extracted[item.sha256] = _as_stored(result, item)
+    for item in files:
+        if item.sha256 in changed:
+            item.status, item.problems, item.recorded = FileStatus.REJECTED, [problem("changed_while_read")], False
     with ledger.transaction():
         for item in files:
-            if item.sha256 is None:
+            if item.sha256 is None or not item.recorded:
                 continue
             if item.sha256 in extracted and not ledger.has_report(item.sha256):
                 ledger.add_report(item.sha256, item.size, item.name, extracted[item.sha256])
             else:
                 ledger.add_name(item.sha256, item.name)
     for item in files:
-        if item.sha256 is None:
+        if item.sha256 is None or not item.recorded:
             continue
         data = ledger.extraction(item.sha256)
         item.status, item.year = FileStatus(data["status"]), data.get("assessment_year")

@@ -33,8 +33,8 @@ def write_reviews(ws: Workspace, files: list[FileOutcome]) -> None:
     for item in files:
         if item.status == FileStatus.ACCEPTED:
             continue
-        data = ws.ledger.extraction(item.sha256) if item.sha256 else None
-        body = dict(data) if data else {"file": item.name, "sha256": None, "status": item.status,
+        data = ws.ledger.extraction(item.sha256) if item.sha256 and item.recorded else None
+        body = dict(data) if data else {"file": item.name, "sha256": item.sha256, "status": item.status,
                                         "problems": [problem.to_json() for problem in item.problems]}
         body["file"] = item.name
         rel = f"review/{item.name}.json"
