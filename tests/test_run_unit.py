@@ -538,3 +538,29 @@ def test_a_file_still_being_copied_in_is_left_for_the_next_run(tmp_path, monkeyp
     monkeypatch.undo()
     again, _ = run_fake(inbox, out, AS_OF)
     assert all(f.status == "accepted" for f in again.files)
+
+
+def test_a_gbk_file_name_and_a_name_near_255_bytes_get_their_results_and_the_batch_goes_on(tmp_path):
+    """A name that is not valid UTF-8 is recorded with its bytes escaped; a 250-byte name gets a review file
+    cut to fit; every file has its result, the summary is written, and a rerun records nothing twice."""
+    import os
+
+    inbox = example_inbox(tmp_path / "inbox")
+    gbk = "审计报告-年度.pdf".encode("gbk")  # as a Windows zip stores it
+    os.rename(inbox / "year2.pdf", os.fsdecode(os.fsencode(inbox) + b"/" + gbk))
+    long_name = "a" * 246 + ".pdf"  # 250 bytes: its review file would be 255 + 5
+    write_report(inbox, long_name, 1, status="needs_review")
+    out = tmp_path / "out"
+    result, _ = run_fake(inbox, out, AS_OF)
+    names = {f.name: f for f in result.files}
+    escaped = gbk.decode("utf-8", "backslashreplace")
+    assert escaped.startswith("\\xc9\\xf3") and names[escaped].status == "accepted"
+    assert names[escaped].year == 2 and result.years[1].release_shares == EXAMPLE_1_RELEASES[2]
+    assert names[long_name].status == "needs_review"
+    [review] = list((out / "review").iterdir())
+    assert review.name.startswith("a" * 200) and len(review.name.encode()) <= 255
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {f["file"] for f in summary["files"]} == set(names)
+    events = _events(out)
+    again, toolkit = run_fake(inbox, out, AS_OF)
+    assert toolkit.extracted == [] and _events(out) == events

@@ -23,9 +23,15 @@ class FileRole(StrEnum):
     SET_ASIDE = "set_aside_by_resolution"
 
 
+def name_text(raw: str) -> str:
+    """A file name as text the ledger, the JSON files and a terminal can hold: a name that is not valid UTF-8
+    (a GBK name from a Windows zip) keeps its undecodable bytes as \\xNN escapes."""
+    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 @dataclass
 class FileOutcome:
-    name: str
+    name: str  # as text (name_text): what the ledger, the summary and the review file name
     sha256: str | None
     size: int | None
     status: FileStatus | None  # None until the ledger holds the file's verdict
@@ -35,13 +41,15 @@ class FileOutcome:
     also_named: list[str] = field(default_factory=list)  # other names of the same content in the ledger
     role: FileRole | None = None
     recorded: bool = True  # False: set aside this run (changing while read), left for the next
+    source: Path | None = None  # the file in the inbox (its name as the file system spells it)
 
 
 Extractor = Callable[[list[Path]], list[dict]]  # paths -> Extraction.to_json() of each, in order
 
 
-def _set_aside(name: str, code: str) -> FileOutcome:
-    return FileOutcome(name, None, None, FileStatus.REJECTED, problems=[problem(code)], recorded=False)
+def _set_aside(path: Path, code: str) -> FileOutcome:
+    return FileOutcome(name_text(path.name), None, None, FileStatus.REJECTED, problems=[problem(code)],
+                       recorded=False, source=path)
 
 
 def scan_inbox(inbox: Path) -> list[FileOutcome]:
@@ -58,12 +66,13 @@ def scan_inbox(inbox: Path) -> list[FileOutcome]:
         except OSError as exc:
             found = Problem("unreadable", "reject",
                             f"The file cannot be read ({exc.strerror or exc.__class__.__name__}).")
-            files.append(FileOutcome(path.name, None, None, FileStatus.REJECTED, problems=[found]))
+            files.append(FileOutcome(name_text(path.name), None, None, FileStatus.REJECTED, problems=[found],
+                                     source=path))
             continue
         if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-            files.append(_set_aside(path.name, "still_being_written"))
+            files.append(_set_aside(path, "still_being_written"))
             continue
-        files.append(FileOutcome(path.name, sha256, after.st_size, None))
+        files.append(FileOutcome(name_text(path.name), sha256, after.st_size, None, source=path))
     return files
 
 
@@ -80,7 +89,7 @@ def _as_stored(result: dict, item: FileOutcome) -> dict:
     return data
 
 
-def record_files(ledger: Ledger, inbox: Path, files: list[FileOutcome], extract: Extractor) -> None:
+def record_files(ledger: Ledger, files: list[FileOutcome], extract: Extractor) -> None:
     """Read the contents the ledger has not seen, record every file, and fill in each outcome from the ledger."""
     first: dict[str, FileOutcome] = {}
     for item in files:
@@ -90,7 +99,7 @@ def record_files(ledger: Ledger, inbox: Path, files: list[FileOutcome], extract:
     extracted: dict[str, dict] = {}
     changed: set[str] = set()
     if fresh:
-        results = extract([inbox / item.name for item in fresh])
+        results = extract([item.source for item in fresh])
         for item, result in zip(fresh, results, strict=True):
             if result.get("sha256") != item.sha256:  # the bytes read are not the bytes scanned
                 changed.add(item.sha256)

@@ -184,7 +184,7 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
         return ws.toolkit.extract(paths, ws.contract, evidence_dir=ws.out / "evidence", workers=options.workers,
                                   progress=options.progress)
 
-    record_files(ws.ledger, options.inbox, files, extract)
+    record_files(ws.ledger, files, extract)
     ws.checkpoint("files recorded")
     restore_documents(ws, lambda year, inputs, key, as_of: render_statement(ws, year, inputs, key, as_of, prices))
     plans = plan_years(ws.ledger, ws.contract)

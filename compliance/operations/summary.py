@@ -11,6 +11,7 @@ from compliance.ledger import Document
 from compliance.operations.inbox import FileOutcome, FileRole
 from compliance.operations.issuing import Workspace, YearOutcome
 from compliance.operations.planning import YearPlan, YearStatus
+from compliance.values.digest import sha256_hex
 from compliance.values.files import json_bytes, write_if_changed
 
 
@@ -29,6 +30,21 @@ def mark_roles(files: list[FileOutcome], plans: list[YearPlan]) -> None:
             item.role = FileRole.SET_ASIDE
 
 
+_NAME_BYTES = 255  # the longest file name most file systems take
+
+
+def review_name(item: FileOutcome) -> str:
+    """review/<file>.json; a name too long for that is cut (on a character boundary) and told apart by the
+    start of its sha256 (or of the name's own hash when the content is unknown)."""
+    name = f"{item.name}.json"
+    if len(name.encode("utf-8")) <= _NAME_BYTES:
+        return name
+    tag = f"~{(item.sha256 or sha256_hex(item.name))[:12]}.json"
+    room = _NAME_BYTES - len(tag.encode("utf-8"))
+    stem = item.name.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return stem + tag
+
+
 def write_reviews(ws: Workspace, files: list[FileOutcome]) -> None:
     for item in files:
         if item.status == FileStatus.ACCEPTED:
@@ -37,9 +53,13 @@ def write_reviews(ws: Workspace, files: list[FileOutcome]) -> None:
         body = dict(data) if data else {"file": item.name, "sha256": item.sha256, "status": item.status,
                                         "problems": [problem.to_json() for problem in item.problems]}
         body["file"] = item.name
-        rel = f"review/{item.name}.json"
-        if write_if_changed(ws.out / rel, json_bytes(body)):
-            ws.written.append(rel)
+        rel = f"review/{review_name(item)}"
+        try:
+            if write_if_changed(ws.out / rel, json_bytes(body)):
+                ws.written.append(rel)
+        except OSError as exc:  # the rest of the batch, and the summary, still get written
+            ws.notes.append(f"the review file for {item.name} could not be written "
+                            f"({exc.strerror or exc.__class__.__name__})")
 
 
 def _documents_json(docs: list[Document]) -> list[dict]:

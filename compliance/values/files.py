@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from compliance.values.digest import sha256_file
+from compliance.values.digest import sha256_file, sha256_hex
 
 
 class FileConflict(RuntimeError):
@@ -41,10 +41,15 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _temporary_stem(name: str) -> str:
+    """The name itself, or its hash when the name is so long that '.NAME.tmp-PID' would not fit in 255 bytes."""
+    return name if len(name.encode("utf-8", "surrogateescape")) <= 200 else sha256_hex(name)[:32]
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temp = target.with_name(f".{_temporary_stem(target.name)}.tmp-{os.getpid()}")
     with open(temp, "wb") as handle:
         handle.write(data)
         handle.flush()
