@@ -28,14 +28,18 @@ CalendarOption = typer.Option(
 
 def usage_error(message: str) -> NoReturn:
     """One plain line on stderr and exit 2: what the user typed cannot be used."""
-    print(f"error: {message}", file=sys.stderr)
+    from compliance.cli.views.common import printable
+
+    print(f"error: {printable(message)}", file=sys.stderr)
     raise typer.Exit(2)
 
 
 def unexpected_line(exc: BaseException) -> str:
     """The one line a user sees for a failure no check foresaw (never a traceback)."""
+    from compliance.cli.views.common import printable
+
     text = " ".join(str(exc).split()) or "no message"
-    return f"error: unexpected {exc.__class__.__name__}: {text}"
+    return f"error: unexpected {exc.__class__.__name__}: {printable(text)}"
 
 
 def contract_or_exit(path: Path | None) -> Contract:

@@ -36,7 +36,9 @@ def _write(db: Path | None, contract: Path | None, wait: float | None, action) -
         with writing(db or DEFAULT_DB, terms, what="record", wait=DEFAULT_WAIT_SECONDS if wait is None else wait) \
                 as ledger:
             message = action(ledger, terms)
-    typer.echo(message)
+    from compliance.cli.views.common import printable
+
+    typer.echo(printable(message))
 
 
 def _recorded(event, what: str) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from rich.console import Console
 from rich.table import Table
 
-from compliance.cli.views.common import days_text
+from compliance.cli.views.common import console as make_console
+from compliance.cli.views.common import days_text, literal
 from compliance.contract import Contract
 from compliance.rules.earnout import Assessment
 from compliance.values.money import fraction_to_decimal, group
@@ -18,8 +19,9 @@ def print_assessment(
     contract: Contract, assessment: Assessment, readings: Mapping[str, Assessment], as_of: dt.date | None,
     console: Console | None = None,
 ) -> None:
-    console = console or Console()
-    title = f"{contract.title}\nReading: {assessment.reading}" + (f" · as of {as_of:%d %B %Y}" if as_of else "")
+    console = console or make_console()
+    title = f"{literal(contract.title)}\nReading: {assessment.reading}"
+    title += f" · as of {as_of:%d %B %Y}" if as_of else ""
     table = Table(title=title, title_justify="left")
     table.add_column("Year", justify="right")
     table.add_column("Revenue (RMB)", justify="right")

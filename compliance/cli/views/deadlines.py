@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from compliance.cli.views.common import console as make_console
 from compliance.cli.views.common import days_text
 from compliance.rules.deadlines import DeadlineRow
 
 
 def print_deadlines(rows: list[DeadlineRow], as_of: dt.date) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"Release deadlines as of {as_of:%d %B %Y}", title_justify="left")
@@ -19,4 +19,4 @@ def print_deadlines(rows: list[DeadlineRow], as_of: dt.date) -> None:
         status = days_text(row.days_left)
         agent = f"{row.agent_deadline:%d %B %Y} (received {row.received_on:%d %B %Y})" if row.agent_deadline else "—"
         table.add_row(str(row.year), f"{row.period_end:%d %B %Y}", f"{row.release_deadline:%d %B %Y}", status, agent)
-    Console().print(table)
+    make_console().print(table)

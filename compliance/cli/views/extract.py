@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
-from compliance.cli.views.common import styled
+from compliance.cli.views.common import console as make_console
+from compliance.cli.views.common import literal, styled
 from compliance.values.money import group
 
 
 def print_extractions(results) -> None:
     """One row per file; below the table, each problem's sentence for the files that need attention."""
-    console = Console()
+    console = make_console()
     table = Table()
     table.add_column("File", overflow="fold")
     table.add_column("Status", no_wrap=True)
@@ -22,7 +22,7 @@ def print_extractions(results) -> None:
     table.add_column("Problems", overflow="fold")
     for result in results:
         table.add_row(
-            Path(result.file).name,
+            literal(Path(result.file).name),
             styled(result.status),
             str(result.assessment_year or ""),
             group(result.operating_revenue) if result.operating_revenue is not None else "",
@@ -32,4 +32,4 @@ def print_extractions(results) -> None:
     for result in results:
         for found in result.problems:
             if found.severity != "warning":
-                console.print(f"{Path(result.file).name}: [bold]{found.code}[/]: {found.message}", highlight=False)
+                console.print(f"{literal(Path(result.file).name)}: [bold]{found.code}[/]: {literal(found.message)}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from compliance.cli.views.common import console, literal
 
 
 def print_events(events, *, json_lines: bool) -> None:
@@ -21,6 +22,7 @@ def print_events(events, *, json_lines: bool) -> None:
         table.add_column(column)
     for event in events:
         details = {k: v for k, v in event.data.items() if k not in ("rows", "documents")}
+        shown = literal(json.dumps(details, ensure_ascii=False))
         table.add_row(str(event.seq), event.kind, str(event.year or ""),
-                      event.on_date.isoformat() if event.on_date else "", json.dumps(details, ensure_ascii=False))
-    Console(highlight=False).print(table)
+                      event.on_date.isoformat() if event.on_date else "", shown)
+    console().print(table)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 
+from compliance.cli.views.common import console as make_console
+from compliance.cli.views.common import literal
 from compliance.documents.words import long_date as day
 from compliance.documents.words import percent
 from compliance.values.money import exact_grouped, usd, usd_exact
@@ -24,8 +25,8 @@ def print_penalty(terms, result) -> None:
     table.add_row("Shares not released", f"{result.shares:,}")
     if result.days_counted == 0:
         table.add_row("Penalty", "none: no day of delay is counted (SPA 8.2)")
-        Console().print(f"[bold]Late-release penalty, Assessment Year {result.year} (SPA 8.2)[/bold]")
-        Console().print(table)
+        make_console().print(f"[bold]Late-release penalty, Assessment Year {result.year} (SPA 8.2)[/bold]")
+        make_console().print(table)
         return
     how = ("each day at its own close" if result.valuation == "daily"
            else f"every day at the deadline's close (USD {result.cap_close}, {day(result.cap_price_date)})")
@@ -42,8 +43,8 @@ def print_penalty(terms, result) -> None:
     else:
         attribution += " (no receipt of the EA 3.1 documents recorded: all days are Party A's, EA 5.2)"
     table.add_row("Attribution", attribution)
-    console = Console()
+    console = make_console()
     console.print(f"[bold]Late-release penalty, Assessment Year {result.year} (SPA 8.2)[/bold]")
     console.print(table)
     for warning in result.warnings:
-        console.print(f"[yellow]Note:[/yellow] {warning}")
+        console.print(f"[yellow]Note:[/yellow] {literal(warning)}")

@@ -10,7 +10,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from compliance.cli.views.common import days_text, styled
+from compliance.cli.views.common import console as make_console
+from compliance.cli.views.common import days_text, literal, printable, styled
 from compliance.values.money import group, group_text
 
 
@@ -19,8 +20,8 @@ def _shares(value: int | None) -> str:
 
 
 def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
-    console.print(f"As of {as_of.isoformat()}; ledger {result.ledger_path}")
+    console = console or make_console()
+    console.print(f"As of {as_of.isoformat()}; ledger {literal(result.ledger_path)}")
     years = Table(title="Assessment Years", title_justify="left", box=box.SIMPLE_HEAD)
     years.add_column("Year", justify="right")
     years.add_column("Status", no_wrap=True, min_width=max((len(y.label) for y in result.years), default=6))
@@ -28,12 +29,12 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     years.add_column("Revenue RMB", justify="right", no_wrap=True)
     years.add_column("Release", justify="right", no_wrap=True)
     for year in result.years:
-        years.add_row(str(year.year), styled(year.label), year.report_name or "", group_text(year.revenue),
+        years.add_row(str(year.year), styled(year.label), literal(year.report_name or ""), group_text(year.revenue),
                       _shares(year.release_shares))
     console.print(years)
     for year in result.years:
         if year.note:
-            console.print(f"  Year {year.year}: {year.note}")
+            console.print(f"  Year {year.year}: {literal(year.note)}")
 
     files = Table(title="Files", title_justify="left", box=box.SIMPLE_HEAD)
     files.add_column("File", overflow="fold")
@@ -42,7 +43,7 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     files.add_column("Revenue (RMB)", justify="right", no_wrap=True)
     reasons = []  # the problems go under the table, with the full width for their plain sentences
     for item in result.files:
-        files.add_row(item.name, styled(item.status), str(item.year or ""), group_text(item.revenue))
+        files.add_row(literal(item.name), styled(item.status), str(item.year or ""), group_text(item.revenue))
         notes = [f"{p.code}: {p.message}" for p in item.problems if p.severity != "warning"]
         if item.role and item.role != "decides_year":
             notes.insert(0, item.role.replace("_", " "))
@@ -53,43 +54,43 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     if reasons:
         console.print("Problems (details in review/<file>.json):")
         for line in reasons:
-            console.print(line, markup=False)
+            console.print(printable(line), markup=False)
 
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {literal(note)}")
     documents = [path for path in result.written if path.endswith((".pdf", ".docx"))]
     others = [path for path in result.written if not path.endswith((".pdf", ".docx"))]
     if documents:
         console.print(f"Documents written ({len(documents)}):")
         for path in documents:
-            console.print(f"  {Path(result.out_dir) / path}")
+            console.print(f"  {literal(Path(result.out_dir) / path)}")
     else:
         console.print("No new documents: the ledger already holds everything this inbox leads to.")
     reviews = [path for path in others if path.startswith("review/")]
     rest = [path for path in others if not path.startswith("review/")]
     if reviews:
-        console.print(f"Also written: {len(reviews)} review file(s) in {Path(result.out_dir) / 'review'}")
+        console.print(f"Also written: {len(reviews)} review file(s) in {literal(Path(result.out_dir) / 'review')}")
     if rest:
-        console.print(f"Also written: {', '.join(str(Path(result.out_dir) / path) for path in rest)}")
+        console.print(f"Also written: {literal(', '.join(str(Path(result.out_dir) / path) for path in rest))}")
     counts = {status: sum(1 for f in result.files if f.status == status)
               for status in ("accepted", "needs_review", "rejected")}
     console.print(f"{len(result.files)} files: {counts['accepted']} accepted, {counts['needs_review']} need review, "
-                  f"{counts['rejected']} rejected. Summary: {Path(result.out_dir) / 'summary.json'}")
+                  f"{counts['rejected']} rejected. Summary: {literal(Path(result.out_dir) / 'summary.json')}")
 
 
 def print_status(report, console: Console | None = None) -> None:
     """One block per year: a table would not fit the nine facts a year has in a terminal's width."""
-    console = console or Console(highlight=False)
+    console = console or make_console()
     rows, as_of, ledger_path, prices_note = report.years, report.as_of, report.ledger_path, report.prices_note
-    console.print(f"As of {as_of.isoformat()}; ledger {ledger_path}")
+    console.print(f"As of {as_of.isoformat()}; ledger {literal(ledger_path)}")
     for row in rows:
         fully = row.release_shares is not None and row.released_shares >= row.release_shares
         timing = f"released {row.last_released_on}" if fully else days_text(row.days_left)
         console.print(f"\n[bold]Year {row.year}[/]  {styled(row.status)}  deadline {row.deadline} ({timing})")
         if row.note:
-            console.print(f"  note        {row.note}")
+            console.print(f"  note        {literal(row.note)}")
         if row.report_sha256:
-            console.print(f"  report      {row.report_name} ({row.report_sha256[:12]}), revenue RMB "
+            console.print(f"  report      {literal(row.report_name)} ({row.report_sha256[:12]}), revenue RMB "
                           f"{group_text(row.revenue)}")
         if row.release_shares is not None:
             released = f"{row.released_shares:,} released" if row.released_shares else "no release recorded"
@@ -99,9 +100,9 @@ def print_status(report, console: Console | None = None) -> None:
         if row.documents:
             folder = Path(row.documents[0]).parent
             names = ", ".join(Path(path).stem for path in row.documents)
-            console.print(f"  documents   {names} (PDF and DOCX in {folder}/)")
+            console.print(f"  documents   {literal(names)} (PDF and DOCX in {literal(folder)}/)")
         if row.penalty is not None or row.penalty_note:
-            accrued = f"USD {group(Decimal(row.penalty))}" if row.penalty is not None else row.penalty_note
+            accrued = f"USD {group(Decimal(row.penalty))}" if row.penalty is not None else literal(row.penalty_note)
             console.print(f"  penalty     {accrued} (SPA 8.2, to {as_of})")
     if prices_note:
-        console.print(f"\n{prices_note}")
+        console.print(f"\n{literal(prices_note)}")
