@@ -294,3 +294,91 @@ def test_a_lock_named_after_a_dead_run_says_so_and_names_the_leftover_holder(tmp
         holder.wait()
     with writer_lock(db, what="run", wait=1):  # once it is gone, the lock is free
         pass
+
+
+# --- tampering that a chain alone cannot see: the anchor kept outside the file ---------------------------
+def _anchor(ledger) -> str:
+    done = run_cli("ledger", "anchor", "--db", str(ledger.path))
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _rechain(raw: sqlite3.Connection) -> None:
+    """What a forger with this project's own hash functions does after an edit: recompute every event hash."""
+    raw.execute("DROP TRIGGER IF EXISTS events_no_update")
+    prev = GENESIS
+    for seq, kind, year, on_date, data in raw.execute(
+            "SELECT seq, kind, year, on_date, data FROM events ORDER BY seq").fetchall():
+        digest = event_hash(prev, seq, kind, year, on_date, data)
+        raw.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, seq))
+        prev = digest
+
+
+def test_cutting_the_last_events_is_caught_with_the_anchor(ledger):
+    _report(ledger)
+    _report(ledger, sha="cd" * 32, name="y2.pdf", year=2)
+    anchor = _anchor(ledger)
+    assert anchor.startswith("4:")
+    raw = _raw(ledger)
+    raw.execute("DROP TRIGGER events_no_delete")
+    raw.execute("DELETE FROM extractions WHERE sha256 = ?", ("cd" * 32,))
+    raw.execute("DELETE FROM report_names WHERE sha256 = ?", ("cd" * 32,))
+    raw.execute("DELETE FROM reports WHERE sha256 = ?", ("cd" * 32,))
+    raw.execute("DELETE FROM events WHERE seq > 2")
+    blind = run_cli("ledger", "verify", "--db", str(ledger.path))
+    assert blind.returncode == 0 and "cannot tell a ledger rewritten or cut" in blind.stdout  # said, not hidden
+    caught = run_cli("ledger", "verify", "--db", str(ledger.path), "--anchor", anchor)
+    assert caught.returncode == 1
+    assert "the anchor names event 4, but it ends at event 2: events were removed" in caught.stderr
+
+
+def test_an_edit_with_every_hash_recomputed_is_caught_with_the_anchor(ledger, tmp_path):
+    from compliance.ledger.events import row_hash
+
+    _report(ledger)
+    anchor_file = tmp_path / "anchor.txt"
+    anchor_file.write_text(_anchor(ledger))
+    raw = _raw(ledger)
+    raw.row_factory = sqlite3.Row
+    row = dict(raw.execute("SELECT * FROM extractions").fetchone())
+    row.pop("row_hash"), row.pop("event_seq")
+    row["operating_revenue"] = "999999999.00"
+    forged = row_hash("extractions", row)
+    raw.execute("UPDATE extractions SET operating_revenue = ?, row_hash = ?", (row["operating_revenue"], forged))
+    event = raw.execute("SELECT seq, data FROM events WHERE kind = 'accepted'").fetchone()
+    data = __import__("json").loads(event["data"])
+    data["rows"][0]["hash"] = forged
+    raw.execute("DROP TRIGGER events_no_update")
+    raw.execute("UPDATE events SET data = ? WHERE seq = ?", (canonical_json(data), event["seq"]))
+    _rechain(raw)
+    assert run_cli("ledger", "verify", "--db", str(ledger.path)).returncode == 0  # the chain alone is fooled
+    caught = run_cli("ledger", "verify", "--db", str(ledger.path), "--anchor", str(anchor_file))
+    assert caught.returncode == 1 and "no longer has the hash the anchor recorded" in caught.stderr
+
+
+def test_an_emptied_or_foreign_file_is_never_intact_and_never_rewritten(tmp_path):
+    empty = tmp_path / "ledger.sqlite"
+    empty.write_bytes(b"")
+    done = run_cli("ledger", "verify", "--db", str(empty))
+    assert done.returncode == 1 and "is empty (0 bytes)" in done.stderr and "intact" not in done.stdout
+    assert empty.stat().st_size == 0
+    foreign = tmp_path / "other.sqlite"
+    sqlite3.connect(foreign).execute("CREATE TABLE notes (x)").connection.close()
+    done = run_cli("ledger", "verify", "--db", str(foreign))
+    assert done.returncode == 1 and "has no ledger schema" in done.stderr
+
+
+def test_a_runs_summary_is_an_anchor(tmp_path):
+    import shutil
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    from helpers.cli import REPO
+
+    shutil.copy(REPO / "fixtures" / "audit-reports" / "bad-truncated.pdf", inbox)
+    out = tmp_path / "out"
+    run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+    ok = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"), "--anchor", str(out / "summary.json"))
+    assert ok.returncode == 0 and "as anchored" in ok.stdout
+    bad = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"), "--anchor", "not-an-anchor")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: --anchor not-an-anchor")

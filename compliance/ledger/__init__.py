@@ -3,13 +3,15 @@ hash-chained event log. Storage only: it knows nothing of the rules or the docum
 (tables, migrations), rows.py (the row values), store.py (queries and changes), events.py (the chain and
 `verify`), lock.py (one writer)."""
 
+from compliance.ledger.anchor import Anchor, AnchorError, chain_head, check_anchor, read_anchor
 from compliance.ledger.events import EVENT_KINDS, Event, VerifyReport, canonical_json
 from compliance.ledger.lock import DEFAULT_WAIT_SECONDS, LedgerBusy, writer_lock
 from compliance.ledger.rows import Determination, Document, NewDetermination, NewDocument
 from compliance.ledger.schema import SCHEMA_VERSION
-from compliance.ledger.store import Ledger, LedgerError, open_ledger
+from compliance.ledger.store import Ledger, LedgerError, open_for_checking, open_ledger
 
 __all__ = [
+    "Anchor", "AnchorError", "chain_head", "check_anchor", "open_for_checking", "read_anchor",
     "DEFAULT_WAIT_SECONDS", "EVENT_KINDS", "SCHEMA_VERSION", "Determination", "Document", "Event", "Ledger",
     "LedgerBusy", "LedgerError", "NewDetermination", "NewDocument", "VerifyReport", "canonical_json",
     "open_ledger", "writer_lock",

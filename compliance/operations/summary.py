@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from compliance.extract.model import FileStatus
-from compliance.ledger import Document
+from compliance.ledger import Document, chain_head
 from compliance.operations.inbox import FileOutcome, FileRole
 from compliance.operations.issuing import Workspace, YearOutcome
 from compliance.operations.planning import YearPlan, YearStatus
@@ -82,6 +82,9 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
 
     summary = {
         "as_of": ws.as_of.isoformat(),
+        # The ledger's head after this run: keep a copy elsewhere, and `ledger verify --anchor` proves the
+        # ledger was not rewritten or cut since.
+        "ledger_anchor": head.to_json() if (head := chain_head(ws.ledger.conn)) else None,
         "contract": ws.contract.id,
         "reading": ws.reading,
         "inbox": str(inbox),

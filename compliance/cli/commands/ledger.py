@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from compliance.cli.commands.common import ContractOption, contract_or_exit, parse_date
+from compliance.cli.commands.common import ContractOption, contract_or_exit, parse_date, usage_error
 from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
 
 record_app = typer.Typer(
@@ -140,20 +140,51 @@ def resolve(
 
 
 @ledger_app.command("verify")
-def ledger_verify(db: Path = DbOption) -> None:
-    """Recompute every hash: exit 0 when intact, 1 naming the first edited, removed or added row."""
-    with ledger_errors():
-        from compliance.ledger import open_ledger
+def ledger_verify(
+    db: Path = DbOption,
+    anchor: str = typer.Option(
+        None, "--anchor", show_default=False,
+        help="SEQ:HASH, or a file holding it (from `ledger anchor`, or a run's summary.json): the ledger must still "
+             "hold that event unchanged.",
+    ),
+) -> None:
+    """Recompute every hash (read-only): exit 0 when intact, 1 naming the first edited, removed or added row."""
+    from compliance.ledger import AnchorError, check_anchor, open_for_checking, read_anchor
 
+    with ledger_errors(AnchorError):
+        anchored = read_anchor(anchor) if anchor is not None else None
         path = db or DEFAULT_DB
-        with open_ledger(path, create=False) as ledger:
+        try:
+            ledger = open_for_checking(path)
+        except Exception as exc:  # an emptied or replaced file is a finding of verify, not a usage error
+            print(f"{path}: NOT A LEDGER: {exc}", file=sys.stderr)
+            raise typer.Exit(1) from None
+        with ledger:
             report = ledger.verify()
-    if report.ok:
+            problem = report.problem or (check_anchor(ledger.conn, anchored) if anchored else None)
+    if problem is None:
+        checked = f"; it holds event {anchored.events} as anchored" if anchored else ""
         typer.echo(f"{path}: intact ({report.events} events in an unbroken hash chain, {report.rows} rows match "
-                   "their hashes)")
+                   f"their hashes{checked})")
+        if anchored is None:
+            typer.echo("Without --anchor this cannot tell a ledger rewritten or cut at its end; keep the head "
+                       "(`compliance ledger anchor`) outside the ledger.")
         return
-    print(f"{path}: TAMPERED: {report.problem}", file=sys.stderr)
+    print(f"{path}: TAMPERED: {problem}", file=sys.stderr)
     raise typer.Exit(1)
+
+
+@ledger_app.command("anchor")
+def ledger_anchor(db: Path = DbOption) -> None:
+    """Print the ledger's head as SEQ:HASH, to keep outside the ledger for `ledger verify --anchor`."""
+    from compliance.ledger import chain_head, open_for_checking
+
+    with ledger_errors():
+        with open_for_checking(db or DEFAULT_DB) as ledger:
+            head = chain_head(ledger.conn)
+    if head is None:
+        usage_error(f"{db or DEFAULT_DB} holds no event yet")
+    typer.echo(str(head))
 
 
 @ledger_app.command("events")
