@@ -564,3 +564,46 @@ def test_a_gbk_file_name_and_a_name_near_255_bytes_get_their_results_and_the_bat
     events = _events(out)
     again, toolkit = run_fake(inbox, out, AS_OF)
     assert toolkit.extracted == [] and _events(out) == events
+
+
+def test_a_release_under_a_superseded_instruction_is_flagged_and_never_released_twice(first_run):
+    """SPA 5.2: year 3 released 3,003,074 under its first instruction (3,074 restored to year 2); a corrected
+    year-2 report then makes both instructions 3,000,000. Status flags year 3's 3,074 over-release, the new
+    assessment report shows it, and year 2's apparent 3,074 remainder cannot be released again."""
+    from compliance.operations.status import status_report
+
+    inbox, out, _, _ = first_run
+    contract = load_contract()
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        for year in (2, 3):
+            record_released(ledger, contract, year=year, on=dt.date(2031, 4, 2))
+    write_report(inbox, "year2-corrected.pdf", 2, "732000000.00", report_date="2028-02-01")
+    run_fake(inbox, out, AS_OF)
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        corrected = ledger.reports_for_year(2, "accepted")[1]
+        resolve(ledger, contract, year=2, report=corrected, by="A. Partner", reason="corrected report")
+    result, toolkit = run_fake(inbox, out, "2031-04-15")
+    assert [y.release_shares for y in result.years[1:3]] == [3_000_000, 3_000_000]
+    report = status_report(out / "ledger.sqlite", contract, dt.date(2031, 4, 16))
+    assert [(row.year, row.over_released) for row in report.years] == [(1, 0), (2, 0), (3, 3_074), (4, 0), (5, 0)]
+    assert report.to_json()["years"][2]["over_released"] == 3_074
+    with open_ledger(out / "ledger.sqlite") as ledger:
+        with pytest.raises(RecordError, match=r"3,074 shares were already released beyond the current "
+                                              r"instructions of year 3 \(3,074\)"):
+            record_released(ledger, contract, year=2, on=dt.date(2031, 4, 20))
+    printed = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-16")
+    assert "over-released 3,074 shares" in printed.stdout
+
+
+def test_the_assessment_report_shows_releases_beyond_its_determination(contract):
+    from helpers.examples import EXAMPLE_1
+
+    from compliance.documents import year_documents
+    from compliance.rules.earnout import assess_year
+
+    determined = assess_year(contract, {**EXAMPLE_1.amounts(last_year=3), 2: EXAMPLE_1.amounts()[2]}, 3)
+    context = year_documents(contract, determined, as_of=dt.date(2031, 4, 15),
+                             released={1: 3_000_000, 2: 2_996_926, 3: 3_010_000})["assessment-report"]
+    assert context["beyond_instruction"] == [
+        {"year": 3, "instructed": EXAMPLE_1_RELEASES[3], "released": 3_010_000,
+         "excess": 3_010_000 - EXAMPLE_1_RELEASES[3]}]

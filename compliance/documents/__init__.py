@@ -53,21 +53,22 @@ __all__ = [
 ]
 
 
-def year_documents(contract, determined: YearAssessment, *, as_of: dt.date,
-                   report: Mapping | None = None) -> dict[str, dict]:
+def year_documents(contract, determined: YearAssessment, *, as_of: dt.date, report: Mapping | None = None,
+                   released: Mapping[int, int] | None = None) -> dict[str, dict]:
     """kind name -> template context for every document the determination issues (registry order). `report` is
-    the extraction the year's revenue came from (Extraction.to_json(), as the ledger stores it)."""
-    return {kind.name: kind.build(contract, determined, as_of=as_of, report=report)
+    the extraction the year's revenue came from (Extraction.to_json(), as the ledger stores it); `released`
+    the shares recorded as released for each year (a release beyond this determination is flagged)."""
+    return {kind.name: kind.build(contract, determined, as_of=as_of, report=report, released=released)
             for kind in due_documents(determined)}
 
 
 def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir: Path, renderer: Renderer,
-                report: Mapping | None = None) -> list:
+                report: Mapping | None = None, released: Mapping[int, int] | None = None) -> list:
     """Every document of the determination, written as DIR/<slot>.pdf and .docx (DIR/year-N/<kind>, and
     DIR/cancellation-instruction with the last year)."""
     written = []
     for kind in due_documents(determined):
-        context = kind.build(contract, determined, as_of=as_of, report=report)
+        context = kind.build(contract, determined, as_of=as_of, report=report, released=released)
         slot = kind.slot(determined.year)
         written.append(renderer.render(kind.name, context, Path(out_dir) / slot, as_of=as_of, slot=slot))
     return written

@@ -211,38 +211,52 @@ def _agent_deadline(contract: Contract, received_on: dt.date) -> dt.date | None:
 
 
 # --- the documents of one determination: one builder per kind (the registry maps kinds to these) -------
-def _year_common(contract: Contract, determined: YearAssessment, as_of: dt.date, report: Mapping | None) -> dict:
+def _beyond_instruction(determined: YearAssessment, released: Mapping[int, int] | None) -> list[dict]:
+    """Years whose recorded releases exceed what this determination says they release: shares released under
+    an instruction since superseded (the escrow holds that many fewer than the determinations need)."""
+    rows = []
+    for result in determined.assessment.years:
+        done = (released or {}).get(result.year, 0)
+        if done > result.release_shares:
+            rows.append({"year": result.year, "instructed": result.release_shares, "released": done,
+                         "excess": done - result.release_shares})
+    return rows
+
+
+def _year_common(contract: Contract, determined: YearAssessment, as_of: dt.date, report: Mapping | None,
+                 released: Mapping[int, int] | None = None) -> dict:
     context = common_context(contract, determined.revenues, reading=determined.reading, year=determined.year,
                              as_of=as_of)
     context["year"] = year_context(contract, determined.result)
     context["report"] = report_context(report)
     context["ledger"] = _ledger(contract, determined.assessment)
+    context["beyond_instruction"] = _beyond_instruction(determined, released)
     return context
 
 
 def joint_instruction_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
-                              report: Mapping | None = None) -> dict:
+                              report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
     """EA 3.1(b): Parties A and B instruct the escrow agent to release the year's shares to Party C."""
     return dict(
-        _year_common(contract, determined, as_of, report),
+        _year_common(contract, determined, as_of, report, released),
         recipient=_recipient(contract),
         shortfall_note=not determined.result.met,  # EA 3.1(a) speaks of achievement; SPA 5.2(1) governs a shortfall
     )
 
 
 def release_notice_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
-                           report: Mapping | None = None) -> dict:
+                           report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
     from compliance.rules.business_days import notice_deemed_given
 
     return dict(
-        _year_common(contract, determined, as_of, report),
+        _year_common(contract, determined, as_of, report, released),
         deemed_given=notice_deemed_given(contract, as_of),  # SPA 11.3: courier notice, third day
         deemed_given_days=contract.notices.deemed_given_days.value,
     )
 
 
 def deduction_notice_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
-                             report: Mapping | None = None) -> dict:
+                             report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
     from compliance.rules.business_days import notice_deemed_given
     from compliance.rules.earnout import READING_RULES
 
@@ -250,7 +264,7 @@ def deduction_notice_context(contract: Contract, determined: YearAssessment, *, 
     share = contract.offset.share_of_excess.value
     restore = result.shortfall / share if share and READING_RULES[determined.reading].restoring_excess_known else None
     return dict(
-        _year_common(contract, determined, as_of, report),
+        _year_common(contract, determined, as_of, report, released),
         # SPA 5.2(2): only 50% of a later excess offsets, so restoring the whole shortfall needs an excess of
         # shortfall / 50% in later years (under the SPA readings; the 6-K reading has no such figure).
         excess_to_restore=restore,
@@ -260,9 +274,9 @@ def deduction_notice_context(contract: Contract, determined: YearAssessment, *, 
 
 
 def assessment_report_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
-                              report: Mapping | None = None) -> dict:
+                              report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
     return dict(
-        _year_common(contract, determined, as_of, report),
+        _year_common(contract, determined, as_of, report, released),
         readings=[
             {
                 "name": name,
@@ -282,7 +296,7 @@ def assessment_report_context(contract: Contract, determined: YearAssessment, *,
 
 
 def cancellation_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
-                         report: Mapping | None = None) -> dict:
+                         report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
     """After the last Assessment Year: deducted shares no offset restored go back to Party A (SPA 5.2(1))."""
     if not determined.is_last_year:
         missing = [y.number for y in contract.assessment_years if y.number not in determined.revenues]

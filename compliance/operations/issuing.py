@@ -26,6 +26,7 @@ from compliance.operations.planning import (
     contract_fingerprint,
     determination_inputs,
     premature,
+    released_by_year,
 )
 from compliance.rules.earnout import YearAssessment, assess_year
 from compliance.rules.earnout_json import year_json
@@ -115,7 +116,8 @@ def render_determination(ws: Workspace, determined: YearAssessment, report_sha: 
                          key: str) -> list:
     """Every document of the determination (documents.registry decides which), under the staging folder."""
     return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
-                                  report=ws.ledger.extraction(report_sha))
+                                  report=ws.ledger.extraction(report_sha),
+                                  released=released_by_year(ws.ledger, ws.contract))
 
 
 def new_documents(ws: Workspace, rendered: list, key: str) -> list[NewDocument]:

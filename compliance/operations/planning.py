@@ -224,3 +224,35 @@ def overdue(contract: Contract, determination: Determination, found: list[Releas
     if sum(r.shares for r in done) >= determination.release_shares:
         return Overdue(late_shares, done[-1].on, False)
     return Overdue(late_shares, as_of, True)
+
+
+@dataclass(frozen=True)
+class ReleaseBalance:
+    """A year's shares as the ledger stands: what its current instruction states, and what was released
+    under any of its instructions (a re-determination can leave more released than now instructed)."""
+
+    year: int
+    instructed: int | None  # the current determination's release; None while undetermined
+    released: int
+
+    @property
+    def over_released(self) -> int:
+        return max(0, self.released - (self.instructed or 0)) if self.instructed is not None else 0
+
+    @property
+    def outstanding(self) -> int:
+        return max(0, (self.instructed or 0) - self.released)
+
+
+def release_balances(ledger: Ledger, contract: Contract) -> list[ReleaseBalance]:
+    balances = []
+    for year in contract.assessment_years:
+        current = ledger.current_determination(year.number)
+        released = sum(release.shares for release in releases(ledger, year.number))
+        balances.append(ReleaseBalance(year.number, current.release_shares if current else None, released))
+    return balances
+
+
+def released_by_year(ledger: Ledger, contract: Contract) -> dict[int, int]:
+    """Shares recorded as released for each year, under any of its instructions."""
+    return {balance.year: balance.released for balance in release_balances(ledger, contract)}

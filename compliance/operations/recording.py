@@ -16,7 +16,7 @@ import datetime as dt
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import Determination, Event, Ledger
-from compliance.operations.planning import documents_received_on, plan_year, releases
+from compliance.operations.planning import documents_received_on, plan_year, release_balances, releases
 
 
 class RecordError(ValueError):
@@ -83,6 +83,17 @@ def record_released(ledger: Ledger, contract: Contract, *, year: int, on: dt.dat
     shares = remaining if shares is None else shares
     if shares <= 0:
         raise RecordError(f"--shares {shares}: a release is a whole number of shares above zero")
+    balances = release_balances(ledger, contract)
+    covered = sum(b.over_released for b in balances if b.year != year)  # released beyond another year's instruction
+    if covered and shares > remaining - covered:
+        years = ", ".join(f"year {b.year} ({b.over_released:,})" for b in balances
+                          if b.over_released and b.year != year)
+        raise RecordError(
+            f"{covered:,} shares were already released beyond the current instructions of {years}, under "
+            f"instructions since superseded; releasing {shares:,} more for year {year} would take the escrow past "
+            f"what the determinations allow (SPA 5.2). At most {max(0, remaining - covered):,} can be recorded "
+            "unless the parties agree otherwise in writing (SPA 5.3)"
+        )
     if shares > remaining:  # SPA 5.1: the agent releases the quantity the joint instruction states
         raise RecordError(
             f"a release cannot exceed what was instructed: year {year}'s instruction is for "

@@ -100,11 +100,11 @@ class Toolkit:
             self._renderer = Renderer()
         return self._renderer
 
-    def render_year(self, contract, determined, *, as_of, out_dir, report) -> list:
+    def render_year(self, contract, determined, *, as_of, out_dir, report, released) -> list:
         from compliance.documents import render_year
 
         return render_year(contract, determined, as_of=as_of, out_dir=out_dir, renderer=self.renderer(),
-                           report=report)
+                           report=report, released=released)
 
     def load_prices(self, path: Path):
         from compliance.values.prices import PriceFileError, load_prices

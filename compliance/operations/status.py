@@ -33,6 +33,7 @@ class YearStatusRow:
     penalty: str | None = None  # SPA 8.2 accrued to the as-of date (USD, to the cent), when prices are known
     penalty_note: str | None = None
     disputes: list[str] = field(default_factory=list)
+    over_released: int = 0  # released under earlier instructions beyond what the current one states
 
     def to_json(self) -> dict:
         return {
@@ -43,6 +44,7 @@ class YearStatusRow:
             "released_shares": self.released_shares,
             "last_released_on": self.last_released_on.isoformat() if self.last_released_on else None,
             "penalty": self.penalty, "penalty_note": self.penalty_note,
+            "over_released": self.over_released,
         }
 
 
@@ -75,6 +77,9 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
             deadline, (deadline - as_of).days,
             sum(r.shares for r in found), found[-1].on if found else None,
         )
+        released = sum(r.shares for r in found)
+        if row.release_shares is not None and released > row.release_shares:
+            row.over_released = released - row.release_shares
         if prices is not None and determination is not None:
             accrued = accrued_penalty(ledger, contract, determination, as_of, prices)
             row.penalty_note = accrued.problem

@@ -94,7 +94,7 @@ class FakeToolkit(Toolkit):
         return RenderedDocument(kind, slot, out_base.with_suffix(".pdf"), out_base.with_suffix(".docx"), shas[0],
                                 shas[1], hashlib.sha256(text.encode()).hexdigest()[:12].upper())
 
-    def render_year(self, contract, determined, *, as_of, out_dir, report):
+    def render_year(self, contract, determined, *, as_of, out_dir, report, released=None):
         """The kinds the registry says are due, as text files naming the figures they would print."""
         year, result = determined.year, determined.result
         written = []

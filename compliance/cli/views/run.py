@@ -97,6 +97,11 @@ def print_status(report, console: Console | None = None) -> None:
             if row.last_released_on and not fully:
                 released += f" (last on {row.last_released_on})"
             console.print(f"  instructed  {row.release_shares:,} shares; {released}")
+        if row.over_released:
+            console.print(f"  [bold red]over-released[/] {row.over_released:,} shares beyond the current instruction, "
+                          "released under one since superseded: the escrow holds that many fewer than the "
+                          "determinations need (record no further release without the parties' written agreement, "
+                          "SPA 5.3)")
         if row.documents:
             folder = Path(row.documents[0]).parent
             names = ", ".join(Path(path).stem for path in row.documents)
