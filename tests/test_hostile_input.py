@@ -36,3 +36,51 @@ def test_a_note_with_markup_never_breaks_the_event_log(tmp_path):
     events = run_cli("ledger", "events", "--db", db)
     assert events.returncode == 0, events.stderr
     assert "[/] \\u202eevil" in events.stdout and "\u202e" not in events.stdout
+
+
+# --- contract files that would produce wrong money or spoofed letters ------------------------------------
+def _contract_text(**edits: str) -> str:
+    from compliance.contract import BUILTIN_CONTRACT
+
+    text = BUILTIN_CONTRACT.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+DAILY = "  daily_rate:\n    value: '0.0001'"
+CAP = "  cap_rate:\n    value: '0.05'"
+DAYS = "  days_after_year_end:\n    value: 60"
+ACCOUNT = "      brokerage_account: null"
+SHARES = "consideration_shares:\n  value: 15000000\n  reference: SPA 1.1, 2.2, 3.1\n"
+CONTRACT_CASES = {
+    "negative-daily-rate": ({DAILY: "  daily_rate:\n    value: '-0.0001'"},
+                            "key 'penalty.daily_rate': must be between 0 and 1"),
+    "huge-cap-rate": ({CAP: "  cap_rate:\n    value: '1e999999999'"},
+                      "key 'penalty.cap_rate': must be between 0 and 1"),
+    "huge-day-count": ({DAYS: "  days_after_year_end:\n    value: 99999999999"}, "key 'release.days_after_year_end"),
+    "duplicate-key": ({SHARES: SHARES + "consideration_shares:\n  value: 20000000\n  reference: x\n"},
+                      "key 'consideration_shares' is given twice (lines"),
+    "bidi-account": ({ACCOUNT: '      brokerage_account: "1234\\u202e5678\\u202c"'},
+                     "key 'parties.party_c.delivery.brokerage_account' holds the invisible character U+202E"),
+    "nul-in-a-name": ({"  name: Kaixin Holdings": '  name: "Kaixin\\0 Holdings"'},
+                      "holds the invisible character U+0000"),
+}
+
+
+def test_contract_files_that_would_print_wrong_money_or_spoofed_text_are_refused_with_one_line(tmp_path):
+    for case, (edits, expected) in CONTRACT_CASES.items():
+        path = tmp_path / f"{case}.yaml"
+        path.write_text(_contract_text(**edits), encoding="utf-8")
+        done = run_cli("contract", "check", str(path))
+        assert done.returncode == 2, (case, done.stdout)
+        assert expected in done.stderr and done.stderr.count("\n") == 1, (case, done.stderr)
+        assert "unexpected" not in done.stderr, case
+
+
+def test_a_contract_nested_100000_deep_is_one_line(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    done = run_cli("contract", "check", str(path))
+    assert done.returncode == 2 and "unexpected" not in done.stderr and done.stderr.count("\n") == 1

@@ -7,6 +7,7 @@ A bad file gets one message naming the key and what is wrong (ContractError).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -28,14 +29,32 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Bounds far beyond any real deal and well inside exact arithmetic: a figure outside them is a typing error.
+MAX_SHARES = 10**12
+MAX_DAYS = 3660  # ten years of calendar days
+MAX_REVENUE = Decimal(10) ** 20
+
+
 class IntTerm(_Model):
-    value: int = Field(ge=0)
+    value: int = Field(ge=0, le=MAX_SHARES)
     reference: str
 
 
 class DecimalTerm(_Model):
-    value: Decimal
+    value: Decimal = Field(allow_inf_nan=False)
     reference: str
+
+
+def _fraction_of_one(term: DecimalTerm) -> DecimalTerm:
+    if not (0 <= term.value <= 1):
+        raise ValueError("must be between 0 and 1")
+    return term
+
+
+def _days(term: IntTerm, limit: int = MAX_DAYS) -> IntTerm:
+    if term.value > limit:
+        raise ValueError(f"must be at most {limit:,} days")
+    return term
 
 
 class Agreement(_Model):
@@ -100,7 +119,7 @@ class Shares(_Model):
 
 
 class Tranches(_Model):
-    count: int = Field(ge=1)
+    count: int = Field(ge=1, le=100)
     reference: str
 
 
@@ -108,7 +127,7 @@ class AssessmentYear(_Model):
     number: int = Field(ge=1)
     start: dt.date
     end: dt.date
-    target_revenue: Decimal = Field(gt=0)
+    target_revenue: Decimal = Field(gt=0, le=MAX_REVENUE, allow_inf_nan=False)
     reference: str
 
     @model_validator(mode="after")
@@ -129,6 +148,11 @@ class Release(_Model):
     days_after_year_end: IntTerm
     agent_business_days: IntTerm
 
+    @field_validator("days_after_year_end", "agent_business_days")
+    @classmethod
+    def _bounded(cls, term: IntTerm) -> IntTerm:
+        return _days(term)
+
 
 class Offset(_Model):
     share_of_excess: DecimalTerm
@@ -136,9 +160,7 @@ class Offset(_Model):
     @field_validator("share_of_excess")
     @classmethod
     def _between_zero_and_one(cls, term: DecimalTerm) -> DecimalTerm:
-        if not (0 <= term.value <= 1):
-            raise ValueError("must be between 0 and 1")
-        return term
+        return _fraction_of_one(term)
 
 
 class Cited(_Model):
@@ -151,6 +173,11 @@ class Penalty(_Model):
     daily_rate: DecimalTerm
     cap_rate: DecimalTerm
     attribution: Cited  # who bears a day of delay, Party A or the escrow agent
+
+    @field_validator("daily_rate", "cap_rate")
+    @classmethod
+    def _rate(cls, term: DecimalTerm) -> DecimalTerm:
+        return _fraction_of_one(term)  # a negative or a 1e999999999 rate would print absurd money
     currency: str = "USD"
     default_valuation: str = "daily"
 
@@ -179,12 +206,17 @@ class Clause(_Model):
 class Notices(_Model):
     deemed_given_days: IntTerm
 
+    @field_validator("deemed_given_days")
+    @classmethod
+    def _bounded(cls, term: IntTerm) -> IntTerm:
+        return _days(term, 365)
+
 
 class Reading(_Model):
     description: str
     reference: str
     # 6k-summary only: the excess counts when it is more than this share of the target (6-K cover text)
-    excess_threshold: Decimal | None = Field(default=None, ge=0)
+    excess_threshold: Decimal | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
 
 
 class Calendar(_Model):
@@ -250,6 +282,8 @@ class Contract(_Model):
             raise ValueError(
                 f"assessment_years lists {len(numbers)} years but tranches.count is {self.tranches.count}"
             )
+        if self.consideration_shares.value == 0:
+            raise ValueError("consideration_shares must be above zero")
         if self.consideration_shares.value % self.tranches.count:
             raise ValueError("consideration_shares must divide into tranches.count equal tranches (SPA 5.1)")
         for earlier, later in zip(self.assessment_years, self.assessment_years[1:], strict=False):
@@ -295,9 +329,44 @@ def _error_location(loc: tuple[Any, ...]) -> str:
     return path or "(top level)"
 
 
+# Control characters (NUL, ESC ...) and the bidirectional overrides and isolates that make "1234\u202e5678"
+# print as "12348765": refused in every string of a contract, since each may end up in a signed letter.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_strings(value: Any, where: str, source: str) -> None:
+    if isinstance(value, str):
+        found = _HIDDEN.search(value)
+        if found:
+            raise ContractError(f"{source}: key '{where or '(top level)'}' holds the invisible character "
+                                f"U+{ord(found.group()):04X}; retype the text without it")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(str(key), where, source)
+            _check_strings(item, f"{where}.{key}" if where else str(key), source)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(item, f"{where}[{index}]", source)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML, except that a key given twice in one mapping is an error (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ContractError(f"key '{key}' is given twice (lines {seen[key]} and {line})")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def contract_from_mapping(data: Any, source: str = "contract") -> Contract:
     if not isinstance(data, dict):
         raise ContractError(f"{source}: a contract file must be a YAML mapping of keys to values")
+    _check_strings(data, "", source)
     try:
         return Contract.model_validate(data)
     except ValidationError as exc:
@@ -325,7 +394,11 @@ def load_contract(path: str | Path | None = None) -> Contract:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContractError(f"{file}: cannot read the contract file ({exc.__class__.__name__})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except ContractError as exc:
+        raise ContractError(f"{file}: {exc}") from None
+    except RecursionError:
+        raise ContractError(f"{file}: nested too deeply to be a contract file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
