@@ -1,0 +1,315 @@
+"""The contract as data: the pydantic model of a contract file, with the bounds of every term.
+
+Every number the engine, the calendar and the documents use comes from here; nothing in code repeats it.
+A bad file gets one message naming the key and what is wrong (ContractError).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+READINGS = ("spa", "spa-excess-year-target", "6k-summary")
+VALUATIONS = ("daily", "deadline-price")  # SPA 8.2 market value: each day's close, or the deadline's
+
+
+class ContractError(ValueError):
+    """A contract file that cannot be used; str() is one plain sentence naming the key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# Bounds far beyond any real deal and well inside exact arithmetic: a figure outside them is a typing error.
+MAX_SHARES = 10**12
+MAX_DAYS = 3660  # ten years of calendar days
+MAX_REVENUE = Decimal(10) ** 20
+
+
+class IntTerm(_Model):
+    value: int = Field(ge=0, le=MAX_SHARES)
+    reference: str
+
+
+class DecimalTerm(_Model):
+    value: Decimal = Field(allow_inf_nan=False)
+    reference: str
+
+
+def _fraction_of_one(term: DecimalTerm) -> DecimalTerm:
+    if not (0 <= term.value <= 1):
+        raise ValueError("must be between 0 and 1")
+    return term
+
+
+def _days(term: IntTerm, limit: int = MAX_DAYS) -> IntTerm:
+    if term.value > limit:
+        raise ValueError(f"must be at most {limit:,} days")
+    return term
+
+
+class Agreement(_Model):
+    title: str
+    date: dt.date
+    reference: str
+
+
+class Agreements(_Model):
+    spa: Agreement
+    escrow: Agreement
+
+
+class Signatory(_Model):
+    name: str
+    title: str
+
+
+class Delivery(_Model):
+    brokerage_account: str | None = None
+    account_holder: str | None = None
+    broker: str | None = None
+    dtc_participant: str | None = None
+
+
+class Party(_Model):
+    label: str
+    role: str
+    name: str
+    chinese_name: str | None = None
+    jurisdiction: str | None = None
+    address: str | None = None
+    signatories: list[Signatory] = []
+    uses_chop: bool = False
+    delivery: Delivery | None = None
+    reference: str
+
+
+class Parties(_Model):
+    party_a: Party
+    party_b: Party
+    party_c: Party
+    party_d: Party
+
+
+class TargetCompany(_Model):
+    name: str
+    aliases: list[str] = []
+    registered_in: str | None = None
+    reference: str
+
+
+class Shares(_Model):
+    share_class: str
+    issuer: str
+    exchange: str
+    ticker: str
+    cusip: str | None = None
+    transfer_agent: str | None = None
+    share_consolidation: str | None = None
+    reference: str
+
+
+class Tranches(_Model):
+    count: int = Field(ge=1, le=100)
+    reference: str
+
+
+class AssessmentYear(_Model):
+    number: int = Field(ge=1)
+    start: dt.date
+    end: dt.date
+    target_revenue: Decimal = Field(gt=0, le=MAX_REVENUE, allow_inf_nan=False)
+    reference: str
+
+    @model_validator(mode="after")
+    def _period_runs_forward(self) -> AssessmentYear:
+        if self.end < self.start:
+            raise ValueError(f"year {self.number} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Revenue(_Model):
+    measure: str
+    currency: str
+    statement_lines: list[str] = []
+    reference: str
+
+
+class Release(_Model):
+    days_after_year_end: IntTerm
+    agent_business_days: IntTerm
+
+    @field_validator("days_after_year_end", "agent_business_days")
+    @classmethod
+    def _bounded(cls, term: IntTerm) -> IntTerm:
+        return _days(term)
+
+
+class Offset(_Model):
+    share_of_excess: DecimalTerm
+
+    @field_validator("share_of_excess")
+    @classmethod
+    def _between_zero_and_one(cls, term: DecimalTerm) -> DecimalTerm:
+        return _fraction_of_one(term)
+
+
+class Cited(_Model):
+    """A rule with no number of its own: only the article it comes from."""
+
+    reference: str
+
+
+class Penalty(_Model):
+    daily_rate: DecimalTerm
+    cap_rate: DecimalTerm
+    attribution: Cited  # who bears a day of delay, Party A or the escrow agent
+
+    @field_validator("daily_rate", "cap_rate")
+    @classmethod
+    def _rate(cls, term: DecimalTerm) -> DecimalTerm:
+        return _fraction_of_one(term)  # a negative or a 1e999999999 rate would print absurd money
+    currency: str = "USD"
+    default_valuation: str = "daily"
+
+    @field_validator("default_valuation")
+    @classmethod
+    def _known_valuation(cls, value: str) -> str:
+        if value not in VALUATIONS:
+            raise ValueError(f"must be one of {', '.join(VALUATIONS)}")
+        return value
+
+
+class JustifiedDelays(_Model):
+    """Days of delay that accrue no penalty (SPA 8.2 "without a justified reason")."""
+
+    dispute: Cited  # a dispute on the quantity of shares (the agent may suspend action)
+    suspension: Cited  # Party A suspends the release for a breach by Party C
+
+
+class Clause(_Model):
+    """A clause as the agreement words it, for letters that quote it."""
+
+    reference: str
+    text: str
+
+
+class Notices(_Model):
+    deemed_given_days: IntTerm
+
+    @field_validator("deemed_given_days")
+    @classmethod
+    def _bounded(cls, term: IntTerm) -> IntTerm:
+        return _days(term, 365)
+
+
+class Reading(_Model):
+    description: str
+    reference: str
+    # 6k-summary only: the excess counts when it is more than this share of the target (6-K cover text)
+    excess_threshold: Decimal | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+
+
+class Calendar(_Model):
+    country: str
+    business_days: str
+    schedule_files: list[str] = []
+    reference: str
+
+
+class Discrepancy(_Model):
+    id: str
+    summary: str
+    reference: str
+
+
+class Contract(_Model):
+    id: str
+    title: str
+    source: str
+    agreements: Agreements
+    parties: Parties
+    target_company: TargetCompany
+    approved_auditors: list[str] = []
+    shares: Shares
+    consideration_shares: IntTerm
+    tranches: Tranches
+    assessment_years: list[AssessmentYear]
+    revenue: Revenue
+    release: Release
+    deduction: Cited
+    offset: Offset
+    penalty: Penalty
+    justified_delays: JustifiedDelays
+    notices: Notices
+    default_reading: str
+    readings: dict[str, Reading]
+    calendar: Calendar
+    discrepancies: list[Discrepancy] = []
+    clauses: dict[str, Clause] = {}  # verbatim texts by role, e.g. "late-release-penalty"
+
+    @field_validator("default_reading")
+    @classmethod
+    def _known_reading(cls, value: str) -> str:
+        if value not in READINGS:
+            raise ValueError(f"must be one of {', '.join(READINGS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _readings_described(self) -> Contract:
+        missing = [name for name in READINGS if name not in self.readings]
+        if missing:
+            raise ValueError(f"readings must describe {', '.join(missing)}")
+        if self.readings["6k-summary"].excess_threshold is None:
+            raise ValueError("readings.6k-summary needs an excess_threshold (the 6-K's 'more than 50%': 0.5)")
+        return self
+
+    @model_validator(mode="after")
+    def _years_consistent(self) -> Contract:
+        numbers = [year.number for year in self.assessment_years]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("assessment_years must be numbered 1, 2, 3, ... in order")
+        if len(numbers) != self.tranches.count:  # SPA 5.1: one tranche per Assessment Year
+            raise ValueError(
+                f"assessment_years lists {len(numbers)} years but tranches.count is {self.tranches.count}"
+            )
+        if self.consideration_shares.value == 0:
+            raise ValueError("consideration_shares must be above zero")
+        if self.consideration_shares.value % self.tranches.count:
+            raise ValueError("consideration_shares must divide into tranches.count equal tranches (SPA 5.1)")
+        for earlier, later in zip(self.assessment_years, self.assessment_years[1:], strict=False):
+            if later.start <= earlier.end:
+                raise ValueError(f"year {later.number} starts before year {earlier.number} ends")
+        return self
+
+    # --- derived terms -------------------------------------------------------------------------------
+    @property
+    def tranche_shares(self) -> Fraction:
+        """T = C / number of tranches (SPA 5.1: one-fifth of the Consideration Shares)."""
+        return Fraction(self.consideration_shares.value, self.tranches.count)
+
+    def year(self, number: int) -> AssessmentYear:
+        for year in self.assessment_years:
+            if year.number == number:
+                return year
+        raise KeyError(number)
+
+    def year_for_period(self, start: dt.date, end: dt.date) -> AssessmentYear | None:
+        for year in self.assessment_years:
+            if year.start == start and year.end == end:
+                return year
+        return None
+
+    def release_deadline(self, number: int) -> dt.date:
+        """SPA 5.1: within sixty days after the end of the Assessment Year (the 60th calendar day)."""
+        return self.year(number).end + dt.timedelta(days=self.release.days_after_year_end.value)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(
+            self.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=100
+        )
