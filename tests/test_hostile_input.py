@@ -84,3 +84,53 @@ def test_a_contract_nested_100000_deep_is_one_line(tmp_path):
     path.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     done = run_cli("contract", "check", str(path))
     assert done.returncode == 2 and "unexpected" not in done.stderr and done.stderr.count("\n") == 1
+
+
+# --- the output folder: inside the inbox, obstructed, moved -----------------------------------------------
+def _one_report_inbox(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(FIXTURES / "y1-zh-yuan-two-columns.pdf", inbox)
+    return inbox
+
+
+def test_out_or_db_in_the_inbox_is_refused_before_anything_is_written(tmp_path):
+    inbox = _one_report_inbox(tmp_path)
+    for args in (("--out", str(inbox)), ("--out", str(tmp_path / "out"), "--db", str(inbox / "ledger.sqlite"))):
+        done = run_cli("run", str(inbox), *args, "--as-of", "2027-01-20")
+        assert done.returncode == 2 and "would put the ledger and the summary in the inbox" in done.stderr
+    assert sorted(p.name for p in inbox.iterdir()) == ["y1-zh-yuan-two-columns.pdf"]
+
+
+def test_a_link_or_a_file_in_the_way_of_a_document_stops_that_year_before_it_is_recorded(tmp_path):
+    import sqlite3
+
+    inbox = _one_report_inbox(tmp_path)
+    for case in ("dangling-link", "file-named-year-1"):
+        out = tmp_path / case
+        out.mkdir()
+        if case == "dangling-link":
+            (out / "year-1").mkdir()
+            (out / "year-1" / "joint-instruction.pdf").symlink_to(tmp_path / "nowhere.pdf")
+        else:
+            (out / "year-1").write_text("not a folder")
+        done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+        assert done.returncode == 1 and "unexpected" not in done.stdout + done.stderr, case
+        assert "move it away and run again" in done.stdout, case
+        kinds = [row[0] for row in sqlite3.connect(out / "ledger.sqlite").execute("SELECT kind FROM events")]
+        assert "instructed" not in kinds, case
+
+
+def test_a_moved_output_folder_still_restores_a_lost_assessment_report(tmp_path):
+    inbox = _one_report_inbox(tmp_path)
+    first = tmp_path / "first"
+    assert run_cli("run", str(inbox), "--out", str(first), "--as-of", "2027-01-20").returncode == 0
+    report = (first / "year-1" / "assessment-report.pdf").read_bytes()
+    moved = tmp_path / "moved" / "out"
+    moved.parent.mkdir()
+    first.rename(moved)
+    (moved / "year-1" / "assessment-report.pdf").unlink()
+    again = run_cli("run", str(inbox), "--out", str(moved), "--as-of", "2027-01-20")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (moved / "year-1" / "assessment-report.pdf").read_bytes() == report
+    assert "could not restore" not in again.stdout

@@ -76,11 +76,17 @@ def scan_inbox(inbox: Path) -> list[FileOutcome]:
     return files
 
 
-def _as_stored(result: dict, item: FileOutcome) -> dict:
-    """The extraction as stored: named after the file (not its inbox path), with our sha256."""
+def _as_stored(result: dict, item: FileOutcome, out: Path) -> dict:
+    """The extraction as stored: named after the file (not its inbox path), with our sha256, and its evidence
+    picture relative to the output folder (so that the folder can move and its documents still be restored)."""
     data = dict(result)
     data["file"] = item.name
     data["sha256"] = item.sha256
+    evidence = data.get("evidence")
+    if isinstance(evidence, dict) and evidence.get("png_path"):
+        png = Path(evidence["png_path"])
+        if png.is_absolute() and png.resolve().is_relative_to(out.resolve()):
+            data["evidence"] = {**evidence, "png_path": png.resolve().relative_to(out.resolve()).as_posix()}
     if data.get("status") not in set(FileStatus):
         data["status"] = FileStatus.REJECTED
         data["problems"] = [*data.get("problems", []), {
@@ -89,7 +95,7 @@ def _as_stored(result: dict, item: FileOutcome) -> dict:
     return data
 
 
-def record_files(ledger: Ledger, files: list[FileOutcome], extract: Extractor) -> None:
+def record_files(ledger: Ledger, files: list[FileOutcome], extract: Extractor, out: Path) -> None:
     """Read the contents the ledger has not seen, record every file, and fill in each outcome from the ledger."""
     first: dict[str, FileOutcome] = {}
     for item in files:
@@ -104,7 +110,7 @@ def record_files(ledger: Ledger, files: list[FileOutcome], extract: Extractor) -
             if result.get("sha256") != item.sha256:  # the bytes read are not the bytes scanned
                 changed.add(item.sha256)
                 continue
-            extracted[item.sha256] = _as_stored(result, item)
+            extracted[item.sha256] = _as_stored(result, item, out)
     for item in files:
         if item.sha256 in changed:
             item.status, item.problems, item.recorded = FileStatus.REJECTED, [problem("changed_while_read")], False

@@ -116,8 +116,17 @@ def render_determination(ws: Workspace, determined: YearAssessment, report_sha: 
                          key: str) -> list:
     """Every document of the determination (documents.registry decides which), under the staging folder."""
     return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
-                                  report=ws.ledger.extraction(report_sha),
+                                  report=report_for_documents(ws, report_sha),
                                   released=released_by_year(ws.ledger, ws.contract))
+
+
+def report_for_documents(ws: Workspace, sha256: str) -> dict:
+    """The recorded extraction, its evidence picture found in this output folder (stored relative to it)."""
+    report = dict(ws.ledger.extraction(sha256))
+    evidence = report.get("evidence")
+    if isinstance(evidence, dict) and evidence.get("png_path") and not Path(evidence["png_path"]).is_absolute():
+        report["evidence"] = {**evidence, "png_path": str(ws.out / evidence["png_path"])}
+    return report
 
 
 def new_documents(ws: Workspace, rendered: list, key: str) -> list[NewDocument]:
@@ -137,10 +146,18 @@ def new_documents(ws: Workspace, rendered: list, key: str) -> list[NewDocument]:
 
 
 def blocked_target(ws: Workspace, documents: list[NewDocument]) -> str | None:
-    """A final name already taken by a file the ledger did not issue stops the year (never overwritten)."""
+    """What stops a year before anything is recorded (an issued name is never overwritten): a final name
+    taken by a file the ledger did not issue, a symbolic link at it, or a file where its folder must be."""
     for doc in documents:
         for path_key, sha_key, _ in FORMATS:
-            target = ws.out / getattr(doc, path_key)
+            relative = Path(getattr(doc, path_key))
+            target = ws.out / relative
+            for folder in [ws.out / part for part in relative.parents if part != Path(".")]:
+                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                    return (f"{folder} is a file or a link where the documents' folder must be; move it away and "
+                            "run again")
+            if target.is_symlink():
+                return f"{target} is a symbolic link, not a document this ledger issued; move it away and run again"
             if target.exists() and sha256_file(target) != getattr(doc, sha_key):
                 return f"{target} already exists and was not issued by this ledger; move it away and run again"
     return None

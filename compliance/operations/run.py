@@ -167,6 +167,10 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
     except OSError as exc:
         raise RunError(f"--out {out}: cannot create the folder ({exc.strerror or exc.__class__.__name__})") from None
     db = options.db_path or out / "ledger.sqlite"
+    inbox = options.inbox.resolve()
+    if out.resolve() == inbox or db.resolve().parent == inbox:
+        raise RunError(f"--out {out} would put the ledger and the summary in the inbox, where the next run would "
+                       "read them as reports; choose a folder outside the inbox")
     try:
         with writer_lock(db, what="run", wait=options.wait), open_ledger(db) as ledger:
             ws = Workspace(ledger, contract, out, options.as_of, toolkit, _Checkpoints())
@@ -184,7 +188,7 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
         return ws.toolkit.extract(paths, ws.contract, evidence_dir=ws.out / "evidence", workers=options.workers,
                                   progress=options.progress)
 
-    record_files(ws.ledger, files, extract)
+    record_files(ws.ledger, files, extract, ws.out)
     ws.checkpoint("files recorded")
     restore_documents(ws, lambda year, inputs, key, as_of: render_statement(ws, year, inputs, key, as_of, prices))
     plans = plan_years(ws.ledger, ws.contract)

@@ -88,14 +88,18 @@ def place_file(source: Path, target: Path, sha256: str) -> bool:
     raises FileConflict when `target` exists with another sha256. True when the file was moved."""
     if sha256_file(source) != sha256:
         raise FileConflict(f"{source} does not hold the content the ledger recorded for {target.name}")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file (or a dangling link) where the folder must be
+        raise FileConflict(f"{target.parent} cannot be made a folder ({exc.strerror or exc.__class__.__name__}); "
+                           "move away what is there and run again") from None
     with open(source, "rb") as handle:  # the renderer wrote it; make sure its bytes are on disk first
         os.fsync(handle.fileno())
     os.chmod(source, 0o666 & ~_umask())  # a temporary file is private (0600); an issued document is not
     try:
         os.link(source, target)  # unlike rename, a hard link never replaces an existing file
     except FileExistsError:
-        if sha256_file(target) != sha256:
+        if target.is_symlink() or not target.is_file() or sha256_file(target) != sha256:
             raise FileConflict(
                 f"{target} already exists with other content and was not issued by this ledger; move it "
                 "away and run again"
