@@ -50,6 +50,16 @@ class _Worker:
     deadline: float = float("inf")
 
 
+def _limit_memory(limits: Limits) -> None:
+    """The worker's address space is capped: past it, allocation fails (PDFium then aborts the worker)."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, limits.max_memory_bytes))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def _die_with_parent(parent: int, inherited: list[int]) -> None:
     """A worker must not outlive the run: the kernel kills it when its parent dies (Linux), and it closes the
     pipe ends it inherited (its own pipe's other end and the other workers'), so that a parent's death is an
@@ -77,6 +87,7 @@ def _serve(conn, settings: tuple, parent: int, inherited: list[int]) -> None:
     import logging
 
     _die_with_parent(parent, inherited)
+    _limit_memory(settings[3])
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
     sys.stdout = sys.stderr = devnull
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -170,8 +181,7 @@ class _Pool:
                 try:
                     got_index, result = worker.conn.recv()
                 except (EOFError, OSError, ValueError):
-                    self._finish(index, rejected_extraction(label, _sha256(label), problem(
-                        "corrupt", reason="the PDF reader crashed on it")))
+                    self._finish(index, rejected_extraction(label, _sha256(label), self._death(worker)))
                     self._replace(worker)
                     continue
                 worker.task = None
@@ -180,6 +190,16 @@ class _Pool:
                 self._finish(index, rejected_extraction(label, _sha256(label), problem(
                     "timeout", seconds=f"{self.per_file_timeout:g}")))
                 self._replace(worker)
+
+    def _death(self, worker: _Worker):
+        """Why a worker died on a file: PDFium aborts when an allocation fails, which under the memory cap is a
+        file too large in memory; any other death is a crash inside a PDF library."""
+        import signal
+
+        worker.process.join(2)
+        if worker.process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+            return problem("too_large_in_memory", limit_mb=self.settings[3].max_memory_bytes // (1024 * 1024))
+        return problem("corrupt", reason="the PDF reader crashed on it")
 
     def _finish(self, index: int, result: Extraction) -> None:
         self.results[index] = result

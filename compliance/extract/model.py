@@ -56,13 +56,18 @@ class Evidence:
 class Limits:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
+    # Address space of a worker process (an rlimit): a real annual report needs about 250 MB; a small file
+    # that inflates to gigabytes is stopped here instead of taking the machine's memory.
+    max_memory_bytes: int = 1536 * 1024 * 1024
 
     @classmethod
-    def of(cls, max_mb: int | float | None = None, max_pages: int | None = None) -> Limits:
+    def of(cls, max_mb: int | float | None = None, max_pages: int | None = None,
+           max_memory_mb: int | None = None) -> Limits:
         default = cls()
         return cls(
             max_bytes=int(max_mb * 1024 * 1024) if max_mb is not None else default.max_bytes,
             max_pages=max_pages if max_pages is not None else default.max_pages,
+            max_memory_bytes=max_memory_mb * 1024 * 1024 if max_memory_mb is not None else default.max_memory_bytes,
         )
 
 

@@ -69,6 +69,9 @@ def extract_file(path: str | os.PathLike[str], contract: Contract, *, password: 
                         Path(evidence_dir) if evidence_dir is not None else None, limits)
     except Rejected as rejected:
         return rejected_extraction(label, sha256, rejected.problem)
+    except MemoryError:
+        return rejected_extraction(label, sha256, problem("too_large_in_memory",
+                                                          limit_mb=limits.max_memory_bytes // (1024 * 1024)))
     except Exception as exc:  # noqa: BLE001 - any parser failure on a damaged file is a rejection, not a crash
         reason = f"a parser failed on it ({exc.__class__.__name__})"
         return rejected_extraction(label, sha256, problem("corrupt", reason=reason))

@@ -19,6 +19,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "too_large": ("reject", "The file is {size_mb} MB, over the limit of {limit_mb} MB (raise it with --max-mb)."),
     "too_many_pages": ("reject", "The PDF has {pages} pages, over the limit of {limit} (raise it with --max-pages)."),
     "timeout": ("reject", "Reading the file took longer than the limit of {seconds} seconds."),
+    "too_large_in_memory": ("reject", "Reading the file needed more than {limit_mb} MB of memory (a small file can "
+                                      "inflate to gigabytes); it was stopped and the rest of the batch went on."),
     # set aside by the main job, not recorded: the next run reads the file again
     "still_being_written": ("reject", "The file changed while it was being hashed (it is probably still being "
                                       "copied in); it is left for the next run."),

@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
         password: str | None = typer.Option(None, "--password", help="Password for encrypted PDFs."),
         max_mb: float = typer.Option(200, "--max-mb", min=0.001, help="Largest file read, in MB."),
         max_pages: int = typer.Option(2000, "--max-pages", min=1, help="Most pages read per file."),
+        max_memory_mb: int = typer.Option(1536, "--max-memory-mb", min=64, max=1 << 20,
+                                          help="Most memory a worker may use for one file, in MB."),
         timeout: float = typer.Option(120, "--timeout", min=1, help="Time limit per file in a batch, seconds."),
         workers: int = typer.Option(2, "--workers", min=0, max=16,
                                     help="Worker processes for a batch (0: read in this process, no time limit)."),
@@ -42,7 +44,7 @@ def register(app: typer.Typer) -> None:
                             f"({error.strerror or error.__class__.__name__})")
 
         logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files make pdfminer chatty
-        limits = Limits.of(max_mb=max_mb, max_pages=max_pages)
+        limits = Limits.of(max_mb=max_mb, max_pages=max_pages, max_memory_mb=max_memory_mb)
         # One file runs in this process: no pool to start, and nothing else to wait for.
         pool = workers if len(pdfs) > 1 else 0
         kwargs = dict(password=password, evidence_dir=evidence_dir, limits=limits, workers=pool,
