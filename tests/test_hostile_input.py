@@ -134,3 +134,64 @@ def test_a_moved_output_folder_still_restores_a_lost_assessment_report(tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert (moved / "year-1" / "assessment-report.pdf").read_bytes() == report
     assert "could not restore" not in again.stdout
+
+
+# --- lesser cases: each one named line, exit 2, never 'unexpected' ----------------------------------------
+PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
+
+
+def _one_line_refusal(done, expected: str) -> None:
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert expected in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert "unexpected" not in done.stderr
+
+
+def test_odd_digits_dates_and_files_on_the_command_line_are_one_line(tmp_path):
+    import os
+
+    huge = tmp_path / "huge.csv"
+    huge.write_text("date,close\n2027-01-29," + "9" * 4000 + "\n")
+    fullwidth = tmp_path / "fullwidth.csv"
+    fullwidth.write_text("date,close\n2027-01-29,４.１２\n", encoding="utf-8")
+    fifo = tmp_path / "prices.fifo"
+    os.mkfifo(fifo)
+    penalty = ("penalty", "--year", "1", "--shares", "3000000", "--released-on")
+    cases = [
+        (("assess", "--revenue", "²=5"), "is not an Assessment Year"),
+        (("assess", "--revenue", "1=٦٦٥٠٠٠٠٠٠"), "is not an amount in yuan"),
+        ((*penalty, "9999-12-31", "--prices", str(PRICES)), "ten years past the last Assessment Year"),
+        ((*penalty, "2027-03-01", "--prices", str(huge)), "is not a price"),
+        ((*penalty, "2027-03-01", "--prices", str(fullwidth)), "is not a price"),
+        ((*penalty, "2027-03-01", "--prices", str(fifo)), "not a regular file"),
+        (("run", str(tmp_path), "--out", str(tmp_path / "out"), "--as-of", "2108-01-01"),
+         "--as-of 2108-01-01 is after"),
+    ]
+    for args, expected in cases:
+        _one_line_refusal(run_cli(*args), expected)
+
+
+def test_a_release_dated_9999_is_refused(tmp_path):
+    inbox = _one_report_inbox(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
+    done = run_cli("record", "released", "--year", "1", "--date", "9999-12-31", "--db", str(out / "ledger.sqlite"))
+    _one_line_refusal(done, "A release on 9999-12-31 is after")
+
+
+def test_inbox_entries_that_are_not_reports_are_named_in_the_summary(tmp_path):
+    import json
+    import os
+
+    inbox = _one_report_inbox(tmp_path)
+    os.mkfifo(inbox / "pipe.pdf")
+    (inbox / "folder.pdf").mkdir()
+    (inbox / "dangling.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    (inbox / "loop.pdf").symlink_to(inbox / "loop.pdf")
+    (inbox / ".hidden.pdf").write_bytes(b"%PDF-")
+    out = tmp_path / "out"
+    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+    assert done.returncode == 0 and "unexpected" not in done.stdout + done.stderr
+    skipped = {item["file"]: item["reason"] for item in json.loads((out / "summary.json").read_text())["skipped"]}
+    assert set(skipped) == {"pipe.pdf", "folder.pdf", "dangling.pdf", "loop.pdf", ".hidden.pdf"}
+    assert skipped["folder.pdf"] == "a folder" and "pipe" in skipped["pipe.pdf"]
+    assert "skipped dangling.pdf: a symbolic link to nothing" in done.stdout

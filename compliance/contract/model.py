@@ -44,6 +44,8 @@ class DecimalTerm(_Model):
 def _fraction_of_one(term: DecimalTerm) -> DecimalTerm:
     if not (0 <= term.value <= 1):
         raise ValueError("must be between 0 and 1")
+    if term.value.normalize().as_tuple().exponent < -10:  # '1E-4001' is a typing error, not a rate
+        raise ValueError("must have at most 10 decimal places")
     return term
 
 
@@ -304,6 +306,18 @@ class Contract(_Model):
             if year.start == start and year.end == end:
                 return year
         return None
+
+    @property
+    def horizon(self) -> dt.date:
+        """The last day anything under the contract is computed for: ten years after the last Assessment Year
+        ends. A later date is a typing error (9999-12-31), never a real release or as-of date."""
+        return self.assessment_years[-1].end + dt.timedelta(days=MAX_DAYS)
+
+    def check_within_horizon(self, day: dt.date, what: str) -> None:
+        """Raises ValueError naming `what` when `day` is past the horizon."""
+        if day > self.horizon:
+            raise ValueError(f"{what} {day} is after {self.horizon}, ten years past the last Assessment Year of the "
+                             "contract; check the date")
 
     def release_deadline(self, number: int) -> dt.date:
         """SPA 5.1: within sixty days after the end of the Assessment Year (the 60th calendar day)."""

@@ -52,12 +52,39 @@ def _set_aside(path: Path, code: str) -> FileOutcome:
                        recorded=False, source=path)
 
 
-def scan_inbox(inbox: Path) -> list[FileOutcome]:
-    """Every visible regular file of the inbox, by name, with its sha256 (an unreadable one is rejected; one
-    whose size or modification time changes while it is hashed is still being written, and is left)."""
+@dataclass(frozen=True)
+class Skipped:
+    """An inbox entry that is not read as a report, and why (told in the summary, never silently dropped)."""
+
+    name: str
+    reason: str
+
+
+def _not_a_report(path: Path) -> str | None:
+    if path.name.startswith("."):
+        return "a hidden file (its name starts with a dot)"
+    if path.is_symlink() and not path.exists():
+        return "a symbolic link to nothing"
+    if path.is_dir():
+        return "a folder"
+    if not path.is_file():
+        return "not a regular file (a pipe, socket or device)"
+    return None
+
+
+def scan_inbox(inbox: Path, skipped: list[Skipped] | None = None) -> list[FileOutcome]:
+    """Every regular file of the inbox, by name, with its sha256 (an unreadable one is rejected; one whose size
+    or modification time changes while it is hashed is still being written, and is left). Entries that are
+    not files (folders, pipes, dangling links, hidden files) are added to `skipped`."""
     files = []
-    for path in sorted(p for p in inbox.iterdir() if not p.name.startswith(".")):
-        if not path.is_file():
+    for path in sorted(inbox.iterdir()):
+        try:
+            reason = _not_a_report(path)
+        except OSError as exc:  # a link that loops
+            reason = f"cannot be examined ({exc.strerror or exc.__class__.__name__})"
+        if reason is not None:
+            if skipped is not None:
+                skipped.append(Skipped(name_text(path.name), reason))
             continue
         try:
             before = path.stat()

@@ -29,6 +29,13 @@ def _check_year(contract: Contract, year: int) -> None:
         raise RecordError(f"year {year} is not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
 
 
+def _check_date(contract: Contract, on: dt.date, what: str) -> None:
+    try:
+        contract.check_within_horizon(on, what)
+    except ValueError as exc:
+        raise RecordError(str(exc)) from None
+
+
 def _after_year_end(contract: Contract, year: int, on: dt.date, what: str) -> None:
     end = contract.year(year).end
     if on <= end:
@@ -37,6 +44,7 @@ def _after_year_end(contract: Contract, year: int, on: dt.date, what: str) -> No
 
 def _instructed(ledger: Ledger, contract: Contract, year: int, on: dt.date, what: str) -> Determination:
     _check_year(contract, year)
+    _check_date(contract, on, what[0].upper() + what[1:] + " on")
     determination = ledger.current_determination(year)
     if determination is None:
         raise RecordError(
@@ -123,6 +131,7 @@ def record_dispute(ledger: Ledger, contract: Contract, *, year: int, on: dt.date
 def record_settled(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None) -> Event:
     """EA 3.3: the settlement signed by all parties, or the ruling, that ends a dispute."""
     _check_year(contract, year)
+    _check_date(contract, on, "The settlement on")
     opened = _open_dispute(ledger, year)
     if opened is None:
         raise RecordError(f"year {year} has no open dispute to settle")
@@ -135,6 +144,9 @@ def record_suspended(ledger: Ledger, contract: Contract, *, year: int, on: dt.da
                      note: str | None = None) -> Event:
     """SPA 8.1: Party A suspends the release (from `on` to `until`, both days inside; open while no end)."""
     _check_year(contract, year)
+    _check_date(contract, on, "The suspension from")
+    if until is not None:
+        _check_date(contract, until, "The suspension until")
     _after_year_end(contract, year, on, "a suspension")
     if until is not None and until < on:
         raise RecordError(f"the suspension ends ({until}) before it starts ({on})")

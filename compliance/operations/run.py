@@ -25,13 +25,13 @@ import os
 import shutil
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compliance.contract import Contract, ContractError, load_contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import DEFAULT_WAIT_SECONDS, LedgerBusy, LedgerError, open_ledger, writer_lock
-from compliance.operations.inbox import FileOutcome, record_files, scan_inbox
+from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_inbox
 from compliance.operations.issuing import Workspace, YearOutcome, issue_year, year_documents
 from compliance.operations.penalties import PenaltyInputs, PenaltyPrices, compute_from, issue_penalty, render_statement
 from compliance.operations.planning import YearPlan, YearStatus, plan_years
@@ -70,6 +70,7 @@ class RunResult:
     notes: list[str]
     out_dir: Path
     ledger_path: Path
+    skipped: list[Skipped] = field(default_factory=list)  # inbox entries not read as reports, and why
 
     @property
     def exit_code(self) -> int:
@@ -151,6 +152,10 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
         contract = load_contract(options.contract_path)
     except ContractError as exc:
         raise RunError(str(exc)) from None
+    try:
+        contract.check_within_horizon(options.as_of, "--as-of")
+    except ValueError as exc:
+        raise RunError(str(exc)) from None
     if options.inbox.exists() and not options.inbox.is_dir():
         raise RunError(f"{options.inbox} is a file, not a folder (the inbox must be a folder of audit reports)")
     if not options.inbox.is_dir():
@@ -182,7 +187,8 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
 def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -> RunResult:
     _check_settings(ws, options, prices)
     remove_stale_temporaries(ws.out)
-    files = scan_inbox(options.inbox)
+    skipped: list[Skipped] = []
+    files = scan_inbox(options.inbox, skipped)
 
     def extract(paths: list[Path]) -> list[dict]:
         return ws.toolkit.extract(paths, ws.contract, evidence_dir=ws.out / "evidence", workers=options.workers,
@@ -202,11 +208,11 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
         outcome.documents = year_documents(ws, outcome.year)
     mark_roles(files, plans)
     write_reviews(ws, files)
-    write_summary(ws, files, years, inbox=options.inbox, prices_path=options.prices_path)
+    write_summary(ws, files, years, inbox=options.inbox, prices_path=options.prices_path, skipped=skipped)
     ws.checkpoint("summary written")
     if ws.staging.exists():
         shutil.rmtree(ws.staging)
-    return RunResult(files, years, ws.written, ws.notes, ws.out, ws.ledger.path)
+    return RunResult(files, years, ws.written, ws.notes, ws.out, ws.ledger.path, skipped)
 
 
 def _check_settings(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from compliance.extract.model import FileStatus
 from compliance.ledger import Document, chain_head
-from compliance.operations.inbox import FileOutcome, FileRole
+from compliance.operations.inbox import FileOutcome, FileRole, Skipped
 from compliance.operations.issuing import Workspace, YearOutcome
 from compliance.operations.planning import YearPlan, YearStatus
 from compliance.values.digest import sha256_hex
@@ -72,7 +72,7 @@ def _documents_json(docs: list[Document]) -> list[dict]:
 
 
 def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutcome], *, inbox: Path,
-                  prices_path: Path | None) -> None:
+                  prices_path: Path | None, skipped: list[Skipped] = ()) -> None:
     all_docs = ws.ledger.documents()
     determinations = {d.id: d for d in ws.ledger.determinations()}
 
@@ -96,6 +96,7 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
              "documents": _documents_json(led_to(f.sha256)) if f.sha256 else []}
             for f in files
         ],
+        "skipped": [{"file": item.name, "reason": item.reason} for item in skipped],
         "years": [
             {"year": y.year, "status": y.label, "note": y.note or None,
              "report": {"file": y.report_name, "sha256": y.report_sha256} if y.report_sha256 else None,

@@ -237,6 +237,10 @@ def compute_penalty(
         raise PenaltyInputError(f"shares {shares!r} must be a whole number of shares above zero")
     if valuation not in VALUATIONS:
         raise PenaltyInputError(f"valuation {valuation!r} is not one of {', '.join(VALUATIONS)}")
+    try:
+        contract.check_within_horizon(released_on, "the release date")  # 9999-12-31 would take minutes and GBs
+    except ValueError as exc:
+        raise PenaltyInputError(str(exc)) from None
     periods = justified_delays(excluded, released_on)  # EA 3.3 / SPA 8.1, as they stand on the release date
     delays = contract.justified_delays
     delay_references = {"dispute": delays.dispute.reference, "suspension": delays.suspension.reference}

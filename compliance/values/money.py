@@ -10,8 +10,9 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
 
-_PLAIN = re.compile(r"^\d+(\.\d{1,2})?$")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
+# ASCII digits only: \d would also take Arabic-Indic, full-width and other digits.
+_PLAIN = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,2})?$")
 _CENT = Decimal("0.01")
 # Far above any revenue, and low enough that every figure derived from it stays within Decimal's 28 digits.
 _MAX_INTEGER_DIGITS = 20

@@ -17,7 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 # A plain positive decimal: digits, optionally a point and more digits. No sign, exponent, grouping or NaN.
-_PRICE = re.compile(r"^\d+(\.\d+)?$")
+# ASCII digits only (\d would take Arabic-Indic and full-width digits), and a bounded length (a 4000-digit
+# close is a broken file, and would need more precision than exact arithmetic keeps).
+_PRICE = re.compile(r"^[0-9]{1,40}(\.[0-9]{1,20})?$")
 _HEADER = ("date", "close")
 
 
@@ -102,6 +104,8 @@ def load_prices(path: str | Path) -> PriceSeries:
     """Read and validate a `date,close` CSV; the first problem raises PriceFileError naming line and value."""
     file = Path(path)
     name = str(path)
+    if file.exists() and not file.is_dir() and not file.is_file():  # a FIFO or a device would block or never end
+        raise PriceFileError(f"{name}: not a regular file (expected a CSV file with 'date,close' rows)")
     try:
         text = file.read_text(encoding="utf-8-sig")  # -sig: a spreadsheet's byte-order mark is not a value
     except FileNotFoundError:

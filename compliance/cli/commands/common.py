@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -92,7 +93,7 @@ def parse_revenue_args(values: list[str] | None, contract: Contract) -> dict[int
         year_text, sep, amount_text = raw.partition("=")
         if not sep:
             usage_error(f"--revenue {raw}: write YEAR=AMOUNT, e.g. --revenue 1=702345678.90")
-        if not year_text.strip().isdigit() or not 1 <= int(year_text) <= last:
+        if not re.fullmatch(r"[0-9]{1,3}", year_text.strip()) or not 1 <= int(year_text) <= last:
             usage_error(f"--revenue {raw}: year '{year_text}' is not an Assessment Year (1-{last})")
         year = int(year_text)
         if year in revenues:

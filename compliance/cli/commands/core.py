@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import typer
@@ -84,7 +85,8 @@ def deadlines(
     received = {}
     for raw in receipt or []:
         year_text, _, date_text = raw.partition("=")
-        if not year_text.isdigit() or int(year_text) not in {y.number for y in terms.assessment_years}:
+        years = {y.number for y in terms.assessment_years}
+        if not re.fullmatch(r"[0-9]{1,3}", year_text) or int(year_text) not in years:
             usage_error(f"--received {raw}: write YEAR=DATE with YEAR an Assessment Year")
         try:
             received[int(year_text)] = dt.date.fromisoformat(date_text.strip())

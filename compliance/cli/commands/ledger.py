@@ -71,7 +71,8 @@ def record_released(
 
     def action(ledger, terms):
         event = record.record_released(ledger, terms, year=year, on=on, shares=shares, note=note)
-        return _recorded(event, f"{event.data['shares']:,} shares of year {year} released on {on}")
+        count = event.data["shares"]
+        return _recorded(event, f"{count:,} share{'s' if count != 1 else ''} of year {year} released on {on}")
 
     _write(db, contract, wait, action)
 

@@ -56,6 +56,8 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
         for line in reasons:
             console.print(printable(line), markup=False)
 
+    for item in result.skipped:
+        console.print(f"  skipped {literal(item.name)}: {item.reason}")
     for note in result.notes:
         console.print(f"[yellow]note:[/] {literal(note)}")
     documents = [path for path in result.written if path.endswith((".pdf", ".docx"))]
