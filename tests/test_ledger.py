@@ -382,3 +382,16 @@ def test_a_runs_summary_is_an_anchor(tmp_path):
     assert ok.returncode == 0 and "as anchored" in ok.stdout
     bad = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"), "--anchor", "not-an-anchor")
     assert bad.returncode == 2 and bad.stderr.startswith("error: --anchor not-an-anchor")
+
+
+def test_a_full_disk_during_a_write_is_one_sentence_and_records_nothing(ledger):
+    """SQLITE_FULL (here by capping the file's pages, as a full disk would): a LedgerError naming the cause,
+    not 'cannot rollback'; the ledger is as it was."""
+    _report(ledger)
+    before = ledger.verify()
+    pages = ledger.conn.execute("PRAGMA page_count").fetchone()[0]
+    ledger.conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(LedgerError, match=r"could not be written \(database or disk is full\); nothing of this "
+                                          r"step was recorded"):
+        _report(ledger, sha="cd" * 32, name="big.pdf", revenue="1" * 20000)
+    assert ledger.verify() == before and not ledger.has_report("cd" * 32)

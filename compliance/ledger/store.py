@@ -44,13 +44,20 @@ class Ledger:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing: a run killed inside leaves the ledger as it was before BEGIN."""
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite may have rolled back itself (a full disk): keep the cause
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise LedgerError(f"the ledger {self.path} could not be written ({exc}); nothing of this step was "
+                              "recorded. Free space or fix the folder's permissions, then run again") from None
 
     def _record(
         self,

@@ -171,6 +171,8 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RunError(f"--out {out}: cannot create the folder ({exc.strerror or exc.__class__.__name__})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise RunError(f"--out {out}: the folder is not writable; choose another or fix its permissions")
     db = options.db_path or out / "ledger.sqlite"
     inbox = options.inbox.resolve()
     if out.resolve() == inbox or db.resolve().parent == inbox:
