@@ -1,14 +1,16 @@
 """The ledger: an embedded SQLite database of reports, extractions, determinations, documents and a
 hash-chained event log. Storage only: it knows nothing of the rules or the documents. See schema.py
-(tables, migrations), rows.py (the row values), store.py (queries and changes), events.py (the chain and
+(tables, migrations), rows.py (the row values), store.py (queries and changes), opening.py (opening a
+file to use or to check), anchor.py (the head kept outside), events.py (the chain and
 `verify`), lock.py (one writer)."""
 
 from compliance.ledger.anchor import Anchor, AnchorError, chain_head, check_anchor, read_anchor
 from compliance.ledger.events import EVENT_KINDS, Event, VerifyReport, canonical_json
 from compliance.ledger.lock import DEFAULT_WAIT_SECONDS, LedgerBusy, writer_lock
+from compliance.ledger.opening import open_for_checking, open_ledger
 from compliance.ledger.rows import Determination, Document, NewDetermination, NewDocument
 from compliance.ledger.schema import SCHEMA_VERSION
-from compliance.ledger.store import Ledger, LedgerError, open_for_checking, open_ledger
+from compliance.ledger.store import Ledger, LedgerError
 
 __all__ = [
     "Anchor", "AnchorError", "chain_head", "check_anchor", "open_for_checking", "read_anchor",
