@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from compliance.contract import AssessmentYear, Contract
 from compliance.extract.model import Problem
+from compliance.extract.periods import Period
 from compliance.extract.problems import problem
-from compliance.extract.report import Period, StatedFigure
+from compliance.extract.report import StatedFigure
 from compliance.extract.textnorm import name_key
 from compliance.values.money import group
 
@@ -55,7 +56,7 @@ def check_period(contract: Contract, opinion_period: Period | None, statement_pe
 
 
 def _span(period: Period) -> str:
-    return f"{period.start.isoformat()} to {period.end.isoformat()}"
+    return period.text()
 
 
 def check_opinion(opinion: str | None) -> list[Problem]:
@@ -64,14 +65,11 @@ def check_opinion(opinion: str | None) -> list[Problem]:
     return []
 
 
-def check_auditor(contract: Contract, auditor: str | None) -> list[Problem]:
+def check_auditor(contract: Contract, auditor: str) -> list[Problem]:
     """SPA 4.2, 5.1; EA 3.1(a): the report must come from an accounting firm approved by Party A."""
     approved = contract.approved_auditors
     if not approved:
-        return [problem("auditor_list_not_configured", auditor=auditor or "not found")]
-    if auditor is None:
-        return [problem("auditor_not_approved", detail="No signing accounting firm was found in the report's "
-                                                       "signature block.")]
+        return [problem("auditor_list_not_configured", auditor=auditor)]
     if name_key(auditor) not in {name_key(name) for name in approved}:
         return [problem("auditor_not_approved", detail=f"The report is signed by '{auditor}', which is not on the "
                                                        "contract's list of approved accounting firms.")]

@@ -12,15 +12,20 @@ from compliance.extract.textnorm import compact, single_spaced
 from compliance.values.cjk import HAN, HAN_CHARS
 
 # ------------------------------------------------------------------------------------------ revenue lines
-REVENUE = "revenue"  # 营业收入 / Revenue: the line the contract measures (SPA 4.1 "Operating Revenue")
-TOTAL = "total"  # 营业总收入 / Total revenue: used only when the statement has no plain revenue line
+# Which printed line is the revenue, in order of preference (the first kind the statement prints with a
+# figure is used; see pipeline.choose_line):
+REVENUE = "revenue"  # 营业收入 / Revenue / Turnover / Net sales: the line the contract measures (SPA 4.1)
+TOTAL = "total"  # 营业总收入 / Total revenue / Total net sales: only when no plain revenue line is printed
+MAIN = "main"  # 主营业务收入 (pre-2006 PRC format): only when neither is printed, and then for review, since
+#                营业收入 also counts 其他业务收入
+PREFERENCE = (REVENUE, TOTAL, MAIN)
 
 _CN_NUMERAL = "一二三四五六七八九十"
 _CN_LEAD = re.compile(rf"^(?:[{_CN_NUMERAL}]+[、.]|\(?[{_CN_NUMERAL}\d]{{1,3}}\)|\d{{1,2}}[、.)]|"
                       r"其中:|加:|减:|包括:|:)+")
 _CN_TRAIL = re.compile(rf"(?:[(]?(?:附注|注释?)?[{_CN_NUMERAL}\d]+(?:[、.-]\d+)*"
                        rf"(?:\([\da-z{_CN_NUMERAL}]+\))*[)]?|:)+$")
-_CN_LABELS = {"营业收入": REVENUE, "营业收入合计": REVENUE, "营业总收入": TOTAL}
+_CN_LABELS = {"营业收入": REVENUE, "营业收入合计": REVENUE, "营业总收入": TOTAL, "主营业务收入": MAIN}
 
 _EN_LEAD = re.compile(r"^(?:\(?[ivx]{1,4}\)|\(?[a-h]\)|\d{1,2}[.)]|less:|add:|including:|of which:)\s*")
 _EN_TRAIL = re.compile(r"(?:\s*(?:note\s*)?\(?\d{1,2}(?:\.\d{1,2})?(?:\([a-z]\))?\)?|[\s:,])+$")
@@ -31,10 +36,18 @@ _EN_LABELS = {
     "operating revenues": REVENUE,
     "revenue from contracts with customers": REVENUE,
     "turnover": REVENUE,
+    "net sales": REVENUE,
+    "sales": REVENUE,
+    "net revenue": REVENUE,
+    "net revenues": REVENUE,
     "total revenue": TOTAL,
     "total revenues": TOTAL,
     "total operating revenue": TOTAL,
     "total operating revenues": TOTAL,
+    "total net sales": TOTAL,
+    "total net revenue": TOTAL,
+    "total net revenues": TOTAL,
+    "total turnover": TOTAL,
 }
 
 
@@ -50,7 +63,7 @@ def chinese_part(text: str) -> str:
 
 
 def revenue_kind(label: str) -> str | None:
-    """REVENUE, TOTAL or None for a row's label text."""
+    """REVENUE, TOTAL, MAIN or None for a row's label text."""
     if HAN.search(label):
         cn = chinese_part(label)
         for _ in range(3):
@@ -67,30 +80,71 @@ def revenue_kind(label: str) -> str | None:
     return _EN_LABELS.get(english)
 
 
-# --------------------------------------------------------------------------------- income statement titles
-_CN_TITLE = re.compile(r"(合并及母公司|合并及公司|合并|母公司|公司)?(利润表|损益表|利润及利润分配表|综合收益表)")
-_EN_TITLE = re.compile(
-    r"(consolidated )?(statements? of (?:consolidated )?(?:profit or loss(?: and other comprehensive income)?|"
-    r"comprehensive income|income|operations(?: and comprehensive (?:income|loss))?|profit and loss)|"
-    r"income statements?|profit and loss account)"
-)
+# --------------------------------------------------------------------------------------- statement titles
+# A title is a whole line: the statement's name, perhaps numbered (3、), with the company or the year before it,
+# "(续)" / "(continued)" or the period after it. A sentence that mentions 利润表 is never a title, so summary
+# tables (利润表及现金流量表相关科目变动分析表) and notes (合并利润表项目注释) start no statement.
+_CN_FORM_CODE = r"(?:会(?:企|合)0\d表)?"  # the Ministry of Finance form number printed beside the title
+_CN_ENUM = r"(?:[一二三四五六七八九十]{1,3}[、.]|\(?[一二三四五六七八九十\d]{1,2}\)|\d{1,2}[、.])?"
+_CN_INCOME = re.compile(_CN_ENUM + r"(?:.{2,40}?(?:公司|集团))?(?:\d{4}年(?:度|1-12月)?)?"
+                        r"(合并及母公司|合并及公司|合并|母公司|公司)?(利润表|损益表|利润及利润分配表|综合收益表)"
+                        r"(?:\(续(?:表)?\)|续表)?" + _CN_FORM_CODE)
+_CN_OTHER = re.compile(_CN_ENUM + r"(?:.{2,40}?(?:公司|集团))?(?:合并及母公司|合并及公司|合并|母公司|公司)?"
+                       r"(?:资产负债表|现金流量表|所有者权益变动表|股东权益变动表)(?:\(续(?:表)?\)|续表)?"
+                       + _CN_FORM_CODE)
+_EN_NAME = (r"(?:(consolidated|company|parent company|group) )?(?:statements? of (?:consolidated )?"
+            r"(?:profit or loss(?: and other comprehensive income)?|comprehensive income|income|earnings|"
+            r"operations(?: and comprehensive (?:income|loss))?|profit and loss)|income statements?|"
+            r"profit and loss accounts?)")
+_EN_COMPANY = r"(?:[\w&.,' -]{1,60}(?:inc\.?|ltd\.?|limited|corporation|corp\.?|plc|group|company|co\.|llc|holdings) )?"
+_EN_INCOME = re.compile(_EN_COMPANY + _EN_NAME + r"(?: \(continued\))?(?: for the .{4,60})?"
+                        r"(?: \((?:in|expressed in|amounts in) [^)]{2,60}\))?")
+_EN_OTHER = re.compile(_EN_COMPANY + r"(?:consolidated |company )?(?:balance sheets?|statements? of "
+                       r"(?:financial position|cash flows?|changes in (?:shareholders'|stockholders'|owners' )?equity|"
+                       r"(?:shareholders'|stockholders') equity))(?: \(continued\))?"
+                       r"(?: (?:as )?(?:at|of|for) .{4,60})?")
 
 
 def statement_title(line: str) -> tuple[bool, bool] | None:
-    """(is consolidated, is parent-only) when `line` is an income-statement title line, else None.
-    A title is a short line: '合并利润表', '利润表（续）', 'Consolidated Statement of Profit or Loss'."""
+    """(is consolidated, is parent-only) when the whole line is an income-statement title, else None:
+    '3、合并利润表', '母公司利润表（续）', 'CONSOLIDATED STATEMENTS OF INCOME',
+    'Consolidated Profit and Loss Account'."""
     squeezed = chinese_part(line)
-    if len(squeezed) <= 16:
-        match = _CN_TITLE.search(squeezed)
-        if match and not re.search(r"附注|项目|注释|续表?$", squeezed.replace("(续)", "")):
+    if squeezed and len(squeezed) <= 50:
+        match = _CN_INCOME.fullmatch(squeezed)
+        if match:
             prefix = match[1] or ""
             return ("合并" in prefix, prefix in ("母公司", "公司"))
-    english = single_spaced(line).lower()
-    if len(english) <= 90:
-        match = _EN_TITLE.search(english)
-        if match and not english.startswith(("notes", "note ")):
-            consolidated = bool(match[1]) or "consolidated" in english
-            return (consolidated, "company" in english and not consolidated)
+    english = single_spaced(line).lower().rstrip(" :")
+    if len(english) <= 140 and not HAN.search(english):
+        match = _EN_INCOME.fullmatch(english)
+        if match:
+            qualifier = match[1] or ""
+            consolidated = qualifier in ("consolidated", "group") or "consolidated" in english
+            return (consolidated, "company" in qualifier and not consolidated)
+    return None
+
+
+def other_statement_title(line: str) -> bool:
+    """The whole line titles another statement (balance sheet, cash flows, changes in equity): where the
+    income statement before it ends."""
+    squeezed = chinese_part(line)
+    if squeezed and len(squeezed) <= 50 and _CN_OTHER.fullmatch(squeezed):
+        return True
+    english = single_spaced(line).lower().rstrip(" :")
+    return len(english) <= 140 and not HAN.search(english) and bool(_EN_OTHER.fullmatch(english))
+
+
+def title_at(lines: list[str], number: int) -> tuple[tuple[bool, bool], int] | None:
+    """The income-statement title starting on line `number`, printed whole or wrapped onto the next line
+    ('Statement of profit or loss and other comprehensive' / 'income'); with the number of lines it takes."""
+    title = statement_title(lines[number])
+    if title is not None:
+        return title, 1
+    if number + 1 < len(lines) and len(lines[number]) > 12:
+        title = statement_title(lines[number] + " " + lines[number + 1])
+        if title is not None:
+            return title, 2
     return None
 
 

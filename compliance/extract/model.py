@@ -89,6 +89,7 @@ class Extraction:
     report_number: str | None = None
     evidence: Evidence | None = None
     problems: tuple[Problem, ...] = field(default=())
+    sources: dict[str, str] = field(default_factory=dict)  # field -> where it was read ("signature block, page 58")
 
     def to_json(self) -> dict:
         def iso(day: dt.date | None) -> str | None:
@@ -111,6 +112,7 @@ class Extraction:
             "report_number": self.report_number,
             "evidence": self.evidence.to_json() if self.evidence is not None else None,
             "problems": [problem.to_json() for problem in self.problems],
+            "sources": dict(sorted(self.sources.items())),
         }
 
 

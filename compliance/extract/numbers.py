@@ -106,6 +106,9 @@ _CURRENCIES = (  # order matters: 美元 and 港元 before the bare 元 of RMB
     (re.compile(r"美元|US\$|\bUSD\b|U\.S\. dollars?|United States dollars?"), "USD"),
     (re.compile(r"港元|港币|HK\$|\bHKD\b|Hong Kong dollars?"), "HKD"),
     (re.compile(r"欧元|\bEUR\b|€"), "EUR"),
+    (re.compile(r"加元|加拿大元|\bC\$|\bCA\$|\bCAD\b|Canadian dollars?"), "CAD"),
+    (re.compile(r"澳元|\bA\$|\bAU\$|\bAUD\b|Australian dollars?"), "AUD"),
+    (re.compile(r"英镑|£|\bGBP\b|pounds? sterling"), "GBP"),
     (re.compile(r"人民币|\bRMB|\bCNY\b|Renminbi|¥|￥"), "CNY"),
 )
 

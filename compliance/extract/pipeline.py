@@ -1,17 +1,19 @@
-"""One file, start to finish: safe opening, the fast text pass, pdfplumber on the statement page only,
-the report's own fields, the contract checks and the evidence. Never raises for bad input."""
+"""One file, start to finish: safe opening, the fast text pass, the audit report and the income statements
+it covers, pdfplumber on those statements only, the revenue line, and the evidence; acceptance.py then
+checks every field. Never raises for bad input."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
 from compliance.contract import Contract
-from compliance.extract import checks
-from compliance.extract.model import Evidence, Extraction, FileStatus, Limits, Problem, status_of
-from compliance.extract.numbers import UNITS
+from compliance.extract import acceptance
+from compliance.extract.labels import MAIN, PREFERENCE
+from compliance.extract.model import Evidence, Extraction, FileStatus, Limits, Problem
 from compliance.extract.pdfio import (
     TextPass,
     check_bytes,
@@ -24,25 +26,14 @@ from compliance.extract.pdfio import (
     start_text,
 )
 from compliance.extract.problems import Rejected, problem
-from compliance.extract.report import (
-    find_audit_section,
-    find_periods,
-    has_opening,
-    named_companies,
-    opinion_of,
-    report_number,
-    section_text,
-    signature_block,
-    stated_revenue,
-    statement_entity,
-)
-from compliance.extract.statement import (
-    PageReading,
-    RevenueLine,
-    candidate_pages,
-    lines_of,
-    read_candidates,
-    score_page,
+from compliance.extract.section import LONGEST_REPORT, AuditSection, find_audit_section, has_opening, has_signature
+from compliance.extract.statement import PageReading, RevenueLine, read_candidates
+from compliance.extract.statement_pages import (
+    CONTINUATION_PAGES,
+    Candidate,
+    ordered_candidates,
+    statement_starts,
+    titles_on,
 )
 from compliance.values.digest import sha256_hex
 
@@ -82,139 +73,95 @@ def rejected_extraction(label: str, sha256: str | None, found: Problem) -> Extra
 
 
 class _Enough:
-    """Tells the text pass when to stop: one page after the first income statement (not a parent-only
-    one) that follows the auditor's opening words. Notes after it are not needed; a later reading resumes
-    the pass if that statement gives no figure."""
+    """Tells the text pass when to stop: once the financial-statement audit report has been read to its
+    signature and an income-statement title has been seen after it (plus the pages its revenue line may sit
+    on), or, with no title after it, a few pages on if one was seen before it (a US 10-K). Notes after that
+    are not needed; the caller resumes the pass if these statements give no figure."""
 
     def __init__(self) -> None:
-        self.opened = False
-        self.found_at: int | None = None
+        self.opening: int | None = None
+        self.signed_at: int | None = None
+        self.titles: list[int] = []
 
     def __call__(self, index: int, text: str) -> bool:
-        if self.found_at is not None:
-            return True
-        if not self.opened:
-            self.opened = has_opening(text)
-            return False
-        candidate = score_page(index, text)
-        if candidate is not None and candidate.score >= 10 and not candidate.parent_only:
-            self.found_at = index
-        return False
+        if titles_on(index, text):
+            self.titles.append(index)
+        if self.opening is None:
+            if not has_opening(text):
+                return False
+            self.opening = index
+        if self.signed_at is None:
+            if not has_signature(text) and index - self.opening < LONGEST_REPORT - 1:
+                return False
+            self.signed_at = index
+        after = [title for title in self.titles if title >= self.signed_at]
+        if after:
+            return index >= after[0] + CONTINUATION_PAGES
+        before = [title for title in self.titles if title < self.opening]
+        return bool(before) and index >= self.signed_at + CONTINUATION_PAGES + 1
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The revenue line chosen (or why none was), the statement it was read from, and problems."""
+
+    reading: PageReading | None
+    line: RevenueLine | None
+    problems: list[Problem]
+    statement: Candidate | None  # the title of the statement read (or the best candidate when none gave a line)
+
+
+def _statements(text: TextPass, page_pdf) -> tuple[AuditSection | None, list[Candidate], list[PageReading]]:
+    section = find_audit_section(text.pages)
+    candidates = ordered_candidates(statement_starts(text.pages), section)
+    return section, candidates, read_candidates(page_pdf, candidates, text.total_pages)
 
 
 def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, password: str | None,
              evidence_dir: Path | None, limits: Limits) -> Extraction:
     with open_pdf(data, password) as document:
         text = read_text(document, start_text(document, limits), _Enough())
-        candidates = candidate_pages(text.pages)
-        readings = read_candidates(partial(single_page_pdf, document), candidates)
+        page_pdf = partial(single_page_pdf, document)
+        section, candidates, readings = _statements(text, page_pdf)
         if not any(reading.lines for reading in readings) and not text.complete:
             read_text(document, text)  # the early statement gave no figure: read the rest and look again
-            candidates = candidate_pages(text.pages)
-            readings = read_candidates(partial(single_page_pdf, document), candidates)
-        reading, line, revenue_problems = _choose_line(readings, text)
-        evidence, evidence_problems = _evidence(document, line, evidence_dir, sha256) if line else (None, [])
-    statement_page = line.page - 1 if line else (candidates[0].index if candidates else None)
-
-    section = find_audit_section(text.pages, before=statement_page)
-    problems: list[Problem] = []
-    entity_names: list[str] = []
-    opinion = auditor = report_date = number = stated = None
-    opinion_periods = []
-    if section is None:
-        problems.append(problem("audit_report_not_found"))
-    else:
-        body = section_text(text.pages, section)
-        body_lines = lines_of(body)
-        named = named_companies(body_lines, body)
-        # The company audited decides; the addressee counts only when the report names no audited company.
-        entity_names = named.audited or ([named.addressee] if named.addressee else [])
-        opinion_periods = find_periods(body)
-        opinion = opinion_of(body_lines)
-        signature = signature_block(text.pages[section.last])
-        auditor, report_date = signature.auditor, signature.report_date
-        cover = "\n".join(text.pages[max(0, section.first - 2):section.last + 1])
-        number = report_number(cover)
-        stated = stated_revenue(body)
-    statement_text = text.pages[statement_page] if statement_page is not None else ""
-    statement_head = "\n".join(lines_of(statement_text)[:12])
-    preparer = statement_entity(statement_text) if statement_text else None
-    if preparer:
-        entity_names.append(preparer)
-
-    problems += checks.check_entity(contract, entity_names)
-    statement_periods = find_periods(statement_head)
-    period, year, period_problems = checks.check_period(
-        contract, opinion_periods[0] if opinion_periods else None, statement_periods[0] if statement_periods else None)
-    problems += period_problems
-    problems += checks.check_opinion(opinion)
-
-    revenue: Decimal | None = None
-    unit = currency = None
-    if line is not None and reading is not None:
-        unit_found = reading.unit
-        if unit_found is None:
-            problems.append(problem("unit_not_found"))
-            unit_found = UNITS["元"]
-        else:
-            unit = unit_found.label
-        revenue = line.amount * unit_found.multiplier
-        currency = reading.currency or (_implied_currency(statement_text))
-        problems += checks.check_currency(contract, currency)
-        problems += checks.crosscheck(revenue, stated)
-    problems += revenue_problems + evidence_problems
-    problems += checks.check_auditor(contract, auditor)
-
-    ordered = tuple(sorted(problems, key=lambda p: ("reject", "review", "warning").index(p.severity)))
-    return Extraction(
-        file=label,
-        sha256=sha256,
-        status=status_of(ordered),
-        entity=entity_names[0] if entity_names else None,
-        period_start=period.start if period else None,
-        period_end=period.end if period else None,
-        assessment_year=year.number if year else None,
-        operating_revenue=revenue,
-        currency=currency,
-        unit=unit,
-        auditor=auditor,
-        opinion=opinion,
-        report_date=report_date,
-        report_number=number,
-        evidence=evidence,
-        problems=ordered,
-    )
+            section, candidates, readings = _statements(text, page_pdf)
+        choice = choose_line(readings, text, candidates[0] if candidates else None)
+        evidence, evidence_problems = _evidence(document, choice.line, evidence_dir, sha256) \
+            if choice.line else (None, [])
+    return acceptance.decide(label, sha256, contract, text.pages, section, choice, evidence,
+                             choice.problems + evidence_problems)
 
 
-def _implied_currency(statement_text: str) -> str | None:
-    """A statement in 元 / 万元 without another currency named is in RMB (元 is the RMB unit)."""
-    return "CNY" if any(label in statement_text for label in UNITS) else None
-
-
-def _choose_line(readings: list[PageReading], text: TextPass
-                 ) -> tuple[PageReading | None, RevenueLine | None, list[Problem]]:
-    """The revenue line used: 营业收入 over 营业总收入; several different figures are ambiguous."""
+def choose_line(readings: list[PageReading], text: TextPass, best: Candidate | None) -> Choice:
+    """The revenue line used: of the first statement that prints one, the first kind in labels.PREFERENCE
+    that it prints with a figure (营业收入 over 营业总收入 over 主营业务收入; SPA 4.1); several different
+    figures of that kind are ambiguous."""
     for reading in readings:
         if not reading.lines:
             continue
-        # 营业总收入 / Total revenue only when the statement has no 营业收入 / Revenue line at all (SPA 4.1)
-        best_kind = "revenue" if reading.revenue_label else "total"
+        best_kind = next((kind for kind in PREFERENCE if kind in reading.kinds), reading.lines[0].kind)
         lines = [line for line in reading.lines if line.kind == best_kind]
         if not lines:
-            return reading, None, [problem("revenue_not_found", detail=(
+            return Choice(reading, None, [problem("revenue_not_found", detail=(
                 f"The income statement on page {reading.page} has a revenue line (营业收入 / Revenue), but its "
-                "current-period figure could not be read."))]
+                "current-period figure could not be read."))], reading.start)
         if len({line.amount for line in lines}) > 1:
             figures = ", ".join(line.figure.text for line in lines)
-            return reading, None, [problem("ambiguous_revenue", detail=(
+            return Choice(reading, None, [problem("ambiguous_revenue", detail=(
                 f"Page {reading.page} prints more than one revenue line with different figures ({figures}); "
-                "which one is the operating revenue needs a person to decide."))]
-        return reading, lines[0], []
-    issues = [reading.issue for reading in readings if reading.issue]
+                "which one is the operating revenue needs a person to decide."))], reading.start)
+        line = lines[0]
+        problems = []
+        if line.kind == MAIN:
+            problems.append(problem("revenue_main_business_only", page=line.page))
+        if line.column_assumed:
+            problems.append(problem("current_column_assumed", page=line.page, figure=line.figure.text))
+        return Choice(reading, line, problems, reading.start)
+    issues = [reading for reading in readings if reading.issue]
     if issues:
-        page = next(reading.page for reading in readings if reading.issue)
-        return None, None, [problem("ambiguous_revenue", detail=f"On page {page} the revenue line was found, but "
-                                                                f"{issues[0]}.")]
+        return Choice(None, None, [problem("ambiguous_revenue", detail=(
+            f"On page {issues[0].page} the revenue line was found, but {issues[0].issue}."))], issues[0].start)
     if not readings:
         detail = "No income statement (利润表 / statement of profit or loss) with a revenue line was found."
     else:
@@ -223,7 +170,7 @@ def _choose_line(readings: list[PageReading], text: TextPass
     if text.textless_pages:
         pages = ", ".join(str(number) for number in text.textless_pages[:5])
         detail += f" Page(s) {pages} have no text layer (images only) and could not be read."
-    return None, None, [problem("revenue_not_found", detail=detail)]
+    return Choice(None, None, [problem("revenue_not_found", detail=detail)], best)
 
 
 def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: str | None

@@ -40,6 +40,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "audit_report_not_found": ("review", "No auditor's report (an opinion paragraph such as 我们审计了 or "
                                          "'We have audited') was found in the file."),
     "unit_not_found": ("review", "The income statement does not print its unit of account (元, 万元, RMB'000 ...)."),
+    "currency_not_found": ("review", "The income statement does not say in which currency it is stated (人民币, RMB, "
+                                     "HK$, US$ ...), so it cannot be matched to the contract's currency."),
+    "auditor_not_found": ("review", "No signing accounting firm was found in the report's signature block or its "
+                                    "summary table."),
+    "report_date_not_found": ("review", "The report's date (printed with the signature) could not be found."),
+    "opinion_not_found": ("review", "No opinion sentence (我们认为 / 'In our opinion' / 'true and fair view') was "
+                                    "found in the auditor's report, so its opinion is unknown."),
+    "report_date_before_period_end": ("review", "The report is dated {date}, on or before the end of the period it "
+                                                "covers ({end}); an audit report is signed after the year ends."),
+    "report_date_implausibly_late": ("review", "The report is dated {date}, more than a year after the period it "
+                                               "covers ended ({end}); check that the right date was read."),
+    "period_not_whole_year": ("review", "The period read, {period}, is {days} days long, not a whole year."),
+    "signature_summary_mismatch": ("review", "The {field} in the signature block ({signed}) differs from the one in "
+                                             "the summary table on page {summary_page} ({summary})."),
+    "revenue_main_business_only": ("review", "The income statement on page {page} prints only 主营业务收入 "
+                                             "(main-business revenue), not 营业收入; a person must confirm it is the "
+                                             "Operating Revenue (营业收入 also counts 其他业务收入)."),
+    "current_column_assumed": ("review", "On page {page} no column header names a period or a year, so the left "
+                                         "column ({figure}) was read as the current period; a person must confirm it."),
     # warnings: noted, status unchanged
     "evidence_not_written": ("warning", "The evidence picture could not be written to {folder} ({reason})."),
     "auditor_list_not_configured": ("warning", "No approved-auditor list is configured in the contract, so the "

@@ -1,5 +1,6 @@
-"""The income statement: which pages hold it (from the fast text pass), and on those pages only, with
-pdfplumber's words and positions, the revenue line, its current-period column and the unit of account.
+"""The income statement read with pdfplumber's words and positions, on the candidate pages only (see
+statement_pages): the rows from its title to the next statement, the revenue line, its current-period column
+and the unit of account.
 """
 
 from __future__ import annotations
@@ -16,80 +17,29 @@ from compliance.extract.labels import (
     PRIOR,
     column_kind,
     header_years,
+    other_statement_title,
     revenue_kind,
     statement_title,
     strip_note_ref,
+    title_at,
 )
 from compliance.extract.layout import Row, Word, group_rows, page_words, phrases
 from compliance.extract.numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
-from compliance.extract.textnorm import compact, single_spaced
+from compliance.extract.statement_pages import CONTINUATION_PAGES, Candidate
+from compliance.extract.textnorm import compact
 from compliance.values.cjk import HAN, HAN_CHARS
-
-# ------------------------------------------------------------------------------ candidate pages (text pass)
-_ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用")
-_ITEMS_EN = ("cost of sales", "cost of revenue", "gross profit", "profit before", "income tax", "profit for the",
-             "net profit", "net income", "operating profit", "loss before", "administrative expenses")
-_COLUMNS_CN = re.compile(r"本期金额|本年金额|上期金额|上年金额|本期数|上期数|本年累计|上年同期|本年数|上年数")
-_REVENUE_CN = re.compile(r"营业收入|营业总收入")
-_REVENUE_EN = re.compile(r"\b(?:operating )?revenues?\b|\bturnover\b")
-_NOTES_HEADING = re.compile(r"^(?:.{0,30}财务报表附注|notes to the (?:consolidated )?financial statements)", re.I)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    index: int  # 0-based page index
-    score: int
-    consolidated: bool
-    parent_only: bool
-
-
-def lines_of(text: str) -> list[str]:
-    return [line.strip() for line in re.split(r"[\r\n]+", text) if line.strip()]
-
-
-_MAY_HOLD_REVENUE = re.compile(r"营\s*业\s*(?:总\s*)?收\s*入|[Rr]\s*[Ee]\s*[Vv]\s*[Ee]\s*[Nn]\s*[Uu]\s*[Ee]|"
-                               r"REVENUE|[Tt]urnover|TURNOVER|[\uff00-\uffef]")
-
-
-def score_page(index: int, text: str) -> Candidate | None:
-    """How much page `index` looks like an income statement: a title line near the top, the revenue label,
-    other statement items and the period columns. Notes and summaries that only repeat the label score low."""
-    if not _MAY_HOLD_REVENUE.search(text):  # cheap test before any normalising
-        return None
-    squeezed = compact(text)
-    lower = single_spaced(text).lower()
-    if not (_REVENUE_CN.search(squeezed) or _REVENUE_EN.search(lower)):
-        return None
-    lines = lines_of(text)
-    title = next((found for found in map(statement_title, lines[:14]) if found), None)
-    score = 10 if title else 0
-    score += min(5, sum(item in squeezed for item in _ITEMS_CN) + sum(item in lower for item in _ITEMS_EN))
-    if _COLUMNS_CN.search(squeezed):
-        score += 3
-    if any(_NOTES_HEADING.search(compact(line) if HAN.search(line) else line)
-           for line in lines[:4]):
-        score -= 8
-    if score >= 10 or (score >= 6 and not title):
-        consolidated, parent_only = title if title else (False, False)
-        return Candidate(index, score, consolidated, parent_only)
-    return None
-
-
-def candidate_pages(pages: list[str]) -> list[Candidate]:
-    """Pages that look like an income statement, best first (consolidated before plain before parent-only)."""
-    found = [candidate for candidate in (score_page(i, text) for i, text in enumerate(pages)) if candidate]
-    return sorted(found, key=lambda c: (not c.consolidated, c.parent_only, -c.score, c.index))
 
 
 # ------------------------------------------------------------------------------- the revenue line (pdfplumber)
 @dataclass(frozen=True)
 class RevenueLine:
     page: int  # 1-based
-    kind: str  # REVENUE or TOTAL
+    kind: str  # REVENUE, TOTAL or MAIN (labels.PREFERENCE)
     amount: Decimal  # as printed, before the unit is applied
     figure: Word  # the printed figure
     row_text: str  # the whole printed line
     header_top: float | None  # top of the column headers (for the evidence crop)
+    column_assumed: bool = False  # no header says which column is current: the left one was read
 
 
 @dataclass(frozen=True)
@@ -99,7 +49,8 @@ class PageReading:
     unit: Unit | None
     currency: str | None
     issue: str | None  # why no figure could be chosen (ambiguous columns), if so
-    revenue_label: bool = False  # a 营业收入 / Revenue line with figures was seen (a heading does not count)
+    kinds: frozenset[str] = frozenset()  # the kinds of revenue line seen with figures (a heading does not count)
+    start: Candidate | None = None  # the statement's title, where read_candidates found it
 
 
 def _numeric(word: Word) -> bool:
@@ -187,9 +138,12 @@ def _column_headers(header_rows: list[Row], cells: list[Word]) -> list[str]:
     return texts
 
 
-def _choose_current(cells: list[Word], headers: list[str], notes: set[int]) -> tuple[Word | None, str | None]:
-    """The figure in the current-period column, or (None, reason). Headers with words (本期金额, Current
-    year) decide; else the column whose header names the latest year is the current period."""
+def _choose_current(cells: list[Word], headers: list[str], notes: set[int]
+                    ) -> tuple[Word | None, str | None, bool]:
+    """The figure in the current-period column, or (None, reason); and whether the column was assumed.
+    Headers with words (本期金额, Current year) decide; else the column whose header names the latest year is
+    the current period; where no header names a period or a year, the left column (statements print the
+    current period first), flagged as assumed so that a person confirms it."""
     kinds = [NOTE if i in notes else column_kind(text) for i, text in enumerate(headers)]
     if CURRENT not in kinds and PRIOR not in kinds:
         years = [max(header_years(text), default=0) for text in headers]
@@ -201,18 +155,18 @@ def _choose_current(cells: list[Word], headers: list[str], notes: set[int]) -> t
              and (_money_like(word) or kinds[i])]
     current = [i for i in money if kinds[i] == CURRENT]
     if len(current) == 1:
-        return cells[current[0]], None
+        return cells[current[0]], None, False
     if len(current) > 1:  # consolidated and company columns side by side: the consolidated one
         group = [i for i in current if re.search(r"合并|consolidated|group", compact(headers[i]).lower())]
         if len(group) == 1:
-            return cells[group[0]], None
-        return None, "the statement has more than one current-period column"
+            return cells[group[0]], None, False
+        return None, "the statement has more than one current-period column", False
     unlabelled = [i for i in money if kinds[i] is None]
-    if len(unlabelled) == 1 and not any(kinds[i] == PRIOR for i in money):
-        return cells[unlabelled[0]], None
+    if unlabelled and not any(kinds[i] == PRIOR for i in money):
+        return cells[unlabelled[0]], None, len(unlabelled) > 1
     if not money:
-        return None, None
-    return None, "the column headers do not say which column is the current period"
+        return None, None, False
+    return None, "the column headers do not say which column is the current period", False
 
 
 def _join(*labels: str) -> str:
@@ -254,7 +208,7 @@ def _hits(rows: list[Row]) -> list[_Hit]:
     found: list[_Hit] = []
     for i, row in enumerate(rows):
         label, numbers = _label_and_numbers(row)
-        if not numbers:
+        if not numbers or all(_is_year(word.text) for word in numbers):  # 'Revenue:' beside the column years
             continue
         limit = numbers[0].x0
         above = _fragment(rows, i - 1, row, limit)
@@ -295,16 +249,38 @@ def _unit_near(rows: list[Row], hit: int) -> tuple[Unit | None, str | None]:
     return unit, currency
 
 
-def read_page(page, page_number: int) -> PageReading:
-    """Every revenue line on one pdfplumber page, each with its current-period figure."""
+def _statement_rows(rows: list[Row], candidate: Candidate, title_page: bool) -> tuple[list[Row], bool]:
+    """The rows of the candidate's statement on this page, from its title (on the title page) to the title of
+    the next statement; and whether that next title was reached (the statement ends on this page)."""
+    begin = -1  # a continuation page: from its top
+    wanted = (candidate.consolidated, candidate.parent_only)
+    if title_page:
+        # pdfplumber may split the title differently from PDFium: then the whole page
+        texts = [row.text for row in rows]
+        begin = next((i + title[1] - 1 for i in range(len(rows))
+                      if (title := title_at(texts, i)) and title[0] == wanted), -1)
+    for end in range(begin + 1, len(rows)):
+        title = statement_title(rows[end].text)  # the same title again is a running header or (续), not the next
+        if other_statement_title(rows[end].text) or (title is not None and title != wanted):
+            return rows[begin + 1 if begin >= 0 else 0:end], True
+    return rows[begin + 1 if begin >= 0 else 0:], False
+
+
+def read_page(page, page_number: int, candidate: Candidate | None = None, title_page: bool = True
+              ) -> tuple[PageReading, bool]:
+    """Every revenue line of the statement on one pdfplumber page, each with its current-period figure; and
+    whether the statement ended on this page."""
     rows = group_rows(page_words(page))
+    ended = False
+    if candidate is not None:
+        rows, ended = _statement_rows(rows, candidate, title_page)
     lines: list[RevenueLine] = []
     issue: str | None = None
     hits = _hits(rows)
     for hit in hits:
         header_rows = _header_rows(rows, hit.index)
         cells, notes = _cells(rows[hit.index], hit.numbers)
-        figure, reason = _choose_current(cells, _column_headers(header_rows, cells), notes)
+        figure, reason, assumed = _choose_current(cells, _column_headers(header_rows, cells), notes)
         if figure is None:
             issue = issue or reason
             continue
@@ -316,27 +292,41 @@ def read_page(page, page_number: int) -> PageReading:
             figure=figure,
             row_text=hit.text,
             header_top=min((row.top for row in header_rows), default=None),
+            column_assumed=assumed,
         ))
-    unit, currency = _unit_near(rows, hits[0].index) if hits else (None, None)
+    unit, currency = _unit_near(rows, hits[0].index if hits else len(rows))
     return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue,
-                       revenue_label=any(hit.kind == "revenue" and any(map(_money_like, hit.numbers))
-                                         for hit in hits))
+                       kinds=frozenset(hit.kind for hit in hits if any(map(_money_like, hit.numbers)))), ended
 
 
-def read_candidates(page_pdf: Callable[[int], bytes], candidates: list[Candidate], limit: int = 3
-                    ) -> list[PageReading]:
-    """pdfplumber on the best candidate pages only (at most `limit`), best first, each page opened alone
-    and closed as soon as it is read; stops at the first page that yields a revenue line."""
+def _read_one(page_pdf: Callable[[int], bytes], index: int, candidate: Candidate, title_page: bool
+              ) -> tuple[PageReading, bool]:
     import pdfplumber
 
+    with pdfplumber.open(io.BytesIO(page_pdf(index))) as pdf:
+        page = pdf.pages[0]
+        try:
+            return read_page(page, index + 1, candidate, title_page)
+        finally:
+            page.close()
+
+
+def read_candidates(page_pdf: Callable[[int], bytes], candidates: list[Candidate], page_count: int,
+                    limit: int = 3) -> list[PageReading]:
+    """pdfplumber on the best candidate statements only (at most `limit`), best first, each page opened alone
+    and closed as soon as it is read; a statement whose title page has no revenue line is followed onto the
+    next pages (at most CONTINUATION_PAGES). Stops at the first statement that yields a revenue line."""
     readings: list[PageReading] = []
     for candidate in candidates[:limit]:
-        with pdfplumber.open(io.BytesIO(page_pdf(candidate.index))) as pdf:
-            page = pdf.pages[0]
-            try:
-                reading = read_page(page, candidate.index + 1)
-            finally:
-                page.close()
+        unit = currency = None
+        for index in range(candidate.index, min(candidate.index + 1 + CONTINUATION_PAGES, page_count)):
+            reading, ended = _read_one(page_pdf, index, candidate, index == candidate.index)
+            unit, currency = unit or reading.unit, currency or reading.currency
+            if reading.lines or reading.issue or ended:
+                break
+        reading = PageReading(reading.page, reading.lines, unit if reading.unit is None else reading.unit,
+                              currency if reading.currency is None else reading.currency, reading.issue,
+                              reading.kinds, candidate)
         readings.append(reading)
         if reading.lines:
             break

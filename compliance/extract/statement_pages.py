@@ -1,0 +1,84 @@
+"""Where income statements start, from the fast text pass: a title line anywhere on a page (after the
+previous statement ends), followed on that page or the next by a revenue label and other statement items.
+
+A page without a title line never starts a statement: summary tables (主要会计数据, "Financial highlights",
+five-year summaries, 利润表及现金流量表相关科目变动分析表) and notes repeat the revenue figure, and the audited
+figure is only ever the one in the statement itself (they may serve as a cross-check elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from compliance.extract.labels import title_at
+from compliance.extract.section import AuditSection, lines_of
+from compliance.extract.textnorm import compact, single_spaced
+
+_ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用",
+             "主营业务成本")
+_ITEMS_EN = ("cost of sales", "cost of revenue", "cost of goods sold", "gross profit", "profit before", "income tax",
+             "profit for the", "net profit", "net income", "operating profit", "operating income", "loss before",
+             "administrative expenses", "operating expenses", "finance costs")
+_REVENUE_CN = re.compile(r"营业收入|营业总收入|主营业务收入")
+_REVENUE_EN = re.compile(r"\b(?:operating |net )?revenues?\b|\bturnover\b|\bnet sales\b|\bsales\b")
+_MAY_HOLD_TITLE = re.compile(r"利\s*润|损\s*益|收\s*益\s*表|[Ii][Nn][Cc][Oo][Mm][Ee]|[Pp][Rr][Oo][Ff][Ii][Tt]|"
+                             r"[Ee][Aa][Rr][Nn][Ii][Nn][Gg][Ss]|[Oo][Pp][Ee][Rr][Aa][Tt][Ii][Oo][Nn][Ss]|[\uff00-\uffef]")
+CONTINUATION_PAGES = 2  # the revenue line may sit this many pages after the title
+
+
+@dataclass(frozen=True)
+class Candidate:
+    index: int  # 0-based page index of the title
+    line: int  # the title's (last) line on that page
+    consolidated: bool
+    parent_only: bool
+
+
+def _statement_like(text: str) -> bool:
+    squeezed = compact(text)
+    lower = single_spaced(text).lower()
+    has_revenue = bool(_REVENUE_CN.search(squeezed) or _REVENUE_EN.search(lower))
+    items = sum(item in squeezed for item in _ITEMS_CN) + sum(item in lower for item in _ITEMS_EN)
+    return has_revenue and items >= 2
+
+
+def titles_on(index: int, text: str) -> list[Candidate]:
+    """Income-statement title lines on page `index` (cheap test before any normalising)."""
+    if not _MAY_HOLD_TITLE.search(text):
+        return []
+    found = []
+    lines = lines_of(text)
+    for number in range(len(lines)):
+        title = title_at(lines, number)
+        if title:
+            found.append(Candidate(index, number + title[1] - 1, *title[0]))
+    return found
+
+
+def statement_starts(pages: list[str]) -> list[Candidate]:
+    """Every income-statement title followed by a statement (revenue label and items) on its page after the
+    title, or on the pages after it."""
+    found = []
+    for index, text in enumerate(pages):
+        for candidate in titles_on(index, text):
+            after = "\n".join(lines_of(text)[candidate.line + 1:])
+            following = "\n".join(pages[index + 1:index + 1 + CONTINUATION_PAGES])
+            if _statement_like(after) or _statement_like(after + "\n" + following):
+                found.append(candidate)
+    return found
+
+
+def _rank(candidate: Candidate) -> tuple:
+    """Consolidated before plain before parent-only, then in page order."""
+    return (not candidate.consolidated, candidate.parent_only, candidate.index, candidate.line)
+
+
+def ordered_candidates(candidates: list[Candidate], section: AuditSection | None) -> list[Candidate]:
+    """The statements the audit report covers, best first: those after the report (PRC, Hong Kong), else
+    those before it (a US 10-K prints the report after the statements); with no report found, all."""
+    if section is not None:
+        after = [c for c in candidates if c.index >= section.last]
+        before = [c for c in candidates if c.index < section.first]
+        candidates = after or before
+    return sorted(candidates, key=_rank)
