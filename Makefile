@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AS_OF ?= 2031-03-31
 
-.PHONY: install test faults wheel-check demo bench lint fonts clean
+.PHONY: install test faults wheel-check demo bench score-real lint fonts clean
 
 install: $(STAMP)
 
@@ -51,6 +51,10 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Per-field accuracy on the real published reports in ../shared/real-reports/ (exit 1 on any wrong accept).
+score-real: install
+	$(BIN)/python fixtures/score_real.py
 
 lint: install
 	$(BIN)/ruff check compliance tests fixtures bench

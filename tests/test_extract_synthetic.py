@@ -164,7 +164,7 @@ def test_english_report_in_rmb_thousands_with_year_headers(english) -> None:
     assert (result.operating_revenue, result.unit, result.currency) == (Decimal("731250000.00"), "千元", "CNY")
     assert result.auditor == "Ernst & Young Hua Ming LLP"
     assert result.report_number == "EY(2028)AR-0042"
-    assert result.report_date == dt.date(2028, 1, 15)
+    assert result.report_date == dt.date(2027, 1, 15)
 
 
 def test_english_current_column_printed_second(english) -> None:

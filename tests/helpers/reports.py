@@ -184,7 +184,7 @@ class EnglishReport:
     revenue_label: str = "Revenue"
     opinion: str = "unqualified"
     auditor: str = FIRM_EN
-    report_date: str = "15 January 2028"
+    report_date: str = "15 January 2027"
     report_number: str | None = "EY(2028)AR-0042"
     notes_revenue: str = "731.3"
     label_width: str = "auto"  # a narrow label column wraps long labels over lines
@@ -197,6 +197,9 @@ def write_english(path: Path, spec: EnglishReport = EnglishReport()) -> Path:
     opinion_heading = {"unqualified": "Opinion", "qualified": "Qualified Opinion",
                        "adverse": "Adverse Opinion", "disclaimer": "Disclaimer of Opinion"}[spec.opinion]
     number = f"<p>Report No. {spec.report_number}</p>" if spec.report_number else ""
+    opinion_sentence = ("We do not express an opinion on the financial statements." if spec.opinion == "disclaimer"
+                        else "In our opinion, the financial statements present fairly, in all material respects, the "
+                             "financial position of the Company.")
     headers = spec.headers_in_words or (spec.header_current, spec.header_prior)
     html = f"""<html><head><style>
       @page {{ size: A4; margin: 2cm }} body {{ font-family: 'DejaVu Serif'; font-size: 10pt }}
@@ -210,6 +213,7 @@ def write_english(path: Path, spec: EnglishReport = EnglishReport()) -> Path:
     <p>We have audited the financial statements of {spec.entity} (the "Company"), which comprise the
     statement of financial position as at 30 November 2026 and the statement of profit or loss
     {spec.period_phrase}, and notes to the financial statements.</p>
+    <p>{opinion_sentence}</p>
     <h3>Basis for {opinion_heading}</h3>
     <p>We conducted our audit in accordance with International Standards on Auditing.</p>
     <p>/s/ {spec.auditor}<br/>Certified Public Accountants<br/>Shanghai, China<br/>{spec.report_date}</p>
