@@ -19,14 +19,15 @@ _BOX = (200, 0, 0)
 
 
 def write_png(document, page_number: int, figure_box: tuple[Decimal, ...], line_top: float,
-              header_top: float | None, out_dir: Path, sha256: str) -> str:
-    """Render page `page_number` (1-based) of the open pypdfium2 document, crop from above the column
-    headers to below the line, box the figure, and write <out_dir>/<sha256>.png; returns its path."""
+              header_top: float | None, out_dir: Path, sha256: str, rotation: int = 0) -> str:
+    """Render page `page_number` (1-based) of the open pypdfium2 document (turned `rotation` degrees
+    clockwise, as it was read), crop from above the column headers to below the line, box the figure, and
+    write <out_dir>/<sha256>.png; returns its path."""
     from PIL import ImageDraw
 
     page = document[page_number - 1]
     try:
-        image = page.render(scale=_SCALE).to_pil().convert("RGB")
+        image = page.render(scale=_SCALE, rotation=rotation).to_pil().convert("RGB")
     finally:
         page.close()
     x0, top, x1, bottom = (float(value) for value in figure_box)  # positions only, never money

@@ -5,6 +5,7 @@ Coordinates are pdfplumber's floats (points, origin top-left); they locate text 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from compliance.extract.textnorm import compact
@@ -48,10 +49,57 @@ class Row:
         return compact("".join(word.text for word in self.words))
 
 
-def page_words(page) -> list[Word]:
-    """pdfplumber words of a page; x_tolerance keeps glyph-by-glyph placed text in one word where close."""
+@dataclass(frozen=True)
+class PageWords:
+    words: list[Word]
+    rotation: int  # degrees clockwise the page is turned to read it (0, 90 or 270): the evidence picture's
+
+
+def page_words(page) -> PageWords:
+    """pdfplumber words of a page as a reader sees them; x_tolerance keeps glyph-by-glyph placed text in one
+    word where close. A sideways page (its text drawn turned by a quarter, a landscape table on a portrait
+    page without /Rotate) is read turned upright: its words' positions are those of the page turned."""
+    chars = page.chars
+    turned = [char for char in chars if not char.get("upright", True)]
+    if chars and len(turned) * 2 > len(chars):
+        return _sideways_words(page, turned)
     words = page.extract_words(x_tolerance=2, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
-    return [Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in words]
+    return PageWords(_joined_groups([Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]),
+                                          float(w["bottom"])) for w in words]), 0)
+
+
+def _sideways_words(page, turned: list[dict]) -> PageWords:
+    width, height = float(page.width), float(page.height)
+    upward = sum(1 for char in turned if char["matrix"][1] > 0) * 2 >= len(turned)  # text runs bottom to top
+    if upward:  # turned a quarter anticlockwise: read it turned clockwise
+        found = page.extract_words(x_tolerance=2, y_tolerance=2, line_dir_rotated="ltr", char_dir_rotated="btt")
+        words = [Word(w["text"], height - float(w["bottom"]), height - float(w["top"]), float(w["x0"]),
+                      float(w["x1"])) for w in found]
+        return PageWords(_joined_groups(words), 90)
+    found = page.extract_words(x_tolerance=2, y_tolerance=2, line_dir_rotated="rtl", char_dir_rotated="ttb")
+    words = [Word(w["text"], float(w["top"]), float(w["bottom"]), width - float(w["x1"]), width - float(w["x0"]))
+             for w in found]
+    return PageWords(_joined_groups(words), 270)
+
+
+_GROUP_HEAD = re.compile(r"^[(（-]?\d{1,3}$")
+_GROUP_TAIL = re.compile(r"^\d{3}(?:[.．]\d{1,2})?[)）]?$|^\d{3}$")
+
+
+def _joined_groups(words: list[Word]) -> list[Word]:
+    """Figures whose thousands are grouped with spaces ('1 175 301 034.32') as one word: a run of digit
+    groups on one line closer than half the type size (table columns are much further apart)."""
+    joined: list[Word] = []
+    for word in words:
+        last = joined[-1] if joined else None
+        if last is not None and _GROUP_TAIL.match(word.text) and _GROUP_HEAD.match(last.text.split(" ")[-1]) \
+                and not re.search(r"[.．)）]", last.text) and abs(word.middle - last.middle) < 0.3 * word.height \
+                and 0 <= word.x0 - last.x1 < 0.5 * word.height:
+            joined[-1] = Word(last.text + " " + word.text, last.x0, word.x1, min(last.top, word.top),
+                              max(last.bottom, word.bottom))
+        else:
+            joined.append(word)
+    return joined
 
 
 def group_rows(words: list[Word]) -> list[Row]:

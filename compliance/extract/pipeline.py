@@ -185,7 +185,8 @@ def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: st
         from compliance.extract.evidence import write_png
 
         try:
-            png_path = write_png(document, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256)
+            png_path = write_png(document, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256,
+                                 rotation=line.rotation)
         except OSError as exc:
             problems.append(problem("evidence_not_written", folder=str(evidence_dir),
                                     reason=exc.strerror or exc.__class__.__name__))

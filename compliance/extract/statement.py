@@ -11,22 +11,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from compliance.extract.columns import (
+    cells_of,
+    choose_current,
+    column_headers,
+    header_rows,
+    is_data_row,
+    is_year,
+    money_like,
+    numeric,
+)
 from compliance.extract.labels import (
-    CURRENT,
-    NOTE,
-    PRIOR,
-    column_kind,
-    header_years,
     other_statement_title,
     revenue_kind,
     statement_title,
     strip_note_ref,
     title_at,
 )
-from compliance.extract.layout import Row, Word, group_rows, page_words, phrases
-from compliance.extract.numbers import Unit, is_nil, parse_amount, parse_currency, parse_unit
+from compliance.extract.layout import Row, Word, group_rows, page_words
+from compliance.extract.numbers import Unit, parse_amount, parse_currency, parse_unit
 from compliance.extract.statement_pages import CONTINUATION_PAGES, Candidate
-from compliance.extract.textnorm import compact
 from compliance.values.cjk import HAN, HAN_CHARS
 
 
@@ -40,6 +44,7 @@ class RevenueLine:
     row_text: str  # the whole printed line
     header_top: float | None  # top of the column headers (for the evidence crop)
     column_assumed: bool = False  # no header says which column is current: the left one was read
+    rotation: int = 0  # the page was read turned by this many degrees clockwise (positions are of the turned page)
 
 
 @dataclass(frozen=True)
@@ -53,120 +58,13 @@ class PageReading:
     start: Candidate | None = None  # the statement's title, where read_candidates found it
 
 
-def _numeric(word: Word) -> bool:
-    return parse_amount(word.text) is not None or is_nil(word.text)
-
-
-def _money_like(word: Word) -> bool:
-    """A figure rather than a note reference: grouped, with decimals, or at least four digits."""
-    value = parse_amount(word.text)
-    if value is None:
-        return is_nil(word.text)
-    text = word.text
-    return "," in text or "，" in text or "." in text or "．" in text or abs(value) >= 1000 or "(" in text
-
-
 def _label_and_numbers(row: Row) -> tuple[str, list[Word]]:
-    numbers = [word for word in row.words if _numeric(word)]
+    numbers = [word for word in row.words if numeric(word)]
     if not numbers:
         return row.text, []
     first = numbers[0].x0
-    label = " ".join(word.text for word in row.words if word.x1 <= first + 0.5 and not _numeric(word))
+    label = " ".join(word.text for word in row.words if word.x1 <= first + 0.5 and not numeric(word))
     return label, numbers
-
-
-def _is_data_row(row: Row) -> bool:
-    return any(_money_like(word) and not is_nil(word.text) for word in row.words
-               if parse_amount(word.text) is None or not _is_year(word.text))
-
-
-def _is_year(text: str) -> bool:
-    return bool(re.fullmatch(r"(19[89]\d|20\d\d)", compact(text)))
-
-
-def _header_rows(rows: list[Row], hit: int) -> list[Row]:
-    """The column headers above row `hit`: skip the data rows just above it, then take the block of
-    consecutive rows without figures (at most five, stopping at a wide vertical gap)."""
-    index = hit - 1
-    while index >= 0 and _is_data_row(rows[index]):
-        index -= 1
-    block: list[Row] = []
-    while index >= 0 and len(block) < 5 and not _is_data_row(rows[index]):
-        if block and block[-1].top - rows[index].bottom > 3.0 * (rows[index].bottom - rows[index].top):
-            break
-        block.append(rows[index])
-        index -= 1
-    return block
-
-
-_NOTE_REF = re.compile(r"^(?:附注)?[(]?[一二三四五六七八九十]{1,3}[)、.]?\d{1,3}(?:[.(][\da-z]{1,3}\)?)*$")
-
-
-def _cells(row: Row, numbers: list[Word]) -> tuple[list[Word], set[int]]:
-    """The row's table cells right of its label: figures and note references (五、30), left to right;
-    with the indexes of the note references."""
-    notes = [word for word in row.words if not _numeric(word) and _NOTE_REF.match(compact(word.text))]
-    cells = sorted(numbers + notes, key=lambda word: word.x0)
-    return cells, {i for i, word in enumerate(cells) if word in notes}
-
-
-def _column_headers(header_rows: list[Row], cells: list[Word]) -> list[str]:
-    """Header text above each cell. Each header phrase goes to the nearest cell horizontally (overlap
-    first) unless it is a title spanning the table or another cell is as near; a row counts as a header
-    row only when it heads two or more cells (a centred period line or unit note above one column does not)."""
-    texts = ["" for _ in cells]
-    for row in reversed(header_rows):  # top row first
-        assigned: list[tuple[int, str]] = []
-        for phrase in phrases(row):
-            width = phrase.x1 - phrase.x0
-            centre = (phrase.x0 + phrase.x1) / 2
-            scored = []
-            for i, cell in enumerate(cells):
-                if width > 3 * max(cell.x1 - cell.x0, 40.0):
-                    continue
-                gap = max(0.0, cell.x0 - phrase.x1, phrase.x0 - cell.x1)
-                scored.append((gap, abs(centre - (cell.x0 + cell.x1) / 2), i))
-            scored.sort()
-            if not scored or scored[0][0] > 60:
-                continue
-            if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
-                continue
-            assigned.append((scored[0][2], phrase.text))
-        if len({i for i, _ in assigned}) >= min(2, len(cells)):
-            for i, text in assigned:
-                texts[i] += " " + text
-    return texts
-
-
-def _choose_current(cells: list[Word], headers: list[str], notes: set[int]
-                    ) -> tuple[Word | None, str | None, bool]:
-    """The figure in the current-period column, or (None, reason); and whether the column was assumed.
-    Headers with words (本期金额, Current year) decide; else the column whose header names the latest year is
-    the current period; where no header names a period or a year, the left column (statements print the
-    current period first), flagged as assumed so that a person confirms it."""
-    kinds = [NOTE if i in notes else column_kind(text) for i, text in enumerate(headers)]
-    if CURRENT not in kinds and PRIOR not in kinds:
-        years = [max(header_years(text), default=0) for text in headers]
-        dated = [i for i, year in enumerate(years) if year and i not in notes]
-        if len(dated) >= 2 and len({years[i] for i in dated}) == len(dated):
-            latest = max(dated, key=lambda i: years[i])
-            kinds = [CURRENT if i == latest else PRIOR if i in dated else kind for i, kind in enumerate(kinds)]
-    money = [i for i, word in enumerate(cells) if kinds[i] != NOTE and _numeric(word)
-             and (_money_like(word) or kinds[i])]
-    current = [i for i in money if kinds[i] == CURRENT]
-    if len(current) == 1:
-        return cells[current[0]], None, False
-    if len(current) > 1:  # consolidated and company columns side by side: the consolidated one
-        group = [i for i in current if re.search(r"合并|consolidated|group", compact(headers[i]).lower())]
-        if len(group) == 1:
-            return cells[group[0]], None, False
-        return None, "the statement has more than one current-period column", False
-    unlabelled = [i for i in money if kinds[i] is None]
-    if unlabelled and not any(kinds[i] == PRIOR for i in money):
-        return cells[unlabelled[0]], None, len(unlabelled) > 1
-    if not money:
-        return None, None, False
-    return None, "the column headers do not say which column is the current period", False
 
 
 def _join(*labels: str) -> str:
@@ -202,25 +100,43 @@ class _Hit:
     text: str  # the printed line, with label parts printed on the lines around it
 
 
+_WRAPPED_LINES = 6  # a label may wrap over this many printed lines in all
+
+
+def _fragments(rows: list[Row], index: int, step: int, limit: float) -> list[str]:
+    """The label-only lines touching row `index` going up (step -1) or down (+1), nearest first."""
+    found: list[str] = []
+    anchor, at = rows[index], index + step
+    while len(found) < _WRAPPED_LINES - 1:
+        text = _fragment(rows, at, anchor, limit)
+        if not text:
+            break
+        found.append(text)
+        anchor, at = rows[at], at + step
+    return found
+
+
 def _hits(rows: list[Row]) -> list[_Hit]:
-    """Every revenue line. A label may be split over lines: above and below the figures (narrow label
-    column, figures centred), or cut with its figures on the first line."""
+    """Every revenue line. A label may be wrapped over lines: above and below the figures (narrow label
+    column, figures centred), or cut with its figures on the first line; the fewest lines that make a
+    revenue label are taken."""
     found: list[_Hit] = []
     for i, row in enumerate(rows):
         label, numbers = _label_and_numbers(row)
-        if not numbers or all(_is_year(word.text) for word in numbers):  # 'Revenue:' beside the column years
+        if not numbers or all(is_year(word.text) for word in numbers):  # 'Revenue:' beside the column years
             continue
         limit = numbers[0].x0
-        above = _fragment(rows, i - 1, row, limit)
-        below = _fragment(rows, i + 1, row, limit)
-        tries = [("", label, ""), (above, label, ""), ("", label, below), (above, label, below)]
-        if not label.strip():
-            tries.append((above, "", ""))
-        for before, own, after in tries:
-            kind = revenue_kind(_join(before, own, after))
+        above, below = _fragments(rows, i, -1, limit), _fragments(rows, i, 1, limit)
+        spans = sorted(((up, down) for up in range(len(above) + 1) for down in range(len(below) + 1)
+                        if up + down < _WRAPPED_LINES), key=lambda span: (sum(span), span))
+        for up, down in spans:
+            before, after = _join(*reversed(above[:up])), _join(*below[:down])
+            if not label.strip() and not before and not after:
+                continue
+            kind = revenue_kind(_join(before, label, after))
             if kind:
-                rest = row.text[len(own):].strip() if own and row.text.startswith(own) else row.text
-                text = " ".join(part for part in (_join(before, own, after), rest) if part)
+                rest = row.text[len(label):].strip() if label and row.text.startswith(label) else row.text
+                text = " ".join(part for part in (_join(before, label, after), rest) if part)
                 found.append(_Hit(i, kind, numbers, text if (before or after) else row.text))
                 break
     return found
@@ -242,7 +158,7 @@ def _unit_near(rows: list[Row], hit: int) -> tuple[Unit | None, str | None]:
             break
     if currency is None:
         for index in order:
-            if not _is_data_row(rows[index]):
+            if not is_data_row(rows[index]):
                 currency = parse_currency(rows[index].text)
                 if currency:
                     break
@@ -270,7 +186,8 @@ def read_page(page, page_number: int, candidate: Candidate | None = None, title_
               ) -> tuple[PageReading, bool]:
     """Every revenue line of the statement on one pdfplumber page, each with its current-period figure; and
     whether the statement ended on this page."""
-    rows = group_rows(page_words(page))
+    found = page_words(page)
+    rows = group_rows(found.words)
     ended = False
     if candidate is not None:
         rows, ended = _statement_rows(rows, candidate, title_page)
@@ -278,9 +195,9 @@ def read_page(page, page_number: int, candidate: Candidate | None = None, title_
     issue: str | None = None
     hits = _hits(rows)
     for hit in hits:
-        header_rows = _header_rows(rows, hit.index)
-        cells, notes = _cells(rows[hit.index], hit.numbers)
-        figure, reason, assumed = _choose_current(cells, _column_headers(header_rows, cells), notes)
+        headers = header_rows(rows, hit.index)
+        cells, notes = cells_of(rows[hit.index], hit.numbers)
+        figure, reason, assumed = choose_current(cells, column_headers(headers, cells), notes)
         if figure is None:
             issue = issue or reason
             continue
@@ -291,12 +208,13 @@ def read_page(page, page_number: int, candidate: Candidate | None = None, title_
             amount=amount if amount is not None else Decimal(0),
             figure=figure,
             row_text=hit.text,
-            header_top=min((row.top for row in header_rows), default=None),
+            header_top=min((row.top for row in headers), default=None),
             column_assumed=assumed,
+            rotation=found.rotation,
         ))
     unit, currency = _unit_near(rows, hits[0].index if hits else len(rows))
     return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue,
-                       kinds=frozenset(hit.kind for hit in hits if any(map(_money_like, hit.numbers)))), ended
+                       kinds=frozenset(hit.kind for hit in hits if any(map(money_like, hit.numbers)))), ended
 
 
 def _read_one(page_pdf: Callable[[int], bytes], index: int, candidate: Candidate, title_page: bool
