@@ -71,7 +71,8 @@ _EN_UNITS: tuple[tuple[re.Pattern[str], Decimal], ...] = (
      Decimal(1000000)),
     (re.compile(r"\bin (?:(?:rmb|cny|usd|us\$|hk\$|hkd) )?billions?\b|\bbillions of\b"), Decimal(1000000000)),
     (re.compile(r"\b(?:expressed|amounts?|stated|presented) in (?:rmb|renminbi|cny|yuan|usd|us\$|hkd|hk\$|"
-                r"(?:united states|us|u\.s\.|hong kong) dollars?)\b|\((?:rmb|usd|us\$)\)|\bin (?:rmb|usd)\b"),
+                r"(?:united states|us|u\.s\.|hong kong|canadian|australian) dollars?)\b|\((?:rmb|usd|us\$)\)|"
+                r"\bin (?:rmb|usd|cad|aud|hkd|(?:united states|u\.s\.|hong kong|canadian|australian) dollars)\b"),
      Decimal(1)),
 )
 

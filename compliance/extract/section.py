@@ -101,7 +101,9 @@ def find_audit_section(pages: list[str]) -> AuditSection | None:
         if not has_opening(text):
             continue
         first = index
-        if index > 0 and _REPORT_TITLE.search(compact(pages[index - 1]).lower()) and len(pages[index - 1]) < 1500:
+        previous = pages[index - 1] if index > 0 else ""
+        if _REPORT_TITLE.search(compact(previous).lower()) and len(previous) < 1500 \
+                and opening_kind(previous) is None and not has_signature(previous):  # not another report's page
             first = index - 1
         for later in range(index, min(index + LONGEST_REPORT, len(pages))):
             if has_signature(pages[later]):
