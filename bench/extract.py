@@ -1,4 +1,5 @@
-"""Extractor speed on the fixture batch (it includes the 150-page report), against two references measured
+"""Extractor speed on the fixture batch (it includes the 150-page report) and on the real published reports
+in ../shared/real-reports/ when they are there (100 to 200 pages each), against two references measured
 in the same run: PDFium reading every page's text once (goal: ours at most 1.5 x that), and pdfplumber
 reading every page's words (what reading everything with pdfplumber would cost)."""
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "audit-reports"
+REAL_REPORTS = ROOT.parent / "shared" / "real-reports"
 
 
 def _pdfium_every_page(paths: list[Path]) -> None:
@@ -66,7 +68,10 @@ def main() -> None:
     contract = load_contract()
     longest = max(every, key=lambda path: _page_count([path]))
     accepted = sorted(REPORTS.glob("y[1-5]-*.pdf")) or [longest]
-    batches = (("all fixtures", every), ("the five accepted reports", accepted), ("the longest alone", [longest]))
+    batches = [("all fixtures", every), ("the five accepted reports", accepted), ("the longest alone", [longest])]
+    real = sorted(REAL_REPORTS.glob("*.pdf"))
+    if real:
+        batches.append(("the real published reports", real))
     for title, paths in batches:
         reference = _best(lambda paths=paths: _pdfium_every_page(paths), 3)
         pool = _best(lambda paths=paths: extract_batch(paths, contract, workers=2), 3) if len(paths) > 1 else None
