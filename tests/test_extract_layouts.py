@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from helpers.layouts import Layout, write_layout
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from compliance.contract import load_contract
@@ -172,3 +174,34 @@ def test_a_control_report_alone_is_not_an_audit_report(tmp_path: Path) -> None:
     canvas.save()
     result = extract_file(tmp_path / "icfr.pdf", CONTRACT)
     assert "audit_report_not_found" in codes(result) and result.auditor is None
+
+
+# ------------------------------------------------------------------------------------------------- invariant
+_HABITS = st.fixed_dictionaries({
+    "language": st.sampled_from(["en", "zh"]),
+    "previous_statement_above": st.booleans(), "rows_on_next_page": st.booleans(),
+    "control_report_first": st.booleans(), "sideways": st.booleans(),
+    "opinion_sentence": st.booleans(), "firm_signed": st.booleans(), "date_signed": st.booleans(),
+    "headers": st.sampled_from([None, ("", "")]),
+    "revenue": st.sampled_from(["731,250,000.00", "731 250 000.00"]),
+    "report_date": st.sampled_from(["", "15 October 2026", "15 March 2028"]),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(habits=_HABITS)
+def test_whatever_layout_an_accepted_report_is_right_in_every_field(tmp_path: Path, habits: dict) -> None:
+    if habits["language"] == "zh" and habits["report_date"]:
+        habits["report_date"] = {"15 October 2026": "二〇二六年十月十五日", "15 March 2028": "二〇二八年三月十五日"}[
+            habits["report_date"]]
+    path = write_layout(tmp_path / "report.pdf", Layout(**habits))
+    result = extract_file(path, CONTRACT)
+    complete = habits["opinion_sentence"] and habits["firm_signed"] and habits["date_signed"] \
+        and habits["headers"] is None and not habits["report_date"]
+    assert (result.status == "accepted") == complete, (habits, codes(result))
+    if result.status == "accepted":
+        assert_year_1_accepted(result)
+        assert result.auditor in ("Ernst & Young Hua Ming LLP", "天健会计师事务所（特殊普通合伙）")
+        assert result.opinion == "unqualified"
+    else:
+        assert codes(result)  # never needs_review without a named problem

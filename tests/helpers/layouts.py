@@ -139,10 +139,14 @@ def _control_report(spec: Layout) -> list[str]:
 
 def _statements(canvas, font: str, spec: Layout, values: dict) -> None:
     width, height = 595.2756, 841.8898
-    if spec.sideways:
+
+    def turn() -> None:  # text drawn a quarter turned, as a landscape table on a portrait page
         canvas.saveState()
-        canvas.translate(width, 0)
+        canvas.translate(595.2756, 0)
         canvas.rotate(90)
+
+    if spec.sideways:
+        turn()
         width, height = height, width
     y = height - 60
     if spec.previous_statement_above:
@@ -157,7 +161,11 @@ def _statements(canvas, font: str, spec: Layout, values: dict) -> None:
     canvas.drawRightString(width - 60, y - 36, str(values["unit"]))
     y -= 62
     if spec.rows_on_next_page:
+        if spec.sideways:
+            canvas.restoreState()
         canvas.showPage()
+        if spec.sideways:
+            turn()
         canvas.setFont(font, 9.5)
         y = height - 60
     columns = (330, width - 170, width - 60)
