@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from compliance.extract.labels import other_statement_title, statement_title
 from compliance.extract.numbers import find_dates
 from compliance.extract.section import lines_of
 from compliance.extract.textnorm import compact, single_spaced
@@ -39,6 +40,7 @@ _EN_CPA_LINE = re.compile(r"^(?:certified public accountants|chartered accountan
                           r"registered public interest entity auditor)$", re.I)
 _SIGNED = re.compile(r"^(?:/s/|\(signed\)|signed:?)\s*", re.I)
 _DATE_LINE_REST = re.compile(r"^[\w\s·.,，、()（）-]{0,24}$")
+_PLACE_LINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,30}(?:, [A-Z][A-Za-z .'-]{1,30})?$")
 _BLOCK_LINES = 8  # the date is printed within this many lines after the firm
 
 
@@ -114,13 +116,15 @@ def signature_block(page_text: str) -> Signature:
     # The firm whose block carries a date-only line (the signature), the last such firm on the page.
     for number, name in reversed(firms):
         for later in range(number + 1, min(number + _BLOCK_LINES, len(lines))):
+            if other_statement_title(lines[later]) or statement_title(lines[later]):
+                break  # the statements begin: their dates are not the report's
             dated = _is_date_line(lines[later])
             if dated is None:
                 continue
             day, place = dated
-            if not place and later > number + 1:  # "Santa Clara, California" on the line above the date
+            if not place and later > number + 1:  # "Santa Clara, California" / "Hong Kong" above the date
                 above = single_spaced(lines[later - 1])
-                if "," in above and _DATE_LINE_REST.match(above) and not re.search(r"\d", above):
+                if _PLACE_LINE.match(above) and not _EN_CPA_LINE.match(above) and later - 1 != number:
                     place = above
             return Signature(_member_firm(name, place), day, _place_name(place), number)
     if firms:
@@ -137,20 +141,25 @@ def _place_name(place: str | None) -> str | None:
 
 
 def _member_firm(name: str, place: str | None) -> str:
-    """A network name signed without a legal form is named with the place of signing (see the docstring)."""
+    """A network name signed without a legal form is named with the place of signing (see the docstring):
+    the city, or Hong Kong for an address in it ('Central, Hong Kong')."""
     if HAN.search(name) or _EN_LEGAL_FORM.search(name) or not place:
         return name
     city = _place_name(place)
     if city is None or HAN.search(city):
         return name
-    return f"{name} ({city.split(',')[0].strip()})"
+    city = "Hong Kong" if "hong kong" in city.lower() else city.split(",")[0].strip()
+    return f"{name} ({city})"
 
 
 # --------------------------------------------------------------------------------------- report number
 # 天健审〔2020〕58号, 众环审字（2020）710008号, 苏公W[2020]A237号, 天职业字[2020]12328号, 亚会A审字（2020）0157号,
 # 瓯镜审字[2027]第0115号: a prefix, the year in brackets, a serial, 号.
-_CN_NUMBER = re.compile(r"([" + HAN_CHARS + r"A-Za-z]{1,16}[〔\[【(（]\s*(?:19|20)\d\d\s*[〕\]】)）]"
-                        r"[" + HAN_CHARS + r"A-Za-z]{0,3}第?\s*[A-Za-z0-9\-_]{0,6}\d[A-Za-z0-9\-_]{0,20}号)")
+# Also 德师报(审)字(20)第P01234号 (two-digit year), 毕马威华振审字第2001234号 (no year), XYZH/2020BJA10123.
+_CN_NUMBER = re.compile(r"([" + HAN_CHARS + r"A-Za-z()（）]{1,16}[〔\[【(（]\s*(?:19|20)?\d\d\s*[〕\]】)）]"
+                        r"[" + HAN_CHARS + r"A-Za-z]{0,3}第?\s*[A-Za-z0-9\-_]{0,6}\d[A-Za-z0-9\-_]{0,20}号|"
+                        r"[" + HAN_CHARS + r"]{2,16}(?:审|报)字第[A-Za-z0-9\-_]{3,24}号|"
+                        r"\b[A-Z]{2,8}/(?:19|20)\d\d[A-Z0-9]{3,16}\b)")
 _CN_NUMBER_LABEL = re.compile(r"^(?:审计报告文号|审计报告编号|报告文号|报告编号|文号|编号|审计报告)[:：]?")
 _EN_NUMBER = re.compile(r"\breport (?:no|number|ref(?:erence)?)\.?\s*[:：#]?\s*([A-Za-z0-9][\w()\[\]/\-.〔〕]*[\w)\]])",
                         re.I)
@@ -207,10 +216,10 @@ def summary_table(pages: list[str], indexes: range) -> SummaryTable | None:
             continue
         values: dict[str, str] = {}
         for line in lines_of(pages[index]):
-            squeezed = compact(line)
+            printed = re.sub(r"\s+", "", line)  # as printed (（特殊普通合伙）), only spaces removed
             for label, key in _SUMMARY_ROWS.items():
-                if squeezed.startswith(label) and key not in values:
-                    values[key] = squeezed[len(label):].lstrip(":：")
+                if compact(line).startswith(label) and key not in values:
+                    values[key] = printed[len(label):].lstrip(":：")
         firm = values.get("auditor")
         firm_match = _CN_FIRM.fullmatch(firm) if firm else None
         dates = find_dates(values.get("report_date", ""))

@@ -69,16 +69,15 @@ def statement_starts(pages: list[str]) -> list[Candidate]:
     return found
 
 
-def _rank(candidate: Candidate) -> tuple:
-    """Consolidated before plain before parent-only, then in page order."""
-    return (not candidate.consolidated, candidate.parent_only, candidate.index, candidate.line)
-
-
 def ordered_candidates(candidates: list[Candidate], section: AuditSection | None) -> list[Candidate]:
     """The statements the audit report covers, best first: those after the report (PRC, Hong Kong), else
-    those before it (a US 10-K prints the report after the statements); with no report found, all."""
-    if section is not None:
-        after = [c for c in candidates if c.index >= section.last]
-        before = [c for c in candidates if c.index < section.first]
-        candidates = after or before
-    return sorted(candidates, key=_rank)
+    those before it (a US 10-K may print the report after the statements); with no report found, all.
+    Consolidated before plain before parent-only; then nearest the report first (a heading in the
+    management discussion pages before the statements is further from it)."""
+    if section is None:
+        return sorted(candidates, key=lambda c: (not c.consolidated, c.parent_only, c.index, c.line))
+    after = [c for c in candidates if c.index >= section.last]
+    if after:
+        return sorted(after, key=lambda c: (not c.consolidated, c.parent_only, c.index, c.line))
+    before = [c for c in candidates if c.index < section.first]
+    return sorted(before, key=lambda c: (not c.consolidated, c.parent_only, -c.index, c.line))
