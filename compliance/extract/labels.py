@@ -84,7 +84,8 @@ def revenue_kind(label: str) -> str | None:
 # A title is a whole line: the statement's name, perhaps numbered (3、), with the company or the year before it,
 # "(续)" / "(continued)" or the period after it. A sentence that mentions 利润表 is never a title, so summary
 # tables (利润表及现金流量表相关科目变动分析表) and notes (合并利润表项目注释) start no statement.
-_CN_FORM_CODE = r"(?:会(?:企|合)0\d表)?"  # the Ministry of Finance form number printed beside the title
+# After the title: the Ministry of Finance form number (会企02表) and/or the period (2019年度, 2019年1-12月).
+_CN_FORM_CODE = r"(?:会(?:企|合)0\d表)?(?:\d{4}年(?:度|1-12月|1—12月|1月-12月))?(?:会(?:企|合)0\d表)?"
 _CN_ENUM = r"(?:[一二三四五六七八九十]{1,3}[、.]|\(?[一二三四五六七八九十\d]{1,2}\)|\d{1,2}[、.])?"
 _CN_INCOME = re.compile(_CN_ENUM + r"(?:.{2,40}?(?:公司|集团))?(?:\d{4}年(?:度|1-12月)?)?"
                         r"(合并及母公司|合并及公司|合并|母公司|公司)?(利润表|损益表|利润及利润分配表|综合收益表)"
