@@ -159,10 +159,11 @@ def decide(label: str, sha256: str | None, contract: Contract, pages: list[str],
     problems += period_problems
     if period is not None and not period.whole_year:
         problems.append(problem("period_not_whole_year", period=period.text(), days=period.days))
-    problems += [problem("opinion_not_found")] if report.opinion is None else checks.check_opinion(report.opinion)
-    problems += [problem("auditor_not_found")] if report.auditor is None else checks.check_auditor(contract,
-                                                                                                  report.auditor)
-    problems += _date_problems(report.report_date, period)
+    if section is not None:  # without a report, audit_report_not_found says all there is to say of its fields
+        problems += [problem("opinion_not_found")] if report.opinion is None else checks.check_opinion(report.opinion)
+        problems += [problem("auditor_not_found")] if report.auditor is None else checks.check_auditor(
+            contract, report.auditor)
+        problems += _date_problems(report.report_date, period)
 
     revenue: Decimal | None = None
     unit = currency = None
