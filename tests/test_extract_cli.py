@@ -14,7 +14,7 @@ from helpers.reports import ChineseReport, write_chinese
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["file", "sha256", "status", "entity", "period_start", "period_end", "assessment_year", "operating_revenue",
         "currency", "unit", "auditor", "opinion", "report_date", "report_number", "evidence", "problems",
-        "sources"]
+        "sources", "ocr"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -24,6 +24,7 @@ from compliance.contract import Contract
 from compliance.extract import checks
 from compliance.extract.model import Evidence, Extraction, Problem, status_of
 from compliance.extract.numbers import UNITS, parse_currency
+from compliance.extract.ocr_confirm import report_fields_read
 from compliance.extract.periods import Period, find_periods
 from compliance.extract.problems import problem
 from compliance.extract.report import StatedFigure, named_companies, opinion_of, stated_revenue, statement_entity
@@ -51,6 +52,7 @@ class ReportFields:
     periods: list[Period] = field(default_factory=list)
     us_filing: bool = False
     sources: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)  # field -> 0-based page it was read on
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -69,6 +71,7 @@ def report_fields(pages: list[str], section: AuditSection | None) -> ReportField
     found.stated = stated_revenue(body)
     found.us_filing = any(mark in body.lower() for mark in _US_FILING)
     pages_named = f"pages {section.first + 1}-{section.last + 1}"
+    found.pages.update(entity=section.opening, opinion=section.opening, period_end=section.opening)
     if found.opinion:
         found.sources["opinion"] = f"auditor's report, {pages_named}"
     if section.signed:
@@ -76,8 +79,10 @@ def report_fields(pages: list[str], section: AuditSection | None) -> ReportField
         where = f"signature block, page {section.last + 1}"
         if signature.auditor:
             found.auditor, found.sources["auditor"] = signature.auditor, where
+            found.pages["auditor"] = section.last
         if signature.report_date:
             found.report_date, found.sources["report_date"] = signature.report_date, where
+            found.pages["report_date"] = section.last
     # under the title in the report, else on the cover pages before it
     for index in [*range(section.first, section.opening + 1), *range(section.first - 1, section.first - 3, -1)]:
         if index < 0:
@@ -85,6 +90,7 @@ def report_fields(pages: list[str], section: AuditSection | None) -> ReportField
         number = report_number(pages[index])
         if number:
             found.report_number, found.sources["report_number"] = number, f"report title, page {index + 1}"
+            found.pages["report_number"] = index
             break
     _use_summary_table(pages, section, found)
     return found
@@ -107,6 +113,7 @@ def _use_summary_table(pages: list[str], section: AuditSection, found: ReportFie
         if current is None:
             setattr(found, name, value)
             found.sources[name] = where
+            found.pages[name] = table.page
         elif not same(current, value):
             found.problems.append(problem("signature_summary_mismatch", field=name.replace("_", " "),
                                           signed=str(current), summary=str(value),
@@ -141,7 +148,10 @@ def _currency(reading_currency: str | None, statement_text: str, us_filing: bool
 
 
 def decide(label: str, sha256: str | None, contract: Contract, pages: list[str], section: AuditSection | None,
-           choice: Choice, evidence: Evidence | None, read_problems: list[Problem]) -> Extraction:
+           choice: Choice, evidence: Evidence | None, read_problems: list[Problem], scans=None,
+           ocr_records: dict[str, dict] | None = None) -> Extraction:
+    """The Extraction, with every problem the rule in the module docstring names. `scans` says which pages
+    OCR read (ocr_pages.ScannedPages); `ocr_records` what OCR read of the revenue (ocr_confirm)."""
     report = report_fields(pages, section)
     problems = list(report.problems)
     statement = choice.statement
@@ -184,6 +194,14 @@ def decide(label: str, sha256: str | None, contract: Contract, pages: list[str],
                                                                                                    currency)
         problems += checks.crosscheck(revenue, report.stated)
     problems += read_problems
+    ocr = dict(ocr_records or {})
+    if scans is not None:
+        values = {"entity": entity_names[0] if entity_names else None, "opinion": report.opinion,
+                  "auditor": report.auditor, "report_date": report.report_date,
+                  "report_number": report.report_number, "period_end": period.end if period else None}
+        records, low = report_fields_read(scans, report.pages, values)
+        ocr |= records
+        problems += low
 
     ordered = tuple(sorted(problems, key=lambda p: ("reject", "review", "warning").index(p.severity)))
     return Extraction(
@@ -204,4 +222,5 @@ def decide(label: str, sha256: str | None, contract: Contract, pages: list[str],
         evidence=evidence,
         problems=ordered,
         sources=sources,
+        ocr=ocr,
     )

@@ -81,11 +81,14 @@ def _die_with_parent(parent: int, inherited: list[int]) -> None:
         os._exit(1)
 
 
-def _serve(conn, settings: tuple, parent: int, inherited: list[int]) -> None:
+def _serve(conn, settings: tuple, parent: int, inherited: list[int], ocr_threads: int) -> None:
     """A worker: one file at a time until told to stop. Forked from the parent, it first takes its own
     stdout and stderr (a lock the parent's threads held at the fork must never be waited for here)."""
     import logging
 
+    from compliance.extract import ocr
+
+    ocr.set_threads(ocr_threads)  # the pool's workers share the cores: never more threads than cores
     _die_with_parent(parent, inherited)
     _limit_memory(settings[3])
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
@@ -145,7 +148,8 @@ class _Pool:
         # A forked worker holds copies of every pipe end open in the parent; a spawned one holds none.
         inherited = [ours.fileno(), *(w.conn.fileno() for w in self.workers if not w.conn.closed)] \
             if self.context.get_start_method() == "fork" else []
-        process = self.context.Process(target=_serve, args=(theirs, self.settings, os.getpid(), inherited),
+        threads = max(1, (os.cpu_count() or 1) // self.size)
+        process = self.context.Process(target=_serve, args=(theirs, self.settings, os.getpid(), inherited, threads),
                                        daemon=True)
         process.start()
         theirs.close()

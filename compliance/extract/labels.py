@@ -106,6 +106,15 @@ _EN_OTHER = re.compile(_EN_COMPANY + r"(?:consolidated |company )?(?:balance she
                        r"(?: (?:as )?(?:at|of|for) .{4,60})?")
 
 
+def _spaces_optional(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same English pattern with every space optional: OCR often drops one ('Statementof profit')."""
+    return re.compile(pattern.pattern.replace(" ", " ?"), pattern.flags)
+
+
+_EN_INCOME_OCR = _spaces_optional(_EN_INCOME)
+_EN_OTHER_OCR = _spaces_optional(_EN_OTHER)
+
+
 def statement_title(line: str) -> tuple[bool, bool] | None:
     """(is consolidated, is parent-only) when the whole line is an income-statement title, else None:
     '3、合并利润表', '母公司利润表（续）', 'CONSOLIDATED STATEMENTS OF INCOME',
@@ -118,7 +127,7 @@ def statement_title(line: str) -> tuple[bool, bool] | None:
             return ("合并" in prefix, prefix in ("母公司", "公司"))
     english = single_spaced(line).lower().rstrip(" :")
     if len(english) <= 140 and not HAN.search(english):
-        match = _EN_INCOME.fullmatch(english)
+        match = _EN_INCOME.fullmatch(english) or _EN_INCOME_OCR.fullmatch(english)
         if match:
             qualifier = match[1] or ""
             consolidated = qualifier in ("consolidated", "group") or "consolidated" in english
@@ -133,7 +142,8 @@ def other_statement_title(line: str) -> bool:
     if squeezed and len(squeezed) <= 50 and _CN_OTHER.fullmatch(squeezed):
         return True
     english = single_spaced(line).lower().rstrip(" :")
-    return len(english) <= 140 and not HAN.search(english) and bool(_EN_OTHER.fullmatch(english))
+    return len(english) <= 140 and not HAN.search(english) and bool(_EN_OTHER.fullmatch(english)
+                                                                    or _EN_OTHER_OCR.fullmatch(english))
 
 
 def title_at(lines: list[str], number: int) -> tuple[tuple[bool, bool], int] | None:

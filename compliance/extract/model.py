@@ -90,6 +90,7 @@ class Extraction:
     evidence: Evidence | None = None
     problems: tuple[Problem, ...] = field(default=())
     sources: dict[str, str] = field(default_factory=dict)  # field -> where it was read ("signature block, page 58")
+    ocr: dict[str, dict] = field(default_factory=dict)  # field -> {"source": "ocr", "confidence": ...} when OCR read it
 
     def to_json(self) -> dict:
         def iso(day: dt.date | None) -> str | None:
@@ -113,6 +114,7 @@ class Extraction:
             "evidence": self.evidence.to_json() if self.evidence is not None else None,
             "problems": [problem.to_json() for problem in self.problems],
             "sources": dict(sorted(self.sources.items())),
+            "ocr": dict(sorted(self.ocr.items())),
         }
 
 

@@ -136,7 +136,7 @@ _MONTHS = {name: number for number, name in enumerate(
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MONTH_RE = r"(?P<mn>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_EN_DMY = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(?P<y>\d{4})\b", re.I)
+_EN_DMY = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*" + _MONTH_RE + r",?\s+(?P<y>\d{4})\b", re.I)
 _EN_MDY = re.compile(r"\b" + _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b", re.I)
 _ISO = re.compile(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b")
 

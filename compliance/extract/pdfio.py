@@ -142,9 +142,13 @@ def read_text(document, text: TextPass, enough: Callable[[int, str], bool] | Non
             text.textless_pages.append(index + 1)
         if enough is not None and enough(index, content):
             break
-    if sum(len("".join(page.split())) for page in text.pages) < _MIN_TEXT_CHARS and text.complete:
-        raise Rejected(problem("no_text_layer"))
     return text
+
+
+def check_has_text(text: TextPass) -> None:
+    """A file whose pages, read whole (with OCR where they needed it), give no text is rejected."""
+    if text.complete and sum(len("".join(page.split())) for page in text.pages) < _MIN_TEXT_CHARS:
+        raise Rejected(problem("no_text_layer"))
 
 
 def single_page_pdf(document, index: int) -> bytes:

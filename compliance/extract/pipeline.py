@@ -13,10 +13,14 @@ from pathlib import Path
 from compliance.contract import Contract
 from compliance.extract import acceptance
 from compliance.extract.labels import MAIN, PREFERENCE
+from compliance.extract.layout import PageWords
 from compliance.extract.model import Evidence, Extraction, FileStatus, Limits, Problem
+from compliance.extract.ocr_confirm import confirm_revenue
+from compliance.extract.ocr_pages import ScannedPages, ocr_pass
 from compliance.extract.pdfio import (
     TextPass,
     check_bytes,
+    check_has_text,
     check_path,
     open_pdf,
     read_file,
@@ -27,7 +31,7 @@ from compliance.extract.pdfio import (
 )
 from compliance.extract.problems import Rejected, problem
 from compliance.extract.section import LONGEST_REPORT, AuditSection, find_audit_section, has_opening, has_signature
-from compliance.extract.statement import PageReading, RevenueLine, read_candidates
+from compliance.extract.statement import PageReading, RevenueLine, pdfplumber_words, read_candidates
 from compliance.extract.statement_pages import (
     CONTINUATION_PAGES,
     Candidate,
@@ -111,26 +115,39 @@ class Choice:
     statement: Candidate | None  # the title of the statement read (or the best candidate when none gave a line)
 
 
-def _statements(text: TextPass, page_pdf) -> tuple[AuditSection | None, list[Candidate], list[PageReading]]:
+def _statements(text: TextPass, words_of) -> tuple[AuditSection | None, list[Candidate], list[PageReading]]:
     section = find_audit_section(text.pages)
     candidates = ordered_candidates(statement_starts(text.pages), section)
-    return section, candidates, read_candidates(page_pdf, candidates, text.total_pages)
+    return section, candidates, read_candidates(words_of, candidates, text.total_pages)
 
 
 def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, password: str | None,
              evidence_dir: Path | None, limits: Limits) -> Extraction:
     with open_pdf(data, password) as document:
         text = read_text(document, start_text(document, limits), _Enough())
+        scans = ScannedPages(document, text)
+        if scans.indexes:  # scanned pages: read every page's text first, then OCR the ones that matter
+            read_text(document, text)
+            scans = ScannedPages(document, text)
+            ocr_pass(scans, text)
+        check_has_text(text)
         page_pdf = partial(single_page_pdf, document)
-        section, candidates, readings = _statements(text, page_pdf)
+
+        def words_of(index: int) -> PageWords:
+            return scans.words(index) if index in scans else pdfplumber_words(page_pdf, index)
+
+        section, candidates, readings = _statements(text, words_of)
         if not any(reading.lines for reading in readings) and not text.complete:
             read_text(document, text)  # the early statement gave no figure: read the rest and look again
-            section, candidates, readings = _statements(text, page_pdf)
+            section, candidates, readings = _statements(text, words_of)
         choice = choose_line(readings, text, candidates[0] if candidates else None)
-        evidence, evidence_problems = _evidence(document, choice.line, evidence_dir, sha256) \
+        ocr_records, ocr_problems = {}, []
+        if choice.line is not None and choice.line.page - 1 in scans:
+            ocr_records, ocr_problems = confirm_revenue(scans, choice.line)
+        evidence, evidence_problems = _evidence(document, choice.line, evidence_dir, sha256, scans) \
             if choice.line else (None, [])
     return acceptance.decide(label, sha256, contract, text.pages, section, choice, evidence,
-                             choice.problems + evidence_problems)
+                             choice.problems + ocr_problems + evidence_problems, scans, ocr_records)
 
 
 def choose_line(readings: list[PageReading], text: TextPass, best: Candidate | None) -> Choice:
@@ -173,19 +190,23 @@ def choose_line(readings: list[PageReading], text: TextPass, best: Candidate | N
     return Choice(None, None, [problem("revenue_not_found", detail=detail)], best)
 
 
-def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: str | None
+def _evidence(document, line: RevenueLine, evidence_dir: Path | None, sha256: str | None, scans: ScannedPages
               ) -> tuple[Evidence, list[Problem]]:
     """Where the figure was read; with an evidence folder, also its picture (a failure to write the
-    picture is a warning: the figure itself was read)."""
+    picture is a warning: the figure itself was read). An OCR figure's box is put back on the page as
+    scanned, before deskewing."""
     figure = line.figure
-    bbox = tuple(Decimal(repr(value)).quantize(_CENT) for value in (figure.x0, figure.top, figure.x1, figure.bottom))
+    box = (figure.x0, figure.top, figure.x1, figure.bottom)
+    if line.page - 1 in scans:
+        box = scans.to_page(line.page - 1, box)
+    bbox = tuple(Decimal(repr(value)).quantize(_CENT) for value in box)
     png_path = None
     problems: list[Problem] = []
     if evidence_dir is not None and sha256 is not None:
         from compliance.extract.evidence import write_png
 
         try:
-            png_path = write_png(document, line.page, bbox, figure.top, line.header_top, evidence_dir, sha256,
+            png_path = write_png(document, line.page, bbox, box[1], line.header_top, evidence_dir, sha256,
                                  rotation=line.rotation)
         except OSError as exc:
             problems.append(problem("evidence_not_written", folder=str(evidence_dir),

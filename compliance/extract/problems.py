@@ -14,8 +14,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_pdf": ("reject", "The file is not a PDF (it does not start with a PDF header)."),
     "corrupt": ("reject", "The PDF is damaged and cannot be read reliably: {reason}."),
     "encrypted": ("reject", "{detail}"),
-    "no_text_layer": ("reject", "The PDF has no text layer (its pages are images, e.g. a scan); "
-                                "scanned reports cannot be read yet."),
+    "no_text_layer": ("reject", "The PDF has no text layer (its pages are images, e.g. a scan), and OCR found no "
+                                "text on them."),
     "too_large": ("reject", "The file is {size_mb} MB, over the limit of {limit_mb} MB (raise it with --max-mb)."),
     "too_many_pages": ("reject", "The PDF has {pages} pages, over the limit of {limit} (raise it with --max-pages)."),
     "timeout": ("reject", "Reading the file took longer than the limit of {seconds} seconds."),
@@ -59,6 +59,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                              "Operating Revenue (营业收入 also counts 其他业务收入)."),
     "current_column_assumed": ("review", "On page {page} no column header names a period or a year, so the left "
                                          "column ({figure}) was read as the current period; a person must confirm it."),
+    "ocr_unconfirmed": ("review", "The revenue figure {figure} on page {page} was read by OCR (confidence "
+                                  "{confidence}) and could not be confirmed by a second, independent reading "
+                                  "({why}); a person must check it against the picture of the line."),
+    "ocr_low_confidence": ("review", "The {field} was read by OCR with low confidence ({confidence}); a person "
+                                     "must check it against the page."),
     # warnings: noted, status unchanged
     "evidence_not_written": ("warning", "The evidence picture could not be written to {folder} ({reason})."),
     "auditor_list_not_configured": ("warning", "No approved-auditor list is configured in the contract, so the "

@@ -25,7 +25,7 @@ _EN_ADDRESSEE = re.compile(r"^to the (?:shareholders?|board of directors|members
                            r"(?: and (?:the )?(?:board of directors|shareholders?))? of (.{4,100}?)[:,]?$", re.I)
 _EN_AUDITED = re.compile(r"(?:we have audited|what we have audited:?) the (?:accompanying )?(?:consolidated )?"
                          r"(?:and separate )?(?:financial statements|balance sheets?|statements? of financial position)"
-                         r" of (.{4,100}?)(?: \(| and its | and subsidiaries| which|, which|,? set out)", re.I)
+                         r" of (.{4,100}?)(?: ?\(| and its | and subsidiaries| which|, which|,? set out)", re.I)
 _EN_PREPARER = re.compile(r"^(.{4,100}?(?:co\.,? ltd\.?|company limited|limited|ltd\.?|inc\.?|corporation|llc))$",
                           re.I)
 

@@ -28,7 +28,7 @@ from compliance.extract.labels import (
     strip_note_ref,
     title_at,
 )
-from compliance.extract.layout import Row, Word, group_rows, page_words
+from compliance.extract.layout import PageWords, Row, Word, group_rows, page_words
 from compliance.extract.numbers import Unit, parse_amount, parse_currency, parse_unit
 from compliance.extract.statement_pages import CONTINUATION_PAGES, Candidate
 from compliance.values.cjk import HAN, HAN_CHARS
@@ -182,11 +182,10 @@ def _statement_rows(rows: list[Row], candidate: Candidate, title_page: bool) -> 
     return rows[begin + 1 if begin >= 0 else 0:], False
 
 
-def read_page(page, page_number: int, candidate: Candidate | None = None, title_page: bool = True
-              ) -> tuple[PageReading, bool]:
-    """Every revenue line of the statement on one pdfplumber page, each with its current-period figure; and
-    whether the statement ended on this page."""
-    found = page_words(page)
+def read_words(found: PageWords, page_number: int, candidate: Candidate | None = None, title_page: bool = True
+               ) -> tuple[PageReading, bool]:
+    """Every revenue line of the statement on one page's words (pdfplumber's or OCR's), each with its
+    current-period figure; and whether the statement ended on this page."""
     rows = group_rows(found.words)
     ended = False
     if candidate is not None:
@@ -217,28 +216,28 @@ def read_page(page, page_number: int, candidate: Candidate | None = None, title_
                        kinds=frozenset(hit.kind for hit in hits if any(map(money_like, hit.numbers)))), ended
 
 
-def _read_one(page_pdf: Callable[[int], bytes], index: int, candidate: Candidate, title_page: bool
-              ) -> tuple[PageReading, bool]:
+def pdfplumber_words(page_pdf: Callable[[int], bytes], index: int) -> PageWords:
+    """The words of page `index`, opened alone in pdfplumber and closed as soon as they are read."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(page_pdf(index))) as pdf:
         page = pdf.pages[0]
         try:
-            return read_page(page, index + 1, candidate, title_page)
+            return page_words(page)
         finally:
             page.close()
 
 
-def read_candidates(page_pdf: Callable[[int], bytes], candidates: list[Candidate], page_count: int,
+def read_candidates(words_of: Callable[[int], PageWords], candidates: list[Candidate], page_count: int,
                     limit: int = 3) -> list[PageReading]:
-    """pdfplumber on the best candidate statements only (at most `limit`), best first, each page opened alone
-    and closed as soon as it is read; a statement whose title page has no revenue line is followed onto the
-    next pages (at most CONTINUATION_PAGES). Stops at the first statement that yields a revenue line."""
+    """The best candidate statements only (at most `limit`), best first, each page's words from `words_of`;
+    a statement whose title page has no revenue line is followed onto the next pages (at most
+    CONTINUATION_PAGES). Stops at the first statement that yields a revenue line."""
     readings: list[PageReading] = []
     for candidate in candidates[:limit]:
         unit = currency = None
         for index in range(candidate.index, min(candidate.index + 1 + CONTINUATION_PAGES, page_count)):
-            reading, ended = _read_one(page_pdf, index, candidate, index == candidate.index)
+            reading, ended = read_words(words_of(index), index + 1, candidate, index == candidate.index)
             unit, currency = unit or reading.unit, currency or reading.currency
             if reading.lines or reading.issue or ended:
                 break

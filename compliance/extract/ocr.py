@@ -1,0 +1,138 @@
+"""Offline OCR of a page image with RapidOCR on onnxruntime: its wheel ships the PP-OCR detection and
+recognition models, so nothing is downloaded, ever (the model paths are given explicitly, and a missing
+model is an error, not a download).
+
+OCR output is the same words-with-positions model the text path produces (layout.Word, in PDF points,
+origin top-left), so statement finding, the checks, provenance and the evidence picture work unchanged.
+Each word keeps RapidOCR's confidence.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from compliance.extract.layout import Word
+
+_THREADS = {"count": max(1, os.cpu_count() or 1)}
+_ENGINES: dict[str, object] = {}
+
+
+def set_threads(count: int) -> None:
+    """onnxruntime threads per process: a pool of N workers on C cores gives each C // N, so that two
+    workers never oversubscribe two cores. Call before the first OCR in the process."""
+    _THREADS["count"] = max(1, count)
+    _ENGINES.clear()
+
+
+def _model_paths() -> dict[str, str]:
+    import rapidocr
+
+    models = Path(rapidocr.__file__).parent / "models"
+    found = {task: sorted(models.glob(pattern)) for task, pattern in
+             (("Det", "*det*.onnx"), ("Rec", "*rec*.onnx"), ("Cls", "*cls*.onnx"))}
+    missing = [task for task, paths in found.items() if not paths]
+    if missing:
+        raise RuntimeError(f"the OCR models shipped with rapidocr are missing ({', '.join(missing)})")
+    return {task: str(paths[-1]) for task, paths in found.items()}
+
+
+def _engine(kind: str):
+    """'page': whole pages at reading resolution; 'band': the cheap pass over small images; 'line': one
+    line already cut out, recognition only."""
+    engine = _ENGINES.get(kind)
+    if engine is None:
+        from rapidocr import RapidOCR
+
+        params: dict[str, object] = {
+            "Global.log_level": "error",
+            "Global.use_cls": False,  # pages are deskewed first; upside-down text does not occur here
+            "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS["count"],
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            "Global.return_word_box": True,  # a line's words, so that table cells OCR joined come apart
+        }
+        for task, path in _model_paths().items():
+            params[f"{task}.model_path"] = path
+        if kind == "band":
+            params.update({"Det.limit_side_len": 960, "Det.limit_type": "max"})
+        if kind == "line":  # recognition only (per-call flags would stay set on the engine)
+            params.update({"Global.use_det": False, "Global.return_word_box": False})
+        engine = _ENGINES[kind] = RapidOCR(params=params)
+    return engine
+
+
+@dataclass(frozen=True)
+class OcrWord(Word):
+    confidence: float = 0.0  # RapidOCR's score, 0..1 (a reading's trust, never money)
+
+
+def recognise(image, points_per_pixel: float, *, kind: str = "page", offset_top: float = 0.0) -> list[OcrWord]:
+    """Every word RapidOCR finds in the image (a numpy RGB or grey array), as words in PDF points. Words of
+    one detected line closer than a third of their height are one word, as a text layer's would be (CJK
+    characters and a figure's digit groups stay together; table cells OCR joined into a line come apart)."""
+    import numpy as np
+
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    result = _engine(kind)(image)
+    boxes, texts, scores = (getattr(result, name, None) for name in ("boxes", "txts", "scores"))
+    if boxes is None or texts is None or scores is None:  # nothing detected
+        return []
+    # RapidOCR gives word boxes for most lines (as (text, score, box) tuples); a line without them is one word
+    by_text: dict[str, deque] = defaultdict(deque)
+    for line in getattr(result, "word_results", None) or ():
+        if isinstance(line, tuple) and line and all(isinstance(item, tuple) and len(item) == 3 for item in line):
+            by_text["".join("".join(str(item[0]).split()) for item in line)].append(line)
+    words: list[OcrWord] = []
+    for box, text, score in zip(boxes, texts, scores, strict=False):
+        key = "".join(str(text).split())
+        if not key:
+            continue
+        parts = by_text[key].popleft() if by_text.get(key) else ((str(text), score, box),)
+        words += _merged(parts, points_per_pixel, offset_top)
+    return sorted(words, key=lambda word: (word.top, word.x0))
+
+
+def _merged(parts, points_per_pixel: float, offset_top: float) -> list[OcrWord]:
+    merged: list[OcrWord] = []
+    for text, score, box in parts:
+        text = str(text).strip()
+        if not text:
+            continue
+        xs, ys = [float(point[0]) for point in box], [float(point[1]) for point in box]
+        word = OcrWord(text, min(xs) * points_per_pixel, max(xs) * points_per_pixel,
+                       offset_top + min(ys) * points_per_pixel, offset_top + max(ys) * points_per_pixel,
+                       confidence=float(score))
+        last = merged[-1] if merged else None
+        if last is not None and word.x0 - last.x1 < 0.34 * min(word.height, last.height):
+            joiner = "" if _cjk(last.text[-1]) or _cjk(text[0]) or (_tight(last.text[-1]) and _tight(text[0])) \
+                else " "
+            merged[-1] = OcrWord(last.text + joiner + text, last.x0, word.x1, min(last.top, word.top),
+                                 max(last.bottom, word.bottom), confidence=min(last.confidence, word.confidence))
+        else:
+            merged.append(word)
+    return merged
+
+
+def _cjk(char: str) -> bool:
+    return ord(char) > 0x2E7F  # CJK and full-width forms: printed without spaces
+
+
+def _tight(char: str) -> bool:
+    """A figure's characters: digit groups and their separators are printed together."""
+    return char.isdigit() or char in ",.()%-"
+
+
+def recognise_line(image) -> tuple[str, float] | None:
+    """One line of text already cut out (no detection): its text and confidence."""
+    import numpy as np
+
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    result = _engine("line")(image)
+    texts, scores = getattr(result, "txts", None), getattr(result, "scores", None)
+    if not texts or not scores:
+        return None
+    return str(texts[0]).strip(), float(scores[0])

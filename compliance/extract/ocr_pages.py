@@ -1,0 +1,122 @@
+"""OCR of only the pages that matter (issue 12).
+
+A scanned annual report can have 150 pages, and reading every page whole costs minutes. So there is first a
+cheap pass: the top band of each scanned page (where titles sit) at low resolution. It finds the report's
+title page and the statement titles. Then only these pages are read whole at reading resolution: the
+report, from its title or opening words to its signature block; each page whose band names an income
+statement; and the page after a balance sheet (the income statement starts there or further down). Every
+page is OCR'd at most once at each resolution. The page texts built from OCR feed the same finders as the
+text layer, and its words feed the same statement reader.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from compliance.extract import ocr, scan
+from compliance.extract.layout import PageWords, group_rows
+from compliance.extract.pdfio import TextPass
+from compliance.extract.section import LONGEST_REPORT, has_opening, has_signature
+from compliance.extract.statement_pages import titles_on
+from compliance.extract.textnorm import compact
+
+_REPORT_MARK = re.compile(r"审计报告|auditor'?s'?report|reportofindependent|我们审计了|wehaveaudited", re.I)
+_BALANCE_MARK = re.compile(r"资产负债表|balancesheet|statementoffinancialposition", re.I)
+MAX_WHOLE_PAGES = 12  # pages read whole per file at most: the report and its statements fit
+
+
+def text_of(words) -> str:
+    """Words as the text layer gives them: one line per printed row, left to right."""
+    return "\n".join(row.text for row in group_rows(list(words)))
+
+
+class ScannedPages:
+    """The pages of one open document that need OCR, and what OCR read on them."""
+
+    def __init__(self, document, text: TextPass) -> None:
+        self.document = document
+        self.indexes = [index for index, page in enumerate(text.pages) if scan.needs_ocr(page)]
+        self.whole: dict[int, list[ocr.OcrWord]] = {}
+        self.images: dict[int, scan.PageImage] = {}
+
+    def __contains__(self, index: int) -> bool:
+        return index in self.indexes
+
+    def band(self, index: int) -> str:
+        image = scan.render(self.document, index, scan.BAND_DPI, band=scan.BAND_SHARE)
+        return text_of(ocr.recognise(image.pixels, image.points_per_pixel, kind="band"))
+
+    def read_whole(self, index: int) -> list[ocr.OcrWord]:
+        if index not in self.whole:
+            image = scan.render(self.document, index, scan.READING_DPI)
+            self.images[index] = image
+            self.whole[index] = ocr.recognise(image.pixels, image.points_per_pixel)
+        return self.whole[index]
+
+    def words(self, index: int) -> PageWords:
+        return PageWords(list(self.read_whole(index)), 0)
+
+    def confirm(self, index: int, box: tuple[float, float, float, float]) -> tuple[str, float] | None:
+        """The figure at `box` (points, on the deskewed page) read again from a rendering at another
+        resolution: an independent second reading of the same print."""
+        first = self.images.get(index)
+        if first is None:
+            return None
+        image = scan.render(self.document, index, scan.CONFIRM_DPI, angle=first.rotation)
+        x0, top, x1, bottom = (value / image.points_per_pixel for value in box)
+        pad = (bottom - top) * 0.4
+        rows, cols = image.pixels.shape
+        crop = image.pixels[max(0, int(top - pad)):min(rows, int(bottom + pad) + 1),
+                            max(0, int(x0 - 3 * pad)):min(cols, int(x1 + 3 * pad) + 1)]
+        return ocr.recognise_line(crop) if crop.size else None
+
+    def to_page(self, index: int, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box on the deskewed page back on the page as scanned (for the evidence picture)."""
+        image = self.images.get(index)
+        if image is None or not image.rotation:
+            return box
+        rows, cols = image.pixels.shape
+        centre_x, centre_y = cols / 2 * image.points_per_pixel, rows / 2 * image.points_per_pixel
+        angle = math.radians(image.rotation)
+        corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
+        turned = []
+        for x, y in corners:  # undo cv2's rotation by `angle` (anticlockwise on screen) about the centre
+            dx, dy = x - centre_x, y - centre_y
+            turned.append((centre_x + dx * math.cos(angle) + dy * math.sin(angle),
+                           centre_y - dx * math.sin(angle) + dy * math.cos(angle)))
+        xs, ys = [point[0] for point in turned], [point[1] for point in turned]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+def ocr_pass(scans: ScannedPages, text: TextPass) -> None:
+    """Replace the text of the scanned pages that matter by their OCR (see the module docstring)."""
+    if not scans.indexes:
+        return
+    bands = {index: scans.band(index) for index in scans.indexes}
+    for index, band in bands.items():
+        text.pages[index] = band
+    budget = [MAX_WHOLE_PAGES]
+
+    def read(index: int) -> None:
+        if index in scans and index not in scans.whole and budget[0] > 0:
+            budget[0] -= 1
+            text.pages[index] = text_of(scans.read_whole(index))
+
+    pages = len(text.pages)
+    for index in range(pages):
+        if index in bands and _REPORT_MARK.search(compact(bands[index]).lower()):
+            read(index)
+        if has_opening(text.pages[index]):
+            for later in range(index, min(index + LONGEST_REPORT, pages)):
+                read(later)
+                if has_signature(text.pages[later]):
+                    break
+            break
+    for index, band in bands.items():
+        if titles_on(index, band):
+            read(index)
+        elif _BALANCE_MARK.search(compact(band).lower()):
+            read(index)
+            if index + 1 < pages:
+                read(index + 1)
