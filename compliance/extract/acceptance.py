@@ -199,7 +199,7 @@ def decide(label: str, sha256: str | None, contract: Contract, pages: list[str],
         values = {"entity": entity_names[0] if entity_names else None, "opinion": report.opinion,
                   "auditor": report.auditor, "report_date": report.report_date,
                   "report_number": report.report_number, "period_end": period.end if period else None}
-        records, low = report_fields_read(scans, report.pages, values)
+        records, low = report_fields_read(scans, report.pages, values, contract.approved_auditors)
         ocr |= records
         problems += low
 

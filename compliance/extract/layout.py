@@ -86,20 +86,34 @@ _GROUP_HEAD = re.compile(r"^[(（-]?\d{1,3}$")
 _GROUP_TAIL = re.compile(r"^\d{3}(?:[.．]\d{1,2})?[)）]?$|^\d{3}$")
 
 
+_NOTE_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]$")
+_NOTE_TAIL = re.compile(r"^\d{1,3}$")
+
+
 def _joined_groups(words: list[Word]) -> list[Word]:
-    """Figures whose thousands are grouped with spaces ('1 175 301 034.32') as one word: a run of digit
-    groups on one line closer than half the type size (table columns are much further apart)."""
+    """Words a printed table keeps together, as one word: figures whose thousands are grouped with spaces
+    ('1 175 301 034.32', a run of digit groups closer than half the type size; table columns are much
+    further apart), and a note reference spaced or OCR'd in two ('五、 30')."""
     joined: list[Word] = []
     for word in words:
         last = joined[-1] if joined else None
-        if last is not None and _GROUP_TAIL.match(word.text) and _GROUP_HEAD.match(last.text.split(" ")[-1]) \
-                and not re.search(r"[.．)）]", last.text) and abs(word.middle - last.middle) < 0.3 * word.height \
-                and 0 <= word.x0 - last.x1 < 0.5 * word.height:
+        same_line = last is not None and abs(word.middle - last.middle) < 0.3 * word.height
+        gap = word.x0 - last.x1 if last is not None else 0.0
+        if same_line and _GROUP_TAIL.match(word.text) and _GROUP_HEAD.match(last.text.split(" ")[-1]) \
+                and not re.search(r"[.．)）]", last.text) and 0 <= gap < 0.5 * word.height:
             joined[-1] = Word(last.text + " " + word.text, last.x0, word.x1, min(last.top, word.top),
+                              max(last.bottom, word.bottom))
+        elif same_line and _NOTE_HEAD.match(last.text) and _NOTE_TAIL.match(word.text) and 0 <= gap < word.height:
+            joined[-1] = Word(last.text + word.text, last.x0, word.x1, min(last.top, word.top),
                               max(last.bottom, word.bottom))
         else:
             joined.append(word)
     return joined
+
+
+def joined_words(words: list[Word]) -> list[Word]:
+    """Words left to right within each line, with what belongs together joined (see _joined_groups)."""
+    return _joined_groups(sorted(words, key=lambda word: (round(word.middle / max(word.height, 1.0)), word.x0)))
 
 
 def group_rows(words: list[Word]) -> list[Row]:

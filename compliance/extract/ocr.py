@@ -109,8 +109,10 @@ def _merged(parts, points_per_pixel: float, offset_top: float) -> list[OcrWord]:
         if last is not None and word.x0 - last.x1 < 0.34 * min(word.height, last.height):
             joiner = "" if _cjk(last.text[-1]) or _cjk(text[0]) or (_tight(last.text[-1]) and _tight(text[0])) \
                 else " "
+            weight = len(last.text), len(text)  # a merged word's confidence: its characters' mean
+            confidence = (last.confidence * weight[0] + word.confidence * weight[1]) / sum(weight)
             merged[-1] = OcrWord(last.text + joiner + text, last.x0, word.x1, min(last.top, word.top),
-                                 max(last.bottom, word.bottom), confidence=min(last.confidence, word.confidence))
+                                 max(last.bottom, word.bottom), confidence=confidence)
         else:
             merged.append(word)
     return merged

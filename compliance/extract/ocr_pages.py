@@ -15,7 +15,7 @@ import math
 import re
 
 from compliance.extract import ocr, scan
-from compliance.extract.layout import PageWords, group_rows
+from compliance.extract.layout import PageWords, group_rows, joined_words
 from compliance.extract.pdfio import TextPass
 from compliance.extract.section import LONGEST_REPORT, has_opening, has_signature
 from compliance.extract.statement_pages import titles_on
@@ -39,6 +39,7 @@ class ScannedPages:
         self.indexes = [index for index, page in enumerate(text.pages) if scan.needs_ocr(page)]
         self.whole: dict[int, list[ocr.OcrWord]] = {}
         self.images: dict[int, scan.PageImage] = {}
+        self.confirming: dict[int, scan.PageImage] = {}  # the same pages at the confirming resolution
 
     def __contains__(self, index: int) -> bool:
         return index in self.indexes
@@ -55,7 +56,7 @@ class ScannedPages:
         return self.whole[index]
 
     def words(self, index: int) -> PageWords:
-        return PageWords(list(self.read_whole(index)), 0)
+        return PageWords(joined_words(list(self.read_whole(index))), 0)
 
     def confirm(self, index: int, box: tuple[float, float, float, float]) -> tuple[str, float] | None:
         """The figure at `box` (points, on the deskewed page) read again from a rendering at another
@@ -63,12 +64,14 @@ class ScannedPages:
         first = self.images.get(index)
         if first is None:
             return None
-        image = scan.render(self.document, index, scan.CONFIRM_DPI, angle=first.rotation)
+        if index not in self.confirming:
+            self.confirming[index] = scan.render(self.document, index, scan.CONFIRM_DPI, angle=first.rotation)
+        image = self.confirming[index]
         x0, top, x1, bottom = (value / image.points_per_pixel for value in box)
         pad = (bottom - top) * 0.4
         rows, cols = image.pixels.shape
         crop = image.pixels[max(0, int(top - pad)):min(rows, int(bottom + pad) + 1),
-                            max(0, int(x0 - 3 * pad)):min(cols, int(x1 + 3 * pad) + 1)]
+                            max(0, int(x0 - pad)):min(cols, int(x1 + pad) + 1)]
         return ocr.recognise_line(crop) if crop.size else None
 
     def to_page(self, index: int, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -113,10 +116,12 @@ def ocr_pass(scans: ScannedPages, text: TextPass) -> None:
                 if has_signature(text.pages[later]):
                     break
             break
-    for index, band in bands.items():
-        if titles_on(index, band):
-            read(index)
-        elif _BALANCE_MARK.search(compact(band).lower()):
-            read(index)
-            if index + 1 < pages:
-                read(index + 1)
+    titled = [index for index, band in bands.items() if titles_on(index, band)]
+    for index in titled:
+        read(index)
+    if not titled:  # no income-statement title at the top of a page: it starts lower, after the balance sheet
+        for index, band in bands.items():
+            if _BALANCE_MARK.search(compact(band).lower()):
+                read(index)
+                if index + 1 < pages:
+                    read(index + 1)

@@ -146,8 +146,9 @@ def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, pa
             ocr_records, ocr_problems = confirm_revenue(scans, choice.line)
         evidence, evidence_problems = _evidence(document, choice.line, evidence_dir, sha256, scans) \
             if choice.line else (None, [])
-    return acceptance.decide(label, sha256, contract, text.pages, section, choice, evidence,
-                             choice.problems + ocr_problems + evidence_problems, scans, ocr_records)
+        # inside: the report's OCR fields are read a second time from the open document
+        return acceptance.decide(label, sha256, contract, text.pages, section, choice, evidence,
+                                 choice.problems + ocr_problems + evidence_problems, scans, ocr_records)
 
 
 def choose_line(readings: list[PageReading], text: TextPass, best: Candidate | None) -> Choice:

@@ -62,6 +62,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ocr_unconfirmed": ("review", "The revenue figure {figure} on page {page} was read by OCR (confidence "
                                   "{confidence}) and could not be confirmed by a second, independent reading "
                                   "({why}); a person must check it against the picture of the line."),
+    "ocr_field_unconfirmed": ("review", "The {field} read by OCR ('{first}') reads differently at another "
+                                        "resolution ('{second}'); a person must check it against the page."),
+    "ocr_auditor_unverified": ("review", "The signing firm was read by OCR ('{firm}') and the contract has no "
+                                         "approved-auditor list to confirm the name against; a person must check "
+                                         "it against the page."),
     "ocr_low_confidence": ("review", "The {field} was read by OCR with low confidence ({confidence}); a person "
                                      "must check it against the page."),
     # warnings: noted, status unchanged

@@ -19,8 +19,8 @@ _JUNK_TOKEN = re.compile(r"(?<![A-Za-z])(?=[0-9OIlZSt]{4}年)(?=[^年]*[OIlZSt])
 _MIN_TEXT = 20  # characters: fewer, and the page is an image with perhaps a page number
 READING_DPI = 200
 CONFIRM_DPI = 300  # the second, independent reading of an OCR figure
-BAND_DPI = 100
-BAND_SHARE = 0.16  # the cheap pass reads the top of the page, where titles are
+BAND_DPI = 72
+BAND_SHARE = 0.14  # the cheap pass reads the top of the page, where titles are
 
 
 def needs_ocr(text: str) -> bool:

@@ -53,20 +53,24 @@ class Signature:
 
 
 def _chinese_firm(lines: list[str], number: int) -> str | None:
-    """The Chinese firm name printed on line `number`, joined with its legal form on the next line."""
-    line = lines[number]
-    for segment in line.split():
+    """The Chinese firm name printed on line `number`, joined with its legal form printed after it on the
+    same line (OCR may part them) or on the next line. Brackets as the name is registered: full-width."""
+    segments = lines[number].split()
+    for position, segment in enumerate(segments):
         squeezed = compact(segment)
         match = _CN_FIRM.fullmatch(squeezed)
         if not match or "注册会计师" in squeezed.replace("会计师事务所", ""):
             continue
         name = segment.strip()
-        if not _CN_LEGAL_FORM.search(compact(name)) and number + 1 < len(lines):
-            printed = lines[number + 1].split()[0] if lines[number + 1].split() else ""
-            tail = _CN_FIRM_TAIL.match(compact(printed))
-            if tail:
-                name += printed[:len(tail[1])]  # as printed (（特殊普通合伙）), not normalised
-        return name
+        if not _CN_LEGAL_FORM.search(compact(name)):
+            after = [*segments[position + 1:position + 2], *(lines[number + 1].split()[:1]
+                                                              if number + 1 < len(lines) else [])]
+            for printed in after:
+                tail = _CN_FIRM_TAIL.match(compact(printed))
+                if tail:
+                    name += printed[:len(tail[1])]
+                    break
+        return name.replace("(", "（").replace(")", "）")
     return None
 
 

@@ -35,10 +35,21 @@ class Candidate:
     parent_only: bool
 
 
+_HAN_ONLY = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def _wrapped_cn_revenue(text: str) -> bool:
+    """营业 / 收入 wrapped in a narrow label column, with the line's figures between the two halves."""
+    halves = [_HAN_ONLY.sub("", line) for line in lines_of(text)]
+    return any(first.endswith("营业") and second.startswith(("收入", "总收入"))
+               or first.endswith("营业五") and second.startswith("收入")  # the note 五、30 between them
+               for first, second in zip(halves, halves[1:], strict=False))
+
+
 def _statement_like(text: str) -> bool:
     squeezed = compact(text)
     lower = single_spaced(text).lower()
-    has_revenue = bool(_REVENUE_CN.search(squeezed) or _REVENUE_EN.search(lower))
+    has_revenue = bool(_REVENUE_CN.search(squeezed) or _REVENUE_EN.search(lower) or _wrapped_cn_revenue(text))
     items = sum(item in squeezed for item in _ITEMS_CN) + sum(item in lower for item in _ITEMS_EN)
     return has_revenue and items >= 2
 

@@ -1,0 +1,141 @@
+"""Scanned and stamped reports read by offline OCR (issue 12), against fixtures/scanned/truth.yaml. The scans
+are made from the committed fixtures by fixtures/make_scans.py, here, for the files each test needs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers.reports import ChineseReport, write_chinese
+
+from compliance.contract import load_contract
+from compliance.extract import extract_file
+from compliance.extract.numbers import parse_amount
+
+ROOT = Path(__file__).resolve().parents[1]
+TRUTH = yaml.safe_load((ROOT / "fixtures" / "scanned" / "truth.yaml").read_text(encoding="utf-8"))
+BY_NAME = {entry["file"]: entry for entry in TRUTH}
+CONTRACT = load_contract()
+FIELDS = ("entity", "period_start", "period_end", "assessment_year", "operating_revenue", "currency", "unit",
+          "auditor", "opinion", "report_date")
+REAL_LETTER = ROOT.parent / "shared" / "real-reports" / "pr-136-example.pdf"
+
+
+def _scans_module():
+    spec = importlib.util.spec_from_file_location("make_scans", ROOT / "fixtures" / "make_scans.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+make_scans = _scans_module()
+
+
+@pytest.fixture(scope="session")
+def scan(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scanned")
+
+    def make(name: str) -> Path:
+        if not (folder / name).exists():
+            make_scans.make(next(spec for spec in make_scans.SCANS if spec.name == name), folder)
+        return folder / name
+
+    return make
+
+
+def _approving(entry: dict):
+    return CONTRACT.model_copy(update={"approved_auditors": [entry["auditor"]]})
+
+
+def test_truth_file_is_what_the_generator_says() -> None:
+    assert make_scans.truth_entries() == TRUTH
+
+
+@pytest.mark.parametrize("name", list(BY_NAME))
+def test_each_scan_is_read_by_ocr_field_by_field(scan, name, tmp_path) -> None:
+    entry = BY_NAME[name]
+    result = extract_file(scan(name), _approving(entry), evidence_dir=tmp_path)
+    got = {field: getattr(result, field) for field in FIELDS}
+    got["operating_revenue"] = f"{got['operating_revenue']:.2f}" if got["operating_revenue"] is not None else None
+    wrong = {field: (entry[field], str(got[field])) for field in FIELDS
+             if field not in entry["misread"] and str(entry[field]) != str(got[field])}
+    assert wrong == {}
+    assert result.evidence.page == entry["evidence_page"]
+    assert Path(result.evidence.png_path).exists()
+    assert result.status == entry["with_firm_approved"], [p.code for p in result.problems]
+    if entry["misread"]:  # a firm name OCR gets wrong is caught by the approved list, never accepted
+        assert "auditor_not_approved" in {p.code for p in result.problems}
+    assert result.ocr["auditor"]["source"] == "ocr" and 0 < result.ocr["auditor"]["confidence"] <= 1
+    assert result.ocr["report_date"]["source"] == "ocr"
+    if entry["ocr"] == "revenue and report":
+        revenue = result.ocr["operating_revenue"]
+        assert revenue["source"] == "ocr" and revenue["confirmed"] is True
+        assert parse_amount(revenue["second_reading"]["text"]) * Decimal(
+            {"元": 1, "千元": 1000}[entry["unit"]]) == Decimal(entry["operating_revenue"])
+    else:  # the mixed file: the statement has a text layer, only the signature page is a scan
+        assert "operating_revenue" not in result.ocr
+
+
+@pytest.mark.parametrize("name", ["scan-y2-en-150dpi-grey.pdf", "mixed-y1-signature-page-scanned.pdf"])
+def test_under_the_built_in_contract_an_ocr_firm_name_is_unverified(scan, name) -> None:
+    result = extract_file(scan(name), CONTRACT)
+    assert result.status == "needs_review"
+    assert [p.code for p in result.problems if p.severity == "review"] == ["ocr_auditor_unverified"]
+
+
+def test_an_ocr_figure_a_second_reading_does_not_confirm_is_never_accepted(scan, monkeypatch) -> None:
+    from compliance.extract.ocr_pages import ScannedPages
+
+    entry = BY_NAME["scan-y2-en-150dpi-grey.pdf"]
+    original = ScannedPages.confirm
+    monkeypatch.setattr(ScannedPages, "confirm", lambda self, index, box: (
+        ("731,280", 0.97) if index == entry["evidence_page"] - 1 else original(self, index, box)))
+    result = extract_file(scan("scan-y2-en-150dpi-grey.pdf"), _approving(entry))
+    assert result.status == "needs_review"
+    assert [p.code for p in result.problems if p.severity == "review"] == ["ocr_unconfirmed"]
+    assert "731,280" in result.problems[0].message and result.ocr["operating_revenue"]["confirmed"] is False
+
+
+def test_a_scan_with_nothing_to_read_is_rejected_as_no_text_layer(tmp_path) -> None:
+    result = extract_file(write_chinese(tmp_path / "grey.pdf", ChineseReport(image_only=True)), CONTRACT)
+    assert result.status == "rejected" and [p.code for p in result.problems] == ["no_text_layer"]
+
+
+@pytest.mark.skipif(not REAL_LETTER.exists(), reason="../shared/real-reports is not beside the clone")
+def test_the_junk_text_layer_of_the_scanned_letter_is_ocred_and_still_gives_no_revenue() -> None:
+    import pypdfium2 as pdfium
+
+    from compliance.extract.scan import needs_ocr
+
+    document = pdfium.PdfDocument(str(REAL_LETTER))
+    assert needs_ocr(document[0].get_textpage().get_text_range())  # 'ZOq5年', '20I5', '说阴'
+    document.close()
+    result = extract_file(REAL_LETTER, CONTRACT)
+    assert result.status != "accepted" and result.operating_revenue is None
+
+
+def test_ocr_runs_offline_with_no_model_cache(scan, tmp_path) -> None:
+    # every socket refused, an empty home (no model cache): the models come from the rapidocr wheel
+    (tmp_path / "sitecustomize.py").write_text(
+        "import socket\n"
+        "def _refuse(*args, **kwargs):\n    raise OSError('network unreachable (test)')\n"
+        "socket.socket.connect = _refuse\nsocket.create_connection = _refuse\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+           "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    done = subprocess.run([sys.executable, "-m", "compliance", "extract", "--json",
+                           str(scan("mixed-y1-signature-page-scanned.pdf"))],
+                          capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
+    assert "Traceback" not in done.stderr, done.stderr
+    [result] = json.loads(done.stdout)
+    assert result["report_date"] == "2027-01-15" and result["ocr"]["report_date"]["source"] == "ocr"
+    assert not any(home.rglob("*.onnx"))
