@@ -60,7 +60,7 @@ def _limit_memory(limits: Limits) -> None:
         pass
 
 
-def _die_with_parent(parent: int, inherited: list[int]) -> None:
+def _die_with_parent(parent: int | None, inherited: list[int]) -> None:
     """A worker must not outlive the run: the kernel kills it when its parent dies (Linux), and it closes the
     pipe ends it inherited (its own pipe's other end and the other workers'), so that a parent's death is an
     end of file here rather than a wait on a pipe that some sibling keeps open."""
@@ -77,11 +77,11 @@ def _die_with_parent(parent: int, inherited: list[int]) -> None:
             os.close(fd)
         except OSError:
             pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
+    if parent is not None and os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)  # (a worker of a fork server has the server as parent; the server dies with the run)
 
 
-def _serve(conn, settings: tuple, parent: int, inherited: list[int], ocr_threads: int) -> None:
+def _serve(conn, settings: tuple, parent: int | None, inherited: list[int], ocr_threads: int) -> None:
     """A worker: one file at a time until told to stop. Forked from the parent, it first takes its own
     stdout and stderr (a lock the parent's threads held at the fork must never be waited for here)."""
     import logging
@@ -124,7 +124,8 @@ class _Pool:
         import multiprocessing
 
         # fork: a worker starts in milliseconds with everything already imported, and never re-imports
-        # the parent's __main__; spawn where fork does not exist.
+        # the parent's __main__. (OCR in this process runs on one thread, so there is no thread pool for a
+        # fork to copy mid-flight: see ocr.py.)
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.context = multiprocessing.get_context(method)
         self.results = [None] * len(self.labels)
@@ -149,8 +150,9 @@ class _Pool:
         inherited = [ours.fileno(), *(w.conn.fileno() for w in self.workers if not w.conn.closed)] \
             if self.context.get_start_method() == "fork" else []
         threads = max(1, (os.cpu_count() or 1) // self.size)
-        process = self.context.Process(target=_serve, args=(theirs, self.settings, os.getpid(), inherited, threads),
-                                       daemon=True)
+        forked = self.context.get_start_method() == "fork"
+        process = self.context.Process(target=_serve, daemon=True, args=(
+            theirs, self.settings, os.getpid() if forked else None, inherited, threads))
         process.start()
         theirs.close()
         return _Worker(process, ours)

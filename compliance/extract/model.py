@@ -56,9 +56,10 @@ class Evidence:
 class Limits:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
-    # Address space of a worker process (an rlimit): a real annual report needs about 250 MB; a small file
+    # Address space of a worker process (an rlimit): a real annual report needs about 250 MB, OCR of a scan
+    # about 2 GB of address space (onnxruntime reserves it; resident peak about 1.1 GB); a small file
     # that inflates to gigabytes is stopped here instead of taking the machine's memory.
-    max_memory_bytes: int = 1536 * 1024 * 1024
+    max_memory_bytes: int = 3072 * 1024 * 1024
 
     @classmethod
     def of(cls, max_mb: int | float | None = None, max_pages: int | None = None,

@@ -9,14 +9,15 @@ Each word keeps RapidOCR's confidence.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.extract.layout import Word
 
-_THREADS = {"count": max(1, os.cpu_count() or 1)}
+# One thread unless set_threads says otherwise: a process that may fork the batch's workers must never hold a
+# running thread pool (a forked copy of one deadlocks); each worker, which never forks, takes its share.
+_THREADS = {"count": 1}
 _ENGINES: dict[str, object] = {}
 
 

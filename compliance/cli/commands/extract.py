@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
         password: str | None = typer.Option(None, "--password", help="Password for encrypted PDFs."),
         max_mb: float = typer.Option(200, "--max-mb", min=0.001, help="Largest file read, in MB."),
         max_pages: int = typer.Option(2000, "--max-pages", min=1, help="Most pages read per file."),
-        max_memory_mb: int = typer.Option(1536, "--max-memory-mb", min=64, max=1 << 20,
+        max_memory_mb: int = typer.Option(3072, "--max-memory-mb", min=64, max=1 << 20,
                                           help="Most memory a worker may use for one file, in MB."),
         timeout: float = typer.Option(120, "--timeout", min=1, help="Time limit per file in a batch, seconds."),
         workers: int = typer.Option(2, "--workers", min=0, max=16,
