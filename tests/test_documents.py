@@ -376,3 +376,16 @@ def test_missing_template_value_is_an_error_naming_it(contract):
     del year["release_deadline"]
     with pytest.raises(MissingValueError, match=r"'year\.release_deadline'.*joint-instruction\.html\.j2, line \d+"):
         Renderer().render_html("joint-instruction", {**context, "year": year}, as_of=AS_OF_Y2)
+
+
+def test_issue_12_fields_read_by_ocr_say_so_in_the_assessment_report(contract, report, tmp_path):
+    scanned = {**report, "ocr": {
+        "operating_revenue": {"source": "ocr", "confidence": 0.999, "confirmed": True},
+        "auditor": {"source": "ocr", "confidence": 0.968, "confirmed": False}}}
+    context = year_documents(contract, assess_year(contract, EXAMPLE_1, 2), as_of=AS_OF_Y2,
+                             report=scanned)["assessment-report"]
+    rendered = Renderer().render("assessment-report", context, tmp_path / "report", as_of=AS_OF_Y2)
+    for text in (re.sub(r"\s+", " ", pdf_text(rendered.pdf_path)), re.sub(r"\s+", " ", docx_text(rendered.docx_path))):
+        assert "Read by OCR from a scan (source: ocr)" in text
+        assert "Operating Revenue (confidence 0.999, confirmed by a second reading)" in text
+        assert "Accounting firm (confidence 0.968, not confirmed)" in text

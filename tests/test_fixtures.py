@@ -21,7 +21,7 @@ FIELDS = ["file", "status", "problems", "entity", "period_start", "period_end", 
 REJECT = {"empty", "not_pdf", "corrupt", "encrypted", "no_text_layer", "too_large"}
 REVIEW = {"entity_mismatch", "period_mismatch", "not_assessment_period", "opinion_modified",
           "auditor_not_approved", "currency_mismatch", "revenue_not_found", "ambiguous_revenue",
-          "revenue_crosscheck_mismatch", "ocr_auditor_unverified"}
+          "revenue_crosscheck_mismatch", "ocr_auditor_unverified", "ocr_unconfirmed"}
 # Worked example 1 (docs/contract-reading.md): the demo inbox holds exactly these accepted reports.
 WORKED_EXAMPLE_1 = EXAMPLE_1.revenues
 

@@ -123,7 +123,18 @@ def report_context(report: Mapping | None) -> dict | None:
             {"code": p.get("code"), "severity": p.get("severity"), "message": p.get("message")}
             for p in report.get("problems") or []
         ],
+        "ocr": [
+            {"field": _OCR_FIELD_NAMES.get(name, name.replace("_", " ")),
+             "confidence": f"{float(record['confidence']):.3f}", "confirmed": record.get("confirmed")}
+            for name, record in sorted((report.get("ocr") or {}).items()) if isinstance(record, Mapping)
+        ],
     }
+
+
+# The report's fields as the assessment report names them, for the list of what OCR read from a scan.
+_OCR_FIELD_NAMES = {"operating_revenue": "Operating Revenue", "auditor": "Accounting firm", "opinion": "Opinion",
+                    "report_date": "Report date", "report_number": "Report number", "entity": "Entity audited",
+                    "period_end": "Period audited"}
 
 
 def _data_uri(png: Path) -> str:

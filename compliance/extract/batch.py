@@ -51,11 +51,19 @@ class _Worker:
 
 
 def _limit_memory(limits: Limits) -> None:
-    """The worker's address space is capped: past it, allocation fails (PDFium then aborts the worker)."""
+    """The worker's address space is capped: past it, allocation fails (PDFium then aborts the worker). The
+    cap is on what reading a file may add to the worker as forked (a parent that has OCR'd holds its models,
+    and a forked worker starts with the parent's address space)."""
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, limits.max_memory_bytes))
+        try:
+            with open("/proc/self/statm", encoding="ascii") as statm:
+                start = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            start = 0
+        cap = start + limits.max_memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     except (ImportError, ValueError, OSError):
         pass
 

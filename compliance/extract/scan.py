@@ -18,7 +18,7 @@ _JUNK_TOKEN = re.compile(r"(?<![A-Za-z])(?=[0-9OIlZSt]{4}年)(?=[^年]*[OIlZSt])
                          r"(?<![A-Za-z])20[0-9]?[IlOt][0-9Il]?\b|\b\d{1,3}[IlO]{1,2}[,，]\d{3}")
 _MIN_TEXT = 20  # characters: fewer, and the page is an image with perhaps a page number
 READING_DPI = 200
-CONFIRM_DPI = 300  # the second, independent reading of an OCR figure
+CONFIRM_DPI = 300  # the second, independent reading of an OCR figure (another sampling of the print)
 BAND_DPI = 72
 BAND_SHARE = 0.14  # the cheap pass reads the top of the page, where titles are
 
