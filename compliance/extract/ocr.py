@@ -9,6 +9,7 @@ Each word keeps RapidOCR's confidence.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,7 @@ def _merged(parts, points_per_pixel: float, offset_top: float) -> list[OcrWord]:
         if not text:
             continue
         xs, ys = [float(point[0]) for point in box], [float(point[1]) for point in box]
-        word = OcrWord(text, min(xs) * points_per_pixel, max(xs) * points_per_pixel,
+        word = OcrWord(_corrected(text), min(xs) * points_per_pixel, max(xs) * points_per_pixel,
                        offset_top + min(ys) * points_per_pixel, offset_top + max(ys) * points_per_pixel,
                        confidence=float(score))
         last = merged[-1] if merged else None
@@ -117,6 +118,25 @@ def _merged(parts, points_per_pixel: float, offset_top: float) -> list[OcrWord]:
         else:
             merged.append(word)
     return merged
+
+
+# The words of a firm's legal name and designation, which a seal printed over them makes OCR misspell
+# ('Aceountants'): an OCR word one letter off one of these, of the same length, is that word. Only these
+# generic words are corrected; a firm's own name never is (the approved-auditor list checks it).
+_LEXICON = ("Accountants", "Certified", "Chartered", "Public", "Partnership", "Limited", "Company")
+_TOKEN = re.compile(r"[A-Za-z]{6,}")
+
+
+def _corrected(text: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        token = match[0]
+        for word in _LEXICON:
+            if len(word) == len(token) and token != word and \
+                    sum(a != b for a, b in zip(token.lower(), word.lower(), strict=True)) == 1:
+                return word if token[0].isupper() else word.lower()
+        return token
+
+    return _TOKEN.sub(fix, text)
 
 
 def _cjk(char: str) -> bool:
@@ -138,4 +158,4 @@ def recognise_line(image) -> tuple[str, float] | None:
     texts, scores = getattr(result, "txts", None), getattr(result, "scores", None)
     if not texts or not scores:
         return None
-    return str(texts[0]).strip(), float(scores[0])
+    return _corrected(str(texts[0]).strip()), float(scores[0])

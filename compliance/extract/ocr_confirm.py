@@ -8,8 +8,8 @@ a person confirms it. The report's own fields (firm, date, number, entity) are r
 that reads differently the second time is `ocr_field_unconfirmed`. Two readings of one print can share a
 slip, so an OCR'd firm name is confirmed only by the contract's approved-auditor list (checks.check_auditor
 compares it); with no list configured it is `ocr_auditor_unverified`. The entity and the period have their
-own independent check (the contract's target company and Assessment Years). One read with a confidence
-below LOW_CONFIDENCE is `ocr_low_confidence`.
+own independent check (the contract's target company and Assessment Years); any other read with a
+confidence below LOW_CONFIDENCE is `ocr_low_confidence`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from compliance.extract.problems import problem
 from compliance.extract.textnorm import compact
 
 LOW_CONFIDENCE = 0.8
+# Read against the contract exactly (the target company's names, the Assessment Years): a misread fails there.
+_CHECKED_BY_CONTRACT = ("entity", "period_end")
 
 
 def _confidence(value: float) -> float:
@@ -84,7 +86,7 @@ def report_fields_read(scans, pages: dict[str, int], values: dict[str, object], 
         elif field == "auditor" and not approved:  # two readings can share a slip: only the list confirms a name
             records[field]["confirmed"] = False
             problems.append(problem("ocr_auditor_unverified", firm=str(value)))
-        if confidence < LOW_CONFIDENCE:
+        if confidence < LOW_CONFIDENCE and field not in _CHECKED_BY_CONTRACT:
             problems.append(problem("ocr_low_confidence", field=name, confidence=f"{confidence:.3f}"))
     return records, problems
 
