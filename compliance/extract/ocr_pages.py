@@ -84,10 +84,10 @@ class ScannedPages:
         angle = math.radians(image.rotation)
         corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
         turned = []
-        for x, y in corners:  # undo cv2's rotation by `angle` (anticlockwise on screen) about the centre
+        for x, y in corners:  # the inverse of cv2's rotation matrix [[cos, sin], [-sin, cos]] about the centre
             dx, dy = x - centre_x, y - centre_y
-            turned.append((centre_x + dx * math.cos(angle) + dy * math.sin(angle),
-                           centre_y - dx * math.sin(angle) + dy * math.cos(angle)))
+            turned.append((centre_x + dx * math.cos(angle) - dy * math.sin(angle),
+                           centre_y + dx * math.sin(angle) + dy * math.cos(angle)))
         xs, ys = [point[0] for point in turned], [point[1] for point in turned]
         return min(xs), min(ys), max(xs), max(ys)
 
