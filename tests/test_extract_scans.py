@@ -80,8 +80,32 @@ def test_each_scan_is_read_by_ocr_field_by_field(scan, name, tmp_path) -> None:
         assert revenue["source"] == "ocr" and revenue["confirmed"] is True
         assert parse_amount(revenue["second_reading"]["text"]) * Decimal(
             {"元": 1, "千元": 1000}[entry["unit"]]) == Decimal(entry["operating_revenue"])
+        _assert_box_on_the_scanned_figure(entry, result.evidence.bbox)
     else:  # the mixed file: the statement has a text layer, only the signature page is a scan
         assert "operating_revenue" not in result.ocr
+
+
+def _assert_box_on_the_scanned_figure(entry: dict, bbox) -> None:
+    """The evidence box sits on the figure as the scan shows it: the source fixture's figure, turned as the
+    scanner turned the page (PIL: anticlockwise by `angle` about the centre), within 3 points."""
+    import math
+
+    import pdfplumber
+
+    spec = next(spec for spec in make_scans.SCANS if spec.name == entry["file"])
+    page_number = spec.pages[entry["evidence_page"] - 1] if spec.pages else entry["evidence_page"]
+    unit = Decimal({"元": 1, "千元": 1000}[entry["unit"]])
+    with pdfplumber.open(ROOT / "fixtures" / "audit-reports" / spec.source, pages=[page_number]) as pdf:
+        page = pdf.pages[0]
+        [word] = [w for w in page.extract_words() if parse_amount(w["text"]) is not None
+                  and parse_amount(w["text"]) * unit == Decimal(entry["operating_revenue"])][:1]
+        centre_x, centre_y = float(page.width) / 2, float(page.height) / 2
+    dx, dy = (word["x0"] + word["x1"]) / 2 - centre_x, (word["top"] + word["bottom"]) / 2 - centre_y
+    angle = math.radians(spec.angle)
+    expected = (centre_x + dx * math.cos(angle) + dy * math.sin(angle),
+                centre_y - dx * math.sin(angle) + dy * math.cos(angle))
+    found = ((float(bbox[0]) + float(bbox[2])) / 2, (float(bbox[1]) + float(bbox[3])) / 2)
+    assert math.dist(found, expected) < 3, (found, expected)
 
 
 @pytest.mark.parametrize("name", ["scan-y2-en-150dpi-grey.pdf", "mixed-y1-signature-page-scanned.pdf"])
