@@ -3,7 +3,6 @@ are made from the committed fixtures by fixtures/make_scans.py, here, for the fi
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers.reports import ChineseReport, write_chinese
+from helpers.scripts import load_script
 
 from compliance.contract import load_contract
 from compliance.extract import extract_file
@@ -28,15 +28,7 @@ FIELDS = ("entity", "period_start", "period_end", "assessment_year", "operating_
 REAL_LETTER = ROOT.parent / "shared" / "real-reports" / "pr-136-example.pdf"
 
 
-def _scans_module():
-    spec = importlib.util.spec_from_file_location("make_scans", ROOT / "fixtures" / "make_scans.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_scans = _scans_module()
+make_scans = load_script(ROOT / "fixtures" / "make_scans.py")
 
 
 @pytest.fixture(scope="session")

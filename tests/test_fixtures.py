@@ -1,14 +1,13 @@
 """The committed audit-report fixtures: truth file complete, demo inbox sound, generator deterministic."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 from helpers.examples import EXAMPLE_1
+from helpers.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -27,11 +26,7 @@ WORKED_EXAMPLE_1 = EXAMPLE_1.revenues
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
+    return load_script(FIXTURES / "make_fixtures.py")
 
 
 def test_truth_names_every_fixture_file_and_nothing_else():

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers.scripts import load_script
 
 from compliance.values.prices import PriceFileError, load_prices
 
@@ -125,11 +126,7 @@ def test_sample_prices_are_trading_days_only_and_cover_the_demo():
 
 
 def test_sample_prices_regenerate_byte_for_byte(tmp_path, monkeypatch):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_prices", SAMPLE.with_name("make_prices.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(SAMPLE.with_name("make_prices.py"))
     monkeypatch.setattr(module, "OUT", tmp_path / "again.csv")
     module.main()
     assert (tmp_path / "again.csv").read_bytes() == SAMPLE.read_bytes()

@@ -8,24 +8,15 @@ are skipped, saying why.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_scorer():
-    spec = importlib.util.spec_from_file_location("score_real", ROOT / "fixtures" / "score_real.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-score = _load_scorer()
+score = load_script(ROOT / "fixtures" / "score_real.py")
 AVAILABLE = (score.REAL_REPORTS / "truth.json").exists()
 TRUTH = score.load_truth() if AVAILABLE else []
 BY_FILE = {entry["file"]: entry for entry in TRUTH}

@@ -45,18 +45,16 @@ def check_period(contract: Contract, opinion_period: Period | None, statement_pe
     problems: list[Problem] = []
     if opinion_period and statement_period and opinion_period != statement_period:
         problems.append(problem("period_mismatch", detail=(
-            f"The opinion covers {_span(opinion_period)} but the income statement is for "
-            f"{_span(statement_period)}.")))
+            f"The opinion covers {opinion_period.text()} but the income statement is for "
+            f"{statement_period.text()}.")))
     year = assessment_year_for(contract, period)
     if year is None:  # SPA 4.1: a calendar-year or any other period does not serve
         problems.append(problem("not_assessment_period", detail=(
-            f"The report covers {_span(period)}, which is not an Assessment Year of the contract "
+            f"The report covers {period.text()}, which is not an Assessment Year of the contract "
             f"(each runs 1 December to 30 November, SPA 4.1).")))
     return period, year, problems
 
 
-def _span(period: Period) -> str:
-    return period.text()
 
 
 def check_opinion(opinion: str | None) -> list[Problem]:
