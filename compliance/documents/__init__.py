@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compliance.documents.registry import KINDS, due_documents
+from compliance.documents.registry import BY_NAME, KINDS, due_documents
 
 if TYPE_CHECKING:
     from compliance.documents.renderer import Renderer
@@ -62,13 +62,25 @@ def year_documents(contract, determined: YearAssessment, *, as_of: dt.date, repo
             for kind in due_documents(determined)}
 
 
+_REPORT = "assessment-report"
+
+
 def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir: Path, renderer: Renderer,
                 report: Mapping | None = None, released: Mapping[int, int] | None = None) -> list:
     """Every document of the determination, written as DIR/<slot>.pdf and .docx (DIR/year-N/<kind>, and
     DIR/cancellation-instruction with the last year)."""
     written = []
-    for kind in due_documents(determined):
+    # The assessment report lists the other letters' open items, so it is rendered after them.
+    due = due_documents(determined)
+    kinds = [k for k in due if k.name != _REPORT] + [k for k in due if k.name == _REPORT]
+    for kind in kinds:
         context = kind.build(contract, determined, as_of=as_of, report=report, released=released)
+        if "letters_open_items" in context:
+            context["letters_open_items"] = [
+                {"title": BY_NAME[done.kind].title, "document_id": done.document_id, "entries": list(done.open_items)}
+                for done in written if done.open_items
+            ]
         slot = kind.slot(determined.year)
         written.append(renderer.render(kind.name, context, Path(out_dir) / slot, as_of=as_of, slot=slot))
-    return written
+    order = [kind.name for kind in due]
+    return sorted(written, key=lambda done: order.index(done.kind))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from compliance.contract import Contract, Party
 from compliance.documents.environment import DocumentError
+from compliance.documents.registry import DETERMINATION_KINDS
 from compliance.rules.earnout import Assessment, YearAssessment, YearResult
 from compliance.values.cjk import HAN
 from compliance.values.digest import short_id
@@ -43,8 +44,16 @@ def party_context(party: Party) -> dict:
         "address": party.address,
         "signatories": [{"name": s.name, "title": s.title} for s in party.signatories],
         "uses_chop": party.uses_chop,
+        "uses_seal": party.uses_seal,
+        "unconfirmed": dict(party.unconfirmed),  # field -> why: printed as an open item (documents.open_items)
         "signature_field": f"{key}_Signature",
     }
+
+
+def firm_approved(contract: Contract, firm: str | None) -> bool:
+    from compliance.extract.textnorm import name_key
+
+    return bool(firm) and name_key(firm) in {name_key(name) for name in contract.approved_auditors}
 
 
 def _chinese_alias(names: list[str]) -> str | None:
@@ -87,6 +96,9 @@ def year_context(contract: Contract, result: YearResult) -> dict:
         "released_to_date": result.released_to_date,
         "restored_exact": result.restored_exact,
         "retained_shares": result.retained_shares,
+        # Whole shares by the floor of the exact entitlement is our convention, not the SPA's (SPA 5.3 lets the
+        # parties agree otherwise): this fraction of a share is entitled to but stays in escrow.
+        "rounding_fraction": result.entitlement_exact - result.released_to_date,
     }
 
 
@@ -143,13 +155,22 @@ def _data_uri(png: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
 
 
+def document_id(set_id: str, kind: str) -> str:
+    """Each document its own ID, derived from the set ID its determination's documents share."""
+    return short_id(f"{set_id}|{kind}")
+
+
 def common_context(
-    contract: Contract, revenues: Mapping[int, Decimal], *, reading: str, year: int | str, as_of: dt.date
+    contract: Contract, revenues: Mapping[int, Decimal], *, reading: str, year: int | str, as_of: dt.date,
+    kind: str,
 ) -> dict:
     parties = contract.parties
     reading_terms = contract.readings.get(reading)
+    set_id = computation_id(contract, revenues, reading=reading, year=year, as_of=as_of)
     return {
-        "document_id": computation_id(contract, revenues, reading=reading, year=year, as_of=as_of),
+        "set_id": set_id,
+        "document_id": document_id(set_id, kind),
+        "kind": kind,
         "as_of": as_of,
         "contract": {"id": contract.id, "title": contract.title, "source": contract.source},
         "agreements": {
@@ -159,8 +180,9 @@ def common_context(
         "parties": {key: party_context(getattr(parties, key)) for key in ("party_a", "party_b", "party_c", "party_d")},
         "target_company": {
             "name": contract.target_company.name,
-            "chinese_name": _chinese_alias(contract.target_company.aliases),
+            "chinese_name": contract.target_company.chinese_name or _chinese_alias(contract.target_company.aliases),
             "registered_in": contract.target_company.registered_in,
+            "unconfirmed": dict(contract.target_company.unconfirmed),
         },
         "shares": {
             "share_class": contract.shares.share_class,
@@ -169,6 +191,7 @@ def common_context(
             "ticker": contract.shares.ticker,
             "cusip": contract.shares.cusip,
             "transfer_agent": contract.shares.transfer_agent,
+            "restrictive_legend": contract.shares.restrictive_legend,
             "share_consolidation": contract.shares.share_consolidation,
         },
         "consideration_shares": contract.consideration_shares.value,
@@ -181,6 +204,7 @@ def common_context(
             "name": reading,
             "is_default": reading == contract.default_reading,
             "description": reading_terms.description if reading_terms else reading,
+            "formula": reading_terms.formula if reading_terms else None,
         },
     }
 
@@ -190,6 +214,9 @@ def _recipient(contract: Contract) -> dict:
     delivery = party_c.delivery
     return {
         "name": party_c.name,
+        "method": delivery.method if delivery else None,  # EA 3.2: book_entry | broker | None (not chosen)
+        "identification": delivery.identification if delivery else None,
+        "address": party_c.address,
         "account_holder": delivery.account_holder if delivery else None,
         "brokerage_account": delivery.brokerage_account if delivery else None,
         "broker": delivery.broker if delivery else None,
@@ -235,9 +262,13 @@ def _beyond_instruction(determined: YearAssessment, released: Mapping[int, int] 
 
 
 def _year_common(contract: Contract, determined: YearAssessment, as_of: dt.date, report: Mapping | None,
-                 released: Mapping[int, int] | None = None) -> dict:
+                 released: Mapping[int, int] | None, kind: str) -> dict:
     context = common_context(contract, determined.revenues, reading=determined.reading, year=determined.year,
-                             as_of=as_of)
+                             as_of=as_of, kind=kind)
+    context["ids"] = {name: document_id(context["set_id"], name) for name in DETERMINATION_KINDS}
+    # SPA 4.2, 5.1: a letter says the firm is approved by Party A only when the contract's list says so
+    context["overdue"] = as_of > determined.result.release_deadline  # SPA 5.1; a later date is SPA 8.2's
+    context["firm_approved"] = firm_approved(contract, (report or {}).get("auditor"))
     context["year"] = year_context(contract, determined.result)
     context["report"] = report_context(report)
     context["ledger"] = _ledger(contract, determined.assessment)
@@ -249,7 +280,7 @@ def joint_instruction_context(contract: Contract, determined: YearAssessment, *,
                               report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
     """EA 3.1(b): Parties A and B instruct the escrow agent to release the year's shares to Party C."""
     return dict(
-        _year_common(contract, determined, as_of, report, released),
+        _year_common(contract, determined, as_of, report, released, "joint-instruction"),
         recipient=_recipient(contract),
         shortfall_note=not determined.result.met,  # EA 3.1(a) speaks of achievement; SPA 5.2(1) governs a shortfall
     )
@@ -260,7 +291,7 @@ def release_notice_context(contract: Contract, determined: YearAssessment, *, as
     from compliance.rules.business_days import notice_deemed_given
 
     return dict(
-        _year_common(contract, determined, as_of, report, released),
+        _year_common(contract, determined, as_of, report, released, "release-notice"),
         deemed_given=notice_deemed_given(contract, as_of),  # SPA 11.3: courier notice, third day
         deemed_given_days=contract.notices.deemed_given_days.value,
     )
@@ -275,7 +306,7 @@ def deduction_notice_context(contract: Contract, determined: YearAssessment, *, 
     share = contract.offset.share_of_excess.value
     restore = result.shortfall / share if share and READING_RULES[determined.reading].restoring_excess_known else None
     return dict(
-        _year_common(contract, determined, as_of, report, released),
+        _year_common(contract, determined, as_of, report, released, "deduction-notice"),
         # SPA 5.2(2): only 50% of a later excess offsets, so restoring the whole shortfall needs an excess of
         # shortfall / 50% in later years (under the SPA readings; the 6-K reading has no such figure).
         excess_to_restore=restore,
@@ -287,12 +318,13 @@ def deduction_notice_context(contract: Contract, determined: YearAssessment, *, 
 def assessment_report_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
                               report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
     return dict(
-        _year_common(contract, determined, as_of, report, released),
+        _year_common(contract, determined, as_of, report, released, "assessment-report"),
         readings=[
             {
                 "name": name,
                 "is_default": name == contract.default_reading,
                 "description": contract.readings[name].description if name in contract.readings else name,
+                "formula": contract.readings[name].formula if name in contract.readings else None,
                 "year": year_context(contract, other.year(determined.year)),
                 "released_shares": other.released_shares,
                 "retained_shares": other.retained_shares,
@@ -303,6 +335,7 @@ def assessment_report_context(contract: Contract, determined: YearAssessment, *,
             {"id": d.id, "summary": d.summary, "reference": d.reference} for d in contract.discrepancies
         ],
         agent_deadline_if_received_today=_agent_deadline(contract, as_of),
+        letters_open_items=[],  # the other letters' open items, filled in by documents.render_year
     )
 
 
@@ -316,7 +349,8 @@ def cancellation_context(contract: Contract, determined: YearAssessment, *, as_o
             f" for year {', '.join(str(number) for number in missing)}"
         )
     assessment = determined.assessment
-    context = common_context(contract, determined.revenues, reading=determined.reading, year="expiry", as_of=as_of)
+    context = common_context(contract, determined.revenues, reading=determined.reading, year="expiry", as_of=as_of,
+                             kind="cancellation-instruction")
     context["ledger"] = _ledger(contract, assessment)
     context["final_year"] = year_context(contract, determined.result)
     context["cancel_shares"] = assessment.cancelled_at_expiry

@@ -123,7 +123,9 @@ class DocxBuilder:
             paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
             if element is not None:
                 for run in self._runs(element):
-                    self._add_run(paragraph, run).font.size = Pt(8)
+                    added = self._add_run(paragraph, run)
+                    if added is not None:  # a line break carries no text to size
+                        added.font.size = Pt(8)
             tail = paragraph.add_run("\tPage ")
             tail.font.size = Pt(8)
             _add_field(paragraph, "PAGE", "1", Pt(8))

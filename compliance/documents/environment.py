@@ -9,6 +9,7 @@ Filters available to templates (and to a user's own templates in `--templates DI
   words         3074 -> 'three thousand seventy-four'
   ordinal       3 -> 'third'
   shares        3000000 -> 'three million (3,000,000)'      (words and figures from one integer)
+  shares_of     1, 'shares' -> 'one (1) share'               (with its noun, singular for one)
   figures       3000000 -> '3,000,000'
   rmb           Decimal -> 'RMB 665,000,000.00'
   amount        Decimal -> '665,000,000.00'
@@ -28,7 +29,7 @@ from typing import Any
 
 import jinja2
 
-from compliance.documents import words
+from compliance.documents import open_items, words
 from compliance.values import money
 from compliance.values.money import fraction_text
 
@@ -116,10 +117,12 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.globals["open_item"] = open_items.open_item  # the placeholder macro records what a letter lacks
     env.filters.update(
         words=words.number_in_words,
         ordinal=words.ordinal_in_words,
         shares=words.words_and_figures,
+        shares_of=words.shares_of,
         figures=words.figures,
         rmb=money.rmb,
         amount=money.amount,

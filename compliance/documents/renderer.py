@@ -34,6 +34,7 @@ class RenderedDocument:
     pdf_sha256: str
     docx_sha256: str
     document_id: str
+    open_items: tuple[str, ...] = ()  # what the letter still lacks; non-empty: it is marked DRAFT
 
 
 class Renderer:
@@ -54,7 +55,14 @@ class Renderer:
 
     # --- the three steps, public so that benchmarks and previews can time or use them alone ---------
     def render_html(self, kind: str, context: Mapping, *, as_of: dt.date) -> str:
+        return self.render_letter(kind, context, as_of=as_of)[0]
+
+    def render_letter(self, kind: str, context: Mapping, *, as_of: dt.date) -> tuple[str, tuple[str, ...]]:
+        """The letter's HTML and its open items. A letter with open items is rendered a second time, marked
+        DRAFT with the items listed (documents.open_items); without any, once, as a letter to sign."""
         import jinja2
+
+        from compliance.documents.open_items import collecting
 
         try:
             template = self.env.get_template(template_name(kind))
@@ -69,8 +77,15 @@ class Renderer:
         values.setdefault("document_id", content_id(context))
         values.setdefault("as_of", as_of)
         values.setdefault("kind", kind)
+        values.update(draft=False, open_items=[])
         try:
-            return template.render(scoped(values))
+            with collecting() as items:
+                html = template.render(scoped(values))
+            if not items:
+                return html, ()
+            values.update(draft=True, open_items=list(items))
+            with collecting():
+                return template.render(scoped(values)), tuple(items)
         except MissingValueError:
             raise
         except jinja2.TemplateError as exc:
@@ -99,7 +114,7 @@ class Renderer:
                slot: str | None = None) -> RenderedDocument:
         """Write out_base.pdf and out_base.docx (each atomically). `slot` names the document's place in an
         output folder (default: the kind)."""
-        html = self.render_html(kind, context, as_of=as_of)
+        html, open_items = self.render_letter(kind, context, as_of=as_of)
         document_id = str(context.get("document_id") or content_id(context))
         pdf = self.pdf_bytes(html, as_of=as_of)
         docx = self.docx_bytes(html, as_of=as_of)
@@ -115,6 +130,7 @@ class Renderer:
             pdf_sha256=sha256_hex(pdf),
             docx_sha256=sha256_hex(docx),
             document_id=document_id,
+            open_items=open_items,
         )
 
     def _base_dir(self) -> Path:

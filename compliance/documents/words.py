@@ -61,6 +61,14 @@ def words_and_figures(number: int) -> str:
     return f"{number_in_words(number)} ({figures(number)})"
 
 
+def shares_of(number: int, noun: str = "shares") -> str:
+    """3074, 'shares' -> 'three thousand seventy-four (3,074) shares'; 1 -> 'one (1) share' (the noun made
+    singular for one: 'one (1) Class A ordinary share')."""
+    if number == 1 and noun.endswith("shares"):
+        noun = noun[:-1]
+    return f"{words_and_figures(number)} {noun}"
+
+
 def long_date(day: dt.date) -> str:
     """date(2027, 1, 29) -> '29 January 2027'."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

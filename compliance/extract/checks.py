@@ -15,7 +15,7 @@ from compliance.values.money import group
 
 def target_names(contract: Contract) -> list[str]:
     company = contract.target_company
-    return [company.name, *company.aliases]
+    return [company.name, *([company.chinese_name] if company.chinese_name else []), *company.aliases]
 
 
 def check_entity(contract: Contract, names: list[str]) -> list[Problem]:
