@@ -274,12 +274,32 @@ class Discrepancy(_Model):
     reference: str
 
 
+PARTY_KEYS = ("party_a", "party_b", "party_c", "party_d")
+
+
+class Preparer(_Model):
+    """Who prepares the documents and in what capacity: named by the penalty statement's "Prepared by" and
+    as the author of every DOCX."""
+
+    party: str  # one of PARTY_KEYS
+    capacity: str
+    reference: str
+
+    @field_validator("party")
+    @classmethod
+    def _known_party(cls, value: str) -> str:
+        if value not in PARTY_KEYS:
+            raise ValueError(f"must be one of {', '.join(PARTY_KEYS)}")
+        return value
+
+
 class Contract(_Model):
     id: str
     title: str
     source: str
     agreements: Agreements
     parties: Parties
+    preparer: Preparer | None = None  # None: "Prepared by" is an open item
     target_company: TargetCompany
     approved_auditors: list[str] = []
     shares: Shares

@@ -10,6 +10,7 @@ Filters available to templates (and to a user's own templates in `--templates DI
   ordinal       3 -> 'third'
   shares        3000000 -> 'three million (3,000,000)'      (words and figures from one integer)
   shares_of     1, 'shares' -> 'one (1) share'               (with its noun, singular for one)
+  possessive    'Kaixin Holdings' -> 'Kaixin Holdings’'
   figures       3000000 -> '3,000,000'
   rmb           Decimal -> 'RMB 665,000,000.00'
   amount        Decimal -> '665,000,000.00'
@@ -123,6 +124,7 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         ordinal=words.ordinal_in_words,
         shares=words.words_and_figures,
         shares_of=words.shares_of,
+        possessive=words.possessive,
         figures=words.figures,
         rmb=money.rmb,
         amount=money.amount,

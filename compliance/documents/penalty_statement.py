@@ -1,8 +1,9 @@
 """The template context of the penalty statement (templates/penalty-statement.html.j2), from a PenaltyResult.
 
 Every figure comes from compliance.rules.penalty; the template only formats. Display rounding happens here and
-only here for the statement: the total payable and the pro-rata split are shown to the cent, half up
-(`round_cents`); daily amounts, subtotals and the cap are shown exactly.
+only here for the statement: every amount is shown to the cent, half up (`round_cents`); the computation is
+exact, and the CSV annex written beside the statement (`schedule_annex`) gives every day's amount exactly.
+Once the 5% limit binds, the days after it add nothing: the statement's schedule ends with one row for them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from compliance.contract import Contract
 from compliance.documents.words import ordinal_figure, usd_words
 from compliance.rules.penalty import PenaltyResult, accrual_runs
 from compliance.values.digest import sha256_hex
-from compliance.values.money import EXACT, exact_grouped, fixed, places_needed, round_cents, usd, usd_exact
+from compliance.values.money import EXACT, exact_grouped, round_cents, usd
 
 DAY_BY_DAY_LIMIT = 62  # up to two months one row per day; longer delays one row per run of equal closes
 _SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
@@ -77,29 +78,57 @@ def _schedule(result: PenaltyResult) -> list[dict]:
             last[1], last[2] = item.day, last[2] + 1
         else:
             excluded.append([item.day, item.day, 1, item.kind, item.reference])
-    rows += [(first, _excluded_row(first, last, count, kind, ref)) for first, last, count, kind, ref in excluded]
+    reached = _cap_reached_on(result)
+    last_shown = reached[0] if reached else None  # after the limit binds, one summary row
+    rows += [(first, _excluded_row(first, last, count, kind, ref)) for first, last, count, kind, ref in excluded
+             if last_shown is None or first <= last_shown]
     if result.days_counted <= DAY_BY_DAY_LIMIT:
-        running, sums = Decimal(0), []
-        for item in result.days:
+        running = Decimal(0)
+        for number, item in enumerate(result.days, start=1):
             running = EXACT.add(running, item.amount)
-            sums.append(running)
-        places = places_needed([item.amount for item in result.days] + sums)
-        for number, (item, total) in enumerate(zip(result.days, sums, strict=True), start=1):
+            if last_shown is not None and item.day > last_shown:
+                break
             rows.append((item.day, {
                 "kind": "day", "number": number, "date": item.day, "price_date": item.price_date,
                 "carried": item.price_date != item.day, "close": item.close,
-                "amount": fixed(item.amount, places), "running": fixed(total, places), "party": item.party,
+                "amount": _cents(item.amount), "running": _cents(running), "party": item.party,
             }))
     else:
-        runs = accrual_runs(result)
-        places = places_needed([run.amount_per_day for run in runs] + [run.subtotal for run in runs])
-        for run in runs:
+        for run in accrual_runs(result):
+            if last_shown is not None and run.first > last_shown:
+                break
+            last, days, subtotal = run.last, run.days, run.subtotal
+            if last_shown is not None and run.last > last_shown:  # the run the limit is reached in ends there
+                days = sum(1 for item in result.days if run.first <= item.day <= last_shown)
+                last, subtotal = last_shown, EXACT.multiply(run.amount_per_day, days)
             rows.append((run.first, {
-                "kind": "run", "first": run.first, "last": run.last, "days": run.days, "close": run.close,
-                "price_dates": run.price_dates, "amount_per_day": fixed(run.amount_per_day, places),
-                "subtotal": fixed(run.subtotal, places), "party": run.party,
+                "kind": "run", "first": run.first, "last": last, "days": days, "close": run.close,
+                "price_dates": run.price_dates, "amount_per_day": _cents(run.amount_per_day),
+                "subtotal": _cents(subtotal), "party": run.party,
             }))
+    after = [item for item in result.days if last_shown is not None and item.day > last_shown]
+    if after:
+        rows.append((after[0].day, {"kind": "after_cap", "first": after[0].day, "last": after[-1].day,
+                                    "days": len(after)}))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
+
+
+def _cents(amount: Decimal) -> str:
+    """'1,234.57': to the cent, half up (the annex has the exact figure)."""
+    return f"{round_cents(amount):,}"
+
+
+def schedule_annex(result: PenaltyResult, statement_id: str) -> tuple[str, bytes]:
+    """The full daily schedule, exact, as a CSV annex written beside the statement: (file name, bytes). The
+    statement names it and prints its sha256, so a reader can check the annex is the one it rests on."""
+    lines = ["day_number,date,close_of,close_usd,amount_usd,running_sum_usd,party"]
+    running = Decimal(0)
+    for number, item in enumerate(result.days, start=1):
+        running = EXACT.add(running, item.amount)
+        lines.append(f"{number},{item.day.isoformat()},{item.price_date.isoformat()},{item.close},"
+                     f"{item.amount},{running},{item.party}")
+    lines += [f",{item.day.isoformat()},,,,,not counted: {item.kind} ({item.reference})" for item in result.excluded]
+    return f"penalty-statement-schedule-{statement_id}.csv", ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _statement_id(result: PenaltyResult, as_of: dt.date, prices_source: str) -> str:
@@ -127,8 +156,14 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
     reached = _cap_reached_on(result)
     parties = contract.parties
     source_name = Path(prices_source).name if prices_source else prices_source
+    statement_id = _statement_id(result, as_of, prices_source)
+    annex_name, annex_bytes = schedule_annex(result, statement_id)
+    preparer = contract.preparer
     return {
-        "document_id": _statement_id(result, as_of, prices_source),
+        "document_id": statement_id,
+        "annex": {"name": annex_name, "sha256": sha256_hex(annex_bytes)} if result.days else None,
+        "preparer": ({"party": party_context(getattr(parties, preparer.party)), "capacity": preparer.capacity}
+                     if preparer else None),
         "as_of": as_of,
         "title": f"Statement of Late-Release Penalty — Assessment Year {result.year}",
         "contract": {"id": contract.id, "title": contract.title, "source": contract.source},
@@ -157,9 +192,9 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "periods": _periods(result),
         "day_by_day": result.days_counted <= DAY_BY_DAY_LIMIT,
         "schedule": schedule,
-        "accrued": usd_exact(result.accrued),
-        "accrued_figure": exact_grouped(result.accrued),
-        "cap": usd_exact(result.cap),
+        "accrued": usd(result.accrued),
+        "accrued_figure": _cents(result.accrued),
+        "cap": usd(result.cap),
         "cap_close": result.cap_close,
         "cap_price_date": result.cap_price_date,
         "cap_last_day": result.days[-1].day if result.days else None,
@@ -167,13 +202,13 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "cap_reached_on": reached[0] if reached else None,
         "cap_reached_day": ordinal_figure(reached[1]) if reached else None,
         "penalty": usd(result.penalty),
-        "penalty_exact": usd_exact(result.penalty),
+        "penalty_exact": f"USD {exact_grouped(result.penalty)}",
         "penalty_words": usd_words(result.penalty),
         "rounded": round_cents(result.penalty) != result.penalty,
         "documents_received_on": result.documents_received_on,
         "agent_deadline": result.agent_deadline,
         "attribution": [
-            dict(row, accrued=usd_exact(row["accrued"]), share_shown=usd(row["share_shown"]))
+            dict(row, accrued=usd(row["accrued"]), share_shown=usd(row["share_shown"]))
             for row in _split(result)
         ],
         "warnings": list(result.warnings),

@@ -35,6 +35,7 @@ class RenderedDocument:
     docx_sha256: str
     document_id: str
     open_items: tuple[str, ...] = ()  # what the letter still lacks; non-empty: it is marked DRAFT
+    annexes: tuple[str, ...] = ()  # files written beside the PDF that it names (the penalty schedule CSV)
 
 
 class Renderer:

@@ -69,6 +69,11 @@ def shares_of(number: int, noun: str = "shares") -> str:
     return f"{words_and_figures(number)} {noun}"
 
 
+def possessive(name: str) -> str:
+    """'Kaixin Holdings' -> 'Kaixin Holdings’'; 'Fangle Lai' -> 'Fangle Lai’s'."""
+    return f"{name}’" if name.endswith("s") else f"{name}’s"
+
+
 def long_date(day: dt.date) -> str:
     """date(2027, 1, 29) -> '29 January 2027'."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

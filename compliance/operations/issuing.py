@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from compliance.contract import Contract
 from compliance.ledger import Document, Ledger, NewDetermination, NewDocument
+from compliance.operations.open_items import open_items_data
 from compliance.operations.planning import (
     YearPlan,
     YearStatus,
@@ -164,8 +165,19 @@ def blocked_target(ws: Workspace, documents: list[NewDocument]) -> str | None:
 
 
 def place(ws: Workspace, documents: list[Placeable], key: str) -> None:
-    """Move staged files to their final names (the ledger already records them)."""
+    """Move staged files to their final names (the ledger already records them). An annex a document names
+    (`<stem>-*.csv` beside it: the penalty schedule, named with its sha256 in the statement) goes first, so
+    that a kill before the document is placed restores both."""
     for doc in documents:
+        folder, _, stem = doc.slot.rpartition("/")
+        staged_folder = (ws.staged(key) / doc.slot).parent
+        for annex in sorted(staged_folder.glob(f"{stem}-*.csv")) if staged_folder.is_dir() else []:
+            relative = f"{folder}/{annex.name}" if folder else annex.name
+            try:
+                if place_file(annex, ws.out / relative, sha256_file(annex)):
+                    ws.written.append(relative)
+            except FileConflict as exc:
+                ws.notes.append(str(exc))
         for path_key, sha_key, suffix in FORMATS:
             staged = ws.staged(key) / f"{doc.slot}{suffix}"
             relative = getattr(doc, path_key)
@@ -211,6 +223,7 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
         revenues={k: str(v) for k, v in inputs.revenues.items()}, reports=dict(inputs.reports),
         figures=year_json(result), release_shares=result.release_shares, as_of=ws.as_of,
     )
+    open_items = open_items_data(rendered)  # recorded beside the documents (operations.open_items)
     year_docs = [d for d in documents if d.slot != CANCELLATION_SLOT]
     cancellation = [d for d in documents if d.slot == CANCELLATION_SLOT]
     new_slots = {d.slot for d in year_docs}
@@ -221,12 +234,15 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
             "instructed", year=plan.year, as_of=ws.as_of, documents=year_docs, determination=determination,
             withdraw=withdraw,
             data={"input_key": key, "report": plan.report_sha256, "release_shares": result.release_shares,
-                  "revenues": revenues},
+                  "revenues": revenues,
+                  "open_items": {slot: items for slot, items in open_items.items() if slot != CANCELLATION_SLOT}},
         )
         if cancellation:  # SPA 5.2(1): deducted shares not restored are cancelled at expiry
             ws.ledger.issue("cancellation_instructed", year=None, as_of=ws.as_of, documents=cancellation,
                             determination_id=determination_id,
-                            data={"cancel_shares": determined.assessment.cancelled_at_expiry})
+                            data={"cancel_shares": determined.assessment.cancelled_at_expiry,
+                                  "open_items": {slot: items for slot, items in open_items.items()
+                                                 if slot == CANCELLATION_SLOT}})
     ws.checkpoint(f"year {plan.year} recorded")
     place(ws, documents, key)
     return outcome(ws, plan, YearStatus.ISSUED)

@@ -14,6 +14,7 @@ from pathlib import Path
 from compliance.contract import Contract
 from compliance.ledger import Determination, Ledger, canonical_json, open_ledger
 from compliance.operations.issuing import Workspace, YearOutcome, blocked_target, new_documents, one_line, place
+from compliance.operations.open_items import open_items_data
 from compliance.operations.planning import documents_received_on, excluded_periods, overdue, releases
 from compliance.rules.penalty import PenaltyResult, Period, compute_penalty, justified_delays
 from compliance.values.digest import sha256_hex
@@ -166,6 +167,7 @@ def issue_penalty(ws: Workspace, year_outcome: YearOutcome, prices: PenaltyPrice
     with ws.ledger.transaction():
         ws.ledger.issue("penalty_assessed", year=year_outcome.year, as_of=ws.as_of, documents=rows,
                         determination_id=determination.id,
-                        data={"input_key": key, "inputs": inputs.to_json(), "result": figures})
+                        data={"input_key": key, "inputs": inputs.to_json(), "result": figures,
+                              "open_items": open_items_data([rendered])})
     ws.checkpoint(f"year {year_outcome.year} penalty recorded")
     place(ws, rows, key)

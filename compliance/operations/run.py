@@ -20,12 +20,13 @@ and started again ends as an uninterrupted run would.
 
 from __future__ import annotations
 
+
 import datetime as dt
 import os
 import shutil
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from compliance.contract import Contract, ContractError, load_contract
@@ -36,6 +37,7 @@ from compliance.operations.issuing import Workspace, YearOutcome, issue_year, ye
 from compliance.operations.penalties import PenaltyInputs, PenaltyPrices, compute_from, issue_penalty, render_statement
 from compliance.operations.planning import YearPlan, YearStatus, plan_years
 from compliance.operations.recovery import restore_documents
+from compliance.operations.open_items import recorded_open_items
 from compliance.operations.summary import mark_roles, write_reviews, write_summary
 from compliance.values.digest import sha256_file
 from compliance.values.files import remove_stale_temporaries
@@ -71,6 +73,7 @@ class RunResult:
     out_dir: Path
     ledger_path: Path
     skipped: list[Skipped] = field(default_factory=list)  # inbox entries not read as reports, and why
+    open_items: dict[str, list[str]] = field(default_factory=dict)  # current PDF path -> what it lacks (DRAFT)
 
     @property
     def exit_code(self) -> int:
@@ -119,13 +122,19 @@ class Toolkit:
         return compute_from(contract, year, inputs, prices)
 
     def render_penalty(self, contract, result, *, as_of, prices_source: str, outstanding: bool, out_base: Path):
-        from compliance.documents.penalty_statement import penalty_statement_context
+        from compliance.documents.penalty_statement import penalty_statement_context, schedule_annex
+        from compliance.values.files import atomic_write_bytes
         from compliance.documents.registry import kind
 
         context = penalty_statement_context(contract, result, as_of=as_of, prices_source=prices_source,
                                             outstanding=outstanding)
-        return self.renderer().render("penalty-statement", context, out_base, as_of=as_of,
-                                      slot=kind("penalty-statement").slot(result.year))
+        rendered = self.renderer().render("penalty-statement", context, out_base, as_of=as_of,
+                                          slot=kind("penalty-statement").slot(result.year))
+        if context["annex"] is None:
+            return rendered
+        name, data = schedule_annex(result, context["document_id"])  # the exact daily table it names
+        atomic_write_bytes(Path(out_base).parent / name, data)
+        return replace(rendered, annexes=(name,))
 
 
 class _Checkpoints:
@@ -214,7 +223,10 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
     ws.checkpoint("summary written")
     if ws.staging.exists():
         shutil.rmtree(ws.staging)
-    return RunResult(files, years, ws.written, ws.notes, ws.out, ws.ledger.path, skipped)
+    recorded = recorded_open_items(ws.ledger)
+    current = [d.pdf_path for d in ws.ledger.documents(current_only=True)]
+    open_items = {path: recorded[path] for path in sorted(current) if recorded.get(path)}
+    return RunResult(files, years, ws.written, ws.notes, ws.out, ws.ledger.path, skipped, open_items)
 
 
 def _check_settings(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -> None:

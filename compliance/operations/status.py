@@ -9,6 +9,7 @@ from pathlib import Path
 from compliance.contract import Contract
 from compliance.ledger import Ledger
 from compliance.operations.access import reading
+from compliance.operations.open_items import recorded_open_items
 from compliance.operations.penalties import accrued_penalty
 from compliance.operations.planning import YearStatus, contract_fingerprint, determination_inputs, plan_years, releases
 from compliance.values.digest import sha256_file
@@ -34,6 +35,7 @@ class YearStatusRow:
     penalty_note: str | None = None
     disputes: list[str] = field(default_factory=list)
     over_released: int = 0  # released under earlier instructions beyond what the current one states
+    open_items: dict[str, list[str]] = field(default_factory=dict)  # PDF path -> what it lacks (a DRAFT)
 
     def to_json(self) -> dict:
         return {
@@ -45,6 +47,7 @@ class YearStatusRow:
             "last_released_on": self.last_released_on.isoformat() if self.last_released_on else None,
             "penalty": self.penalty, "penalty_note": self.penalty_note,
             "over_released": self.over_released,
+            "open_items": [{"document": path, "items": items} for path, items in self.open_items.items()],
         }
 
 
@@ -53,6 +56,7 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
     plans = plan_years(ledger, contract)
     fingerprint = contract_fingerprint(contract)
     current_docs = ledger.documents(current_only=True)
+    open_items = recorded_open_items(ledger)
     rows = []
     for plan in plans:
         determination = ledger.current_determination(plan.year)
@@ -77,6 +81,7 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
             deadline, (deadline - as_of).days,
             sum(r.shares for r in found), found[-1].on if found else None,
         )
+        row.open_items = {path: open_items[path] for path in row.documents if open_items.get(path)}
         released = sum(r.shares for r in found)
         if row.release_shares is not None and released > row.release_shares:
             row.over_released = released - row.release_shares

@@ -10,6 +10,7 @@ from compliance.extract.model import FileStatus
 from compliance.ledger import Document, chain_head
 from compliance.operations.inbox import FileOutcome, FileRole, Skipped
 from compliance.operations.issuing import Workspace, YearOutcome
+from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import YearPlan, YearStatus
 from compliance.values.digest import sha256_hex
 from compliance.values.files import json_bytes, write_if_changed
@@ -62,11 +63,13 @@ def write_reviews(ws: Workspace, files: list[FileOutcome]) -> None:
                             f"({exc.strerror or exc.__class__.__name__})")
 
 
-def _documents_json(docs: list[Document]) -> list[dict]:
+def _documents_json(docs: list[Document], open_items: dict[str, list[str]]) -> list[dict]:
+    """Each document; `draft` with its `open_items` while it still lacks something (operations.open_items)."""
     return [
         {"kind": d.kind, "version": d.version, "pdf": d.pdf_path, "pdf_sha256": d.pdf_sha256,
          "docx": d.docx_path, "docx_sha256": d.docx_sha256, "document_id": d.document_id,
-         "dated": d.as_of.isoformat(), "superseded_by": d.superseded_by}
+         "dated": d.as_of.isoformat(), "superseded_by": d.superseded_by,
+         "draft": bool(open_items.get(d.pdf_path)), "open_items": open_items.get(d.pdf_path, [])}
         for d in docs
     ]
 
@@ -74,6 +77,7 @@ def _documents_json(docs: list[Document]) -> list[dict]:
 def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutcome], *, inbox: Path,
                   prices_path: Path | None, skipped: list[Skipped] = ()) -> None:
     all_docs = ws.ledger.documents()
+    open_items = recorded_open_items(ws.ledger)
     determinations = {d.id: d for d in ws.ledger.determinations()}
 
     def led_to(sha: str | None) -> list[Document]:
@@ -93,7 +97,7 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
             {"file": f.name, "sha256": f.sha256, "size": f.size, "status": f.status,
              "problems": [problem.to_json() for problem in f.problems], "year": f.year, "revenue": f.revenue,
              "also_named": f.also_named, "role": f.role,
-             "documents": _documents_json(led_to(f.sha256)) if f.sha256 else []}
+             "documents": _documents_json(led_to(f.sha256), open_items) if f.sha256 else []}
             for f in files
         ],
         "skipped": [{"file": item.name, "reason": item.reason} for item in skipped],
@@ -101,8 +105,14 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
             {"year": y.year, "status": y.label, "note": y.note or None,
              "report": {"file": y.report_name, "sha256": y.report_sha256} if y.report_sha256 else None,
              "revenue": y.revenue, "release_shares": y.release_shares, "deadline": y.deadline.isoformat(),
-             "documents": _documents_json(y.documents)}
+             "documents": _documents_json(y.documents, open_items)}
             for y in years
+        ],
+        # Every current document still marked DRAFT, with what it lacks: fill these in the contract file.
+        "open_items": [
+            {"document": d.pdf_path, "kind": d.kind, "year": d.year, "document_id": d.document_id,
+             "items": open_items[d.pdf_path]}
+            for d in all_docs if d.superseded_by is None and open_items.get(d.pdf_path)
         ],
     }
     if write_if_changed(ws.out / "summary.json", json_bytes(summary)):

@@ -74,10 +74,23 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
         console.print(f"Also written: {len(reviews)} review file(s) in {literal(Path(result.out_dir) / 'review')}")
     if rest:
         console.print(f"Also written: {literal(', '.join(str(Path(result.out_dir) / path) for path in rest))}")
+    print_open_items(result.open_items, result.out_dir, console)
     counts = {status: sum(1 for f in result.files if f.status == status)
               for status in ("accepted", "needs_review", "rejected")}
     console.print(f"{len(result.files)} files: {counts['accepted']} accepted, {counts['needs_review']} need review, "
                   f"{counts['rejected']} rejected. Summary: {literal(Path(result.out_dir) / 'summary.json')}")
+
+
+def print_open_items(open_items: dict[str, list[str]], out_dir, console: Console) -> None:
+    """Every letter still marked DRAFT, and what it lacks (fill these in the contract file, then run again)."""
+    if not open_items:
+        return
+    console.print(f"Open items: {len(open_items)} document(s) marked DRAFT until these are filled in the contract "
+                  "file and the documents are prepared again:")
+    for path, items in open_items.items():
+        console.print(f"  {literal(Path(out_dir) / path)}:")
+        for item in items:
+            console.print(printable(f"    - {item}"), markup=False)
 
 
 def print_status(report, console: Console | None = None) -> None:
@@ -108,6 +121,10 @@ def print_status(report, console: Console | None = None) -> None:
             folder = Path(row.documents[0]).parent
             names = ", ".join(Path(path).stem for path in row.documents)
             console.print(f"  documents   {literal(names)} (PDF and DOCX in {literal(folder)}/)")
+        for path, items in row.open_items.items():
+            console.print(f"  open items  {literal(Path(path).stem)} is a DRAFT until these are filled:")
+            for item in items:
+                console.print(printable(f"    - {item}"), markup=False)
         if row.penalty is not None or row.penalty_note:
             accrued = f"USD {group(Decimal(row.penalty))}" if row.penalty is not None else literal(row.penalty_note)
             console.print(f"  penalty     {accrued} (SPA 8.2, to {as_of})")
