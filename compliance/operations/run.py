@@ -20,7 +20,6 @@ and started again ends as an uninterrupted run would.
 
 from __future__ import annotations
 
-
 import datetime as dt
 import os
 import shutil
@@ -34,10 +33,10 @@ from compliance.extract.model import FileStatus
 from compliance.ledger import DEFAULT_WAIT_SECONDS, LedgerBusy, LedgerError, open_ledger, writer_lock
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_inbox
 from compliance.operations.issuing import Workspace, YearOutcome, issue_year, year_documents
+from compliance.operations.open_items import recorded_open_items
 from compliance.operations.penalties import PenaltyInputs, PenaltyPrices, compute_from, issue_penalty, render_statement
 from compliance.operations.planning import YearPlan, YearStatus, plan_years
 from compliance.operations.recovery import restore_documents
-from compliance.operations.open_items import recorded_open_items
 from compliance.operations.summary import mark_roles, write_reviews, write_summary
 from compliance.values.digest import sha256_file
 from compliance.values.files import remove_stale_temporaries
@@ -123,8 +122,8 @@ class Toolkit:
 
     def render_penalty(self, contract, result, *, as_of, prices_source: str, outstanding: bool, out_base: Path):
         from compliance.documents.penalty_statement import penalty_statement_context, schedule_annex
-        from compliance.values.files import atomic_write_bytes
         from compliance.documents.registry import kind
+        from compliance.values.files import atomic_write_bytes
 
         context = penalty_statement_context(contract, result, as_of=as_of, prices_source=prices_source,
                                             outstanding=outstanding)
