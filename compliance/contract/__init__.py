@@ -3,7 +3,8 @@ built-in Kaixin contract (kaixin-spa-2025.yaml). Every number the rules and the 
 here; nothing in code repeats it."""
 
 from compliance.contract.loading import BUILTIN_CONTRACT, contract_from_mapping, load_contract
-from compliance.contract.model import READINGS, VALUATIONS, AssessmentYear, Contract, ContractError, Party
+from compliance.contract.model import READINGS, VALUATIONS, AssessmentYear, Contract, ContractError
+from compliance.contract.parties import Party
 
 __all__ = [
     "AssessmentYear", "BUILTIN_CONTRACT", "READINGS", "VALUATIONS", "Contract", "ContractError", "Party",

@@ -13,6 +13,8 @@ from fractions import Fraction
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from compliance.contract.parties import Parties, Preparer, Shares, TargetCompany
+
 READINGS = ("spa", "spa-excess-year-target", "6k-summary")
 VALUATIONS = ("daily", "deadline-price")  # SPA 8.2 market value: each day's close, or the deadline's
 
@@ -64,99 +66,6 @@ class Agreement(_Model):
 class Agreements(_Model):
     spa: Agreement
     escrow: Agreement
-
-
-class Signatory(_Model):
-    name: str
-    title: str
-
-
-DELIVERY_METHODS = ("book_entry", "broker")  # registration at the transfer agent, or a broker's DTC account
-LEGENDS = ("retained", "removed")  # the Release Shares keep the restrictive legend they were issued with, or not
-
-
-class Delivery(_Model):
-    method: str | None = None  # one of DELIVERY_METHODS; None: not chosen yet (the letters say so)
-    identification: str | None = None  # the recipient's passport or ID number, for the transfer agent's register
-    brokerage_account: str | None = None
-    account_holder: str | None = None
-    broker: str | None = None
-    dtc_participant: str | None = None
-
-    @field_validator("method")
-    @classmethod
-    def _known_method(cls, value: str | None) -> str | None:
-        if value is not None and value not in DELIVERY_METHODS:
-            raise ValueError(f"must be one of {', '.join(DELIVERY_METHODS)} (or null while not chosen)")
-        return value
-
-
-def _unconfirmed_fields(model: BaseModel, unconfirmed: dict[str, str]) -> None:
-    """`unconfirmed` marks values a person must still confirm (a working translation, a name taken from a
-    filing): field name -> why. The letters print such a value as an open item, never as a fact."""
-    unknown = sorted(set(unconfirmed) - set(type(model).model_fields) - {"unconfirmed"})
-    if unknown:
-        raise ValueError(f"unconfirmed names fields this entry does not have: {', '.join(unknown)}")
-
-
-class Party(_Model):
-    label: str
-    role: str
-    name: str
-    chinese_name: str | None = None
-    jurisdiction: str | None = None
-    address: str | None = None
-    signatories: list[Signatory] = []
-    uses_chop: bool = False  # a PRC company signs under its company chop
-    uses_seal: bool = False  # a common-law company (Cayman, BVI) may affix its common seal, if it has one
-    delivery: Delivery | None = None
-    unconfirmed: dict[str, str] = {}
-    reference: str
-
-    @model_validator(mode="after")
-    def _known_unconfirmed(self) -> Party:
-        _unconfirmed_fields(self, self.unconfirmed)
-        return self
-
-
-class Parties(_Model):
-    party_a: Party
-    party_b: Party
-    party_c: Party
-    party_d: Party
-
-
-class TargetCompany(_Model):
-    name: str
-    chinese_name: str | None = None  # as the letters print it; the extractor matches it like an alias
-    aliases: list[str] = []
-    registered_in: str | None = None
-    unconfirmed: dict[str, str] = {}
-    reference: str
-
-    @model_validator(mode="after")
-    def _known_unconfirmed(self) -> TargetCompany:
-        _unconfirmed_fields(self, self.unconfirmed)
-        return self
-
-
-class Shares(_Model):
-    share_class: str
-    issuer: str
-    exchange: str
-    ticker: str
-    cusip: str | None = None
-    transfer_agent: str | None = None
-    share_consolidation: str | None = None
-    restrictive_legend: str | None = None  # one of LEGENDS; None: not chosen yet (the letters say so)
-    reference: str
-
-    @field_validator("restrictive_legend")
-    @classmethod
-    def _known_legend(cls, value: str | None) -> str | None:
-        if value is not None and value not in LEGENDS:
-            raise ValueError(f"must be one of {', '.join(LEGENDS)} (or null while not chosen)")
-        return value
 
 
 class Tranches(_Model):
@@ -272,25 +181,6 @@ class Discrepancy(_Model):
     id: str
     summary: str
     reference: str
-
-
-PARTY_KEYS = ("party_a", "party_b", "party_c", "party_d")
-
-
-class Preparer(_Model):
-    """Who prepares the documents and in what capacity: named by the penalty statement's "Prepared by" and
-    as the author of every DOCX."""
-
-    party: str  # one of PARTY_KEYS
-    capacity: str
-    reference: str
-
-    @field_validator("party")
-    @classmethod
-    def _known_party(cls, value: str) -> str:
-        if value not in PARTY_KEYS:
-            raise ValueError(f"must be one of {', '.join(PARTY_KEYS)}")
-        return value
 
 
 class Contract(_Model):

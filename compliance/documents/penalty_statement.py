@@ -161,6 +161,7 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
     preparer = contract.preparer
     return {
         "document_id": statement_id,
+        "author": getattr(parties, preparer.party).name if preparer else None,  # the DOCX's author
         "annex": {"name": annex_name, "sha256": sha256_hex(annex_bytes)} if result.days else None,
         "preparer": ({"party": party_context(getattr(parties, preparer.party)), "capacity": preparer.capacity}
                      if preparer else None),

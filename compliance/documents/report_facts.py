@@ -1,0 +1,63 @@
+"""The accounting firm's report as the letters cite it: the recorded extraction (Extraction.to_json(), as the
+ledger stores it) turned into template values, with its evidence picture inside the document."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+
+def report_context(report: Mapping | None) -> dict | None:
+    """The accounting firm's report relied on (Extraction.to_json(), as the ledger stores it)."""
+    if report is None:
+        return None
+
+    def day(key: str) -> dt.date | None:
+        value = report.get(key)
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else value or None
+
+    revenue = report.get("operating_revenue")
+    evidence = report.get("evidence") or None
+    png = (evidence or {}).get("png_path")
+    return {
+        "file": Path(report["file"]).name if report.get("file") else None,
+        "sha256": report.get("sha256"),
+        "status": report.get("status"),
+        "entity": report.get("entity"),
+        "firm": report.get("auditor"),
+        "opinion": report.get("opinion"),
+        "report_date": day("report_date"),
+        "report_number": report.get("report_number"),
+        "period_start": day("period_start"),
+        "period_end": day("period_end"),
+        "revenue": Decimal(str(revenue)) if revenue is not None else None,
+        "currency": report.get("currency"),
+        "unit": report.get("unit"),
+        "evidence_page": (evidence or {}).get("page"),
+        "evidence_text": (evidence or {}).get("text"),
+        "evidence_png": _data_uri(Path(png)) if png and Path(png).is_file() else None,
+        "problems": [
+            {"code": p.get("code"), "severity": p.get("severity"), "message": p.get("message")}
+            for p in report.get("problems") or []
+        ],
+        "ocr": [
+            {"field": _OCR_FIELD_NAMES.get(name, name.replace("_", " ")),
+             "confidence": f"{float(record['confidence']):.3f}", "confirmed": record.get("confirmed")}
+            for name, record in sorted((report.get("ocr") or {}).items()) if isinstance(record, Mapping)
+        ],
+    }
+
+
+# The report's fields as the assessment report names them, for the list of what OCR read from a scan.
+_OCR_FIELD_NAMES = {"operating_revenue": "Operating Revenue", "auditor": "Accounting firm", "opinion": "Opinion",
+                    "report_date": "Report date", "report_number": "Report number", "entity": "Entity audited",
+                    "period_end": "Period audited"}
+
+
+def _data_uri(png: Path) -> str:
+    """The evidence picture inside the document itself: the bytes of a letter must not depend on the folder
+    the picture happens to be in (a file URL would name it)."""
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
