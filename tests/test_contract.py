@@ -47,7 +47,7 @@ def test_terms_carry_their_references(contract):
     assert agent_days.value == 10 and agent_days.reference == "EA 3.2"
     assert contract.notices.deemed_given_days.value == 3 and contract.notices.deemed_given_days.reference == "SPA 11.3"
     assert contract.shares.cusip == "G5223X167" and contract.shares.transfer_agent == "Transhare Corporation"
-    assert contract.parties.party_a.signatories[0].name == "Yi Yang" and contract.parties.party_a.uses_chop
+    assert contract.parties.party_a.signatories[0].name == "Yi Yang" and contract.parties.party_a.uses_seal
     assert contract.target_company.name == "Zhejiang Ordinary Smile Auto Sales Co., Ltd."
     assert contract.approved_auditors == []
     assert contract.default_reading == "spa"

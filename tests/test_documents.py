@@ -53,9 +53,15 @@ def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     parts = []
     body = document.element.body
+    numbers: dict[str, int] = {}  # Word numbers the clauses itself: the reader sees "1.", "2.", ...
     for block in body.iterchildren():
         if block.tag.endswith("}p"):
-            parts.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+            text = "".join(t.text or "" for t in block.iter() if t.tag.endswith("}t"))
+            num_id = block.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+            if num_id:
+                numbers[num_id[0]] = numbers.get(num_id[0], 0) + 1
+                text = f"{numbers[num_id[0]]}.\t{text}"
+            parts.append(text)
         elif block.tag.endswith("}tbl"):
             for cell_text in block.iter():
                 if cell_text.tag.endswith("}t"):
@@ -226,9 +232,11 @@ def test_ea_3_1_a_note_in_a_shortfall_year(documents):
 
 
 def test_recipient_placeholders_are_marked(documents):
-    text = flat(documents["joint-instruction"].docx_text)
-    assert "Account holder Fangle Lai" in text or "Fangle Lai" in text
-    assert "[● brokerage account — to be completed]" in text
+    """EA 3.2: while the contract file has not chosen how the shares reach Party C, the letter says so."""
+    for text in (flat(documents["joint-instruction"].docx_text), flat(documents["joint-instruction"].pdf_text)):
+        assert "Fangle Lai" in text
+        assert ("[● book-entry registration in Party C’s name at the transfer agent, or delivery to a brokerage "
+                "account through DTC — to be completed]") in text
 
 
 def test_spa_11_3_notice_deemed_given_third_day(documents):
@@ -276,15 +284,21 @@ def test_assessment_report_has_no_signature_fields(documents):
         assert list(enumerate_sig_fields(PdfFileReader(file))) == []
 
 
-def test_one_document_id_for_one_computation(documents):
-    year_2 = {documents[k].document_id for k in ("joint-instruction", "release-notice", "deduction-notice",
-                                                 "assessment-report")}
-    assert len(year_2) == 1
-    document_id = year_2.pop()
-    assert documents["joint-instruction-y3"].document_id != document_id
+def test_each_document_its_own_id_and_one_set_id_for_one_determination(documents):
+    """Issue 13, point 8: the letters of one determination share a set ID; each has its own document ID, and
+    the release notice identifies the instruction by the instruction's ID."""
+    year_2 = {k: documents[k] for k in ("joint-instruction", "release-notice", "deduction-notice", "assessment-report")}
+    ids = {doc.document_id for doc in year_2.values()}
+    assert len(ids) == 4
+    set_ids = {re.search(r"Set ID (\w{4}-\w{4}-\w{4})", flat(doc.pdf_text)).group(1) for doc in year_2.values()}
+    assert len(set_ids) == 1 and not set_ids & ids
+    assert documents["joint-instruction-y3"].document_id not in ids
+    instruction = year_2["joint-instruction"].document_id
     for key in ("joint-instruction", "release-notice"):
-        assert f"Document ID {document_id}" in documents[key].pdf_text
-        assert f"Document ID {document_id}" in documents[key].docx_text
+        assert f"Document ID {documents[key].document_id}" in documents[key].pdf_text
+        assert f"Document ID {documents[key].document_id}" in documents[key].docx_text
+    assert f"(document ID {instruction})" in flat(year_2["release-notice"].pdf_text)
+    assert f"(document ID {instruction})" in flat(year_2["release-notice"].docx_text)
 
 
 def test_chinese_prints_as_chinese_with_an_embedded_cjk_font(documents):
@@ -374,7 +388,8 @@ def test_missing_template_value_is_an_error_naming_it(contract):
     context = year_documents(contract, assess_year(contract, EXAMPLE_1, 2), as_of=AS_OF_Y2)["joint-instruction"]
     year = dict(context["year"])
     del year["release_deadline"]
-    with pytest.raises(MissingValueError, match=r"'year\.release_deadline'.*joint-instruction\.html\.j2, line \d+"):
+    with pytest.raises(MissingValueError,
+                       match=r"'year\.release_deadline'.*(joint-instruction|macros)\.html\.j2, line \d+"):
         Renderer().render_html("joint-instruction", {**context, "year": year}, as_of=AS_OF_Y2)
 
 

@@ -249,7 +249,7 @@ class DocxBuilder:
             fmt.left_indent = step * indent
         if "right" in classes:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif classes & {"center", "subtitle", "sender", "sender-detail"} or style == "Title":
+        elif set(classes) & {"center", "subtitle", "sender", "sender-detail"} or style == "Title":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif "justify" in classes:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY

@@ -16,7 +16,7 @@ from compliance.contract import Contract
 from compliance.documents.words import ordinal_figure, usd_words
 from compliance.rules.penalty import PenaltyResult, accrual_runs
 from compliance.values.digest import sha256_hex
-from compliance.values.money import EXACT, exact_grouped, round_cents, usd
+from compliance.values.money import EXACT, round_cents, usd
 
 DAY_BY_DAY_LIMIT = 62  # up to two months one row per day; longer delays one row per run of equal closes
 _SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
@@ -203,9 +203,7 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "cap_reached_on": reached[0] if reached else None,
         "cap_reached_day": ordinal_figure(reached[1]) if reached else None,
         "penalty": usd(result.penalty),
-        "penalty_exact": f"USD {exact_grouped(result.penalty)}",
         "penalty_words": usd_words(result.penalty),
-        "rounded": round_cents(result.penalty) != result.penalty,
         "documents_received_on": result.documents_received_on,
         "agent_deadline": result.agent_deadline,
         "attribution": [

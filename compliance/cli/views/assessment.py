@@ -11,8 +11,9 @@ from rich.table import Table
 from compliance.cli.views.common import console as make_console
 from compliance.cli.views.common import days_text, literal
 from compliance.contract import Contract
+from compliance.documents.words import exact_shares
 from compliance.rules.earnout import Assessment
-from compliance.values.money import fraction_to_decimal, group
+from compliance.values.money import group
 
 
 def print_assessment(
@@ -32,8 +33,10 @@ def print_assessment(
         if year.met:
             determination = f"Met; excess {group(year.excess)}"
         else:
+            # the same figures, at the same precision, as the letters print (documents.words.exact_shares)
             determination = (f"Short {group(year.shortfall)};\n"
-                             f"{fraction_to_decimal(year.deductible_exact, 4)} shares deducted (SPA 5.2(1))")
+                             f"{exact_shares(year.deductible_exact)} Deductible Shares (SPA 5.2(1));\n"
+                             f"{group(year.retained_shares)} whole shares withheld")
         for use in year.offsets:
             determination += f"\nRestores year {use.to_year}: +{group(use.additional_shares)} (SPA 5.2(2))"
         release = group(year.release_shares)
