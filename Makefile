@@ -18,12 +18,14 @@ $(STAMP): pyproject.toml
 
 # System libraries the documents need, from Debian when missing (CI runs as root and reaches the registries):
 # fonts-noto-cjk so Chinese names print as Chinese; libharfbuzz-subset0 so WeasyPrint subsets fonts with
-# HarfBuzz (the same bytes as on the machines the fixtures and tests were made on).
+# HarfBuzz (the same bytes as on the machines the fixtures and tests were made on); libreoffice-writer-nogui so
+# the tests open each DOCX as a Word user's office suite does (tests/test_docx_as_word_users_see_it.py).
 
 fonts:
 	@missing=""; \
 	fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$$missing fonts-noto-cjk"; \
 	ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing="$$missing libharfbuzz-subset0"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing$$missing (Debian packages the documents need)"; \

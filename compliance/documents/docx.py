@@ -332,6 +332,7 @@ class DocxBuilder:
 
     def _table(self, element, *, container, classes: set[str], indent: int = 0) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.shared import Pt
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -350,7 +351,7 @@ class DocxBuilder:
             tbl_ind = OxmlElement("w:tblInd")
             tbl_ind.set(qn("w:w"), str(567 * indent))  # 567 twips = 1 cm
             tbl_ind.set(qn("w:type"), "dxa")
-            table._tbl.tblPr.append(tbl_ind)
+            docx_style.put_table_property(table._tbl.tblPr, tbl_ind)
         for r, row in enumerate(rows):
             docx_row = table.rows[r]
             row_cells = docx_row.cells  # once per row: table.cell(r, c) rebuilds the whole grid on every call
@@ -376,6 +377,9 @@ class DocxBuilder:
                 if len(cell.paragraphs) > before:  # drop the empty paragraph a new cell starts with
                     first._p.getparent().remove(first._p)
                 for paragraph in cell.paragraphs:
+                    if classes & docx_style.SMALL_TABLES:
+                        for run in paragraph.runs:
+                            run.font.size = Pt(8.5)
                     if "num" in cell_classes:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     if cell_element.tag == "th":
@@ -403,7 +407,8 @@ class DocxBuilder:
                         c += span
             available = self.text_width - docx_style.TWIPS_PER_CM * indent
             shares = docx_style.column_shares(texts, classes, figure_columns)
-            docx_style.fixed_widths(table, shares, available)
+            docx_style.fixed_widths(table, shares, available,
+                                    cell_margin_twips=57 if classes & docx_style.SMALL_TABLES else None)
             container.add_paragraph()
 
     def _image(self, container, element) -> None:

@@ -58,12 +58,11 @@ def house_style(document) -> None:
     normal.font.size = Pt(10.5)
     set_fonts(normal.element.get_or_add_rPr())
     normal.paragraph_format.space_after = Pt(6)
-    for style in document.styles:  # character styles linked to headings carry theme fonts and colours too
-        r_pr = style.element.find(_w("rPr"))
-        if r_pr is not None:
-            set_fonts(r_pr)
-            for colour in r_pr.findall(_w("color")):
-                r_pr.remove(colour)
+    # Every style (and a table style's first-row and first-column formats) carries theme fonts and colours
+    for r_pr in list(document.styles.element.iter(_w("rPr"))):
+        set_fonts(r_pr)
+        for colour in r_pr.findall(_w("color")):
+            r_pr.remove(colour)
     for name, size in HEADING_SIZES:
         style = document.styles[name]
         style.font.size = Pt(size)
@@ -168,21 +167,23 @@ def bookmark_name(anchor: str) -> str:
     return "_Ref_" + re.sub(r"[^A-Za-z0-9_]", "_", anchor)[:35]
 
 
-def fixed_widths(table, fractions: list[float], width_twips: int) -> None:
+def fixed_widths(table, fractions: list[float], width_twips: int, *, cell_margin_twips: int | None = None) -> None:
     """The table exactly `width_twips` wide (inside the margins), its columns in the given proportions."""
-    from docx.oxml import OxmlElement
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import nsdecls
 
     tbl_pr = table._tbl.tblPr
-    for tag in ("tblW", "tblLayout"):
-        for element in tbl_pr.findall(_w(tag)):
-            tbl_pr.remove(element)
+    if cell_margin_twips is not None:  # a wide table of figures: narrow cell margins, as the PDF has
+        put_table_property(tbl_pr, parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="{cell_margin_twips}" w:type="dxa"/>'
+            f'<w:right w:w="{cell_margin_twips}" w:type="dxa"/></w:tblCellMar>'))
     tbl_w = OxmlElement("w:tblW")
     tbl_w.set(_w("w"), str(width_twips))
     tbl_w.set(_w("type"), "dxa")
-    tbl_pr.append(tbl_w)
+    put_table_property(tbl_pr, tbl_w)
     layout = OxmlElement("w:tblLayout")
     layout.set(_w("type"), "fixed")
-    tbl_pr.append(layout)
+    put_table_property(tbl_pr, layout)
     total = sum(fractions) or 1
     widths = [int(width_twips * share / total) for share in fractions]
     for col, width in zip(table._tbl.tblGrid.findall(_w("gridCol")), widths, strict=False):
@@ -197,6 +198,24 @@ def fixed_widths(table, fractions: list[float], width_twips: int) -> None:
             tc_w.set(_w("type"), "dxa")
 
 
+SMALL_TABLES = {"ledger"}  # set in 8.5 pt, as the PDF sets them
+
+
+# A table's properties in the schema's order (ECMA-376 CT_TblPr): an element out of order is ignored
+_TABLE_PROPERTIES = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                     "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+                     "tblLook", "tblCaption", "tblDescription", "tblPrChange")
+
+
+def put_table_property(tbl_pr, element) -> None:
+    """Replace or add one table property in its place in the sequence."""
+    name = element.tag.rpartition("}")[2]
+    for old in tbl_pr.findall(_w(name)):
+        tbl_pr.remove(old)
+    later = _TABLE_PROPERTIES[_TABLE_PROPERTIES.index(name) + 1:]
+    tbl_pr.insert_element_before(element, *(f"w:{tag}" for tag in later))
+
+
 def column_shares(texts_by_column: list[list[str]], table_classes: set[str], figure_columns: set[int]) -> list[float]:
     """Sensible proportions: the label column of a Date/To/From block narrow, a figure column as wide as its
     longest figure (figures never wrap), the text columns sharing the rest by how much they hold."""
@@ -206,9 +225,12 @@ def column_shares(texts_by_column: list[list[str]], table_classes: set[str], fig
     if "signatures" in table_classes:
         return [1.0] * count
     longest = [max([len(text) for text in texts] + [4]) for texts in texts_by_column]
-    figures = {c: (longest[c] + 3) / 95 for c in figure_columns if c < count}  # 95 characters: a full line
-    room = max(1.0 - sum(figures.values()), 0.3)
+    small = bool(table_classes & SMALL_TABLES)
+    # Figures a full line holds (Times digits are half an em: 8.5 pt or 10.5 pt) and the cell margins in figures
+    line, margin = (104, 2) if small else (84, 3)
+    figures = {c: (longest[c] + margin) / line for c in figure_columns if c < count}
     text_columns = [c for c in range(count) if c not in figures]
+    room = max(1.0 - sum(figures.values()), 0.06 * len(text_columns))
     weights = {c: min(longest[c], 60) for c in text_columns}
     total = sum(weights.values()) or 1
     return [figures[c] if c in figures else max(room * weights[c] / total, 0.1) for c in range(count)]
