@@ -177,7 +177,8 @@ def test_tables_fit_inside_the_margins_with_a_narrow_label_column(letters):
     widths = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in meta._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
     assert sum(widths) <= text_width and widths[0] < widths[1] / 3  # Date/To/From is not 50/50
     for table in document.tables:
-        grid = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+        columns = table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))
+        grid = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in columns]
         assert sum(grid) <= text_width + 2
 
 

@@ -61,7 +61,6 @@ class Letters:
 
     def __init__(self, rendered):
         import pypdfium2
-
         from helpers.document_text import docx_text, pdf_text
 
         self.rendered = {doc.kind: doc for doc in rendered}
@@ -115,7 +114,8 @@ def test_unconfirmed_contract_values_print_as_open_items_not_facts(draft):
     for text in draft.both("joint-instruction"):
         assert "([● 浙江平凡微笑汽车销售有限公司 — to be confirmed])" in text  # a working translation
         assert "Name: Yi Yang [● to confirm]" in text  # taken from the 6-K
-    assert any(item.startswith("confirm the Target Company’s Chinese name (浙江平凡微笑汽车销售有限公司)") for item in items)
+    chinese_name = "confirm the Target Company’s Chinese name (浙江平凡微笑汽车销售有限公司)"
+    assert any(item.startswith(chinese_name) for item in items)
     assert any(item.startswith("confirm Party A’s signatory (Yi Yang, Chief Financial Officer)") for item in items)
 
 

@@ -332,10 +332,10 @@ class DocxBuilder:
 
     def _table(self, element, *, container, classes: set[str], indent: int = 0) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.shared import Pt
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
+        from docx.shared import Pt
 
         rows = [row for row in element.iter("tr")]
         if not rows:
