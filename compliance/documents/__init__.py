@@ -66,9 +66,10 @@ _REPORT = "assessment-report"
 
 
 def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir: Path, renderer: Renderer,
-                report: Mapping | None = None, released: Mapping[int, int] | None = None) -> list:
+                report: Mapping | None = None, released: Mapping[int, int] | None = None,
+                awaiting_approval: bool = False) -> list:
     """Every document of the determination, written as DIR/<slot>.pdf and .docx (DIR/year-N/<kind>, and
-    DIR/cancellation-instruction with the last year)."""
+    DIR/cancellation-instruction with the last year); marked DRAFT while `awaiting_approval`."""
     written = []
     # The assessment report lists the other letters' open items, so it is rendered after them.
     due = due_documents(determined)
@@ -81,6 +82,7 @@ def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir
                 for done in written if done.open_items
             ]
         slot = kind.slot(determined.year)
-        written.append(renderer.render(kind.name, context, Path(out_dir) / slot, as_of=as_of, slot=slot))
+        written.append(renderer.render(kind.name, context, Path(out_dir) / slot, as_of=as_of, slot=slot,
+                                       awaiting_approval=awaiting_approval))
     order = [kind.name for kind in due]
     return sorted(written, key=lambda done: order.index(done.kind))

@@ -55,12 +55,15 @@ class Renderer:
         self._docx = None
 
     # --- the three steps, public so that benchmarks and previews can time or use them alone ---------
-    def render_html(self, kind: str, context: Mapping, *, as_of: dt.date) -> str:
-        return self.render_letter(kind, context, as_of=as_of)[0]
+    def render_html(self, kind: str, context: Mapping, *, as_of: dt.date, awaiting_approval: bool = False) -> str:
+        return self.render_letter(kind, context, as_of=as_of, awaiting_approval=awaiting_approval)[0]
 
-    def render_letter(self, kind: str, context: Mapping, *, as_of: dt.date) -> tuple[str, tuple[str, ...]]:
+    def render_letter(self, kind: str, context: Mapping, *, as_of: dt.date,
+                      awaiting_approval: bool = False) -> tuple[str, tuple[str, ...]]:
         """The letter's HTML and its open items. A letter with open items is rendered a second time, marked
-        DRAFT with the items listed (documents.open_items); without any, once, as a letter to sign."""
+        DRAFT with the items listed (documents.open_items); without any, once, as a letter to sign, unless it
+        is `awaiting_approval` (prepared, not yet approved by a second person): then it is marked DRAFT too.
+        The mark never changes the figures or the document ID (both come from the context alone)."""
         import jinja2
 
         from compliance.documents.open_items import collecting
@@ -82,7 +85,7 @@ class Renderer:
         try:
             with collecting() as items:
                 html = template.render(scoped(values))
-            if not items:
+            if not items and not awaiting_approval:
                 return html, ()
             values.update(draft=True, open_items=list(items))
             with collecting():
@@ -112,10 +115,10 @@ class Renderer:
         return self._docx.build(html, created=as_of, title=_title(html), base_dir=self._base_dir())
 
     def render(self, kind: str, context: dict, out_base: Path, *, as_of: dt.date,
-               slot: str | None = None) -> RenderedDocument:
+               slot: str | None = None, awaiting_approval: bool = False) -> RenderedDocument:
         """Write out_base.pdf and out_base.docx (each atomically). `slot` names the document's place in an
         output folder (default: the kind)."""
-        html, open_items = self.render_letter(kind, context, as_of=as_of)
+        html, open_items = self.render_letter(kind, context, as_of=as_of, awaiting_approval=awaiting_approval)
         document_id = str(context.get("document_id") or content_id(context))
         pdf = self.pdf_bytes(html, as_of=as_of)
         docx = self.docx_bytes(html, as_of=as_of)

@@ -8,11 +8,20 @@ from compliance.ledger.anchor import Anchor, AnchorError, chain_head, check_anch
 from compliance.ledger.events import EVENT_KINDS, Event, VerifyReport, canonical_json
 from compliance.ledger.lock import DEFAULT_WAIT_SECONDS, LedgerBusy, writer_lock
 from compliance.ledger.opening import open_for_checking, open_ledger
-from compliance.ledger.rows import Determination, Document, NewDetermination, NewDocument
+from compliance.ledger.rows import (
+    Approval,
+    ApprovedFile,
+    Determination,
+    Document,
+    NewDetermination,
+    NewDocument,
+    User,
+)
 from compliance.ledger.schema import SCHEMA_VERSION
 from compliance.ledger.store import Ledger, LedgerError
 
 __all__ = [
+    "Approval", "ApprovedFile", "User",
     "Anchor", "AnchorError", "chain_head", "check_anchor", "open_for_checking", "read_anchor",
     "DEFAULT_WAIT_SECONDS", "EVENT_KINDS", "SCHEMA_VERSION", "Determination", "Document", "Event", "Ledger",
     "LedgerBusy", "LedgerError", "NewDetermination", "NewDocument", "VerifyReport", "canonical_json",

@@ -28,7 +28,9 @@ RUN_EVENTS = (
 RECORD_EVENTS = (
     "documents_received_by_agent", "released", "dispute_opened", "dispute_settled", "suspension", "resolved",
 )
-EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS
+# The review desk's four-eyes step and its accounts (`compliance users`, `compliance approve`, the desk).
+APPROVAL_EVENTS = ("user_added", "user_revoked", "documents_approved")
+EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS + APPROVAL_EVENTS
 
 # State tables and the columns that identify a row; every other column except row_hash/event_seq is content.
 STATE_TABLES: dict[str, tuple[str, ...]] = {
@@ -38,6 +40,8 @@ STATE_TABLES: dict[str, tuple[str, ...]] = {
     "extractions": ("sha256",),
     "determinations": ("id",),
     "documents": ("id",),
+    "users": ("name",),
+    "approvals": ("id",),
 }
 
 

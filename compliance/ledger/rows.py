@@ -87,3 +87,47 @@ class Document(NewDocument):
         values.pop("row_hash"), values.pop("event_seq")
         values["as_of"] = dt.date.fromisoformat(values["as_of"])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone who may sign in to the review desk; `password_hash` is argon2id (never the password)."""
+
+    name: str
+    role: str  # preparer | approver | viewer
+    password_hash: str
+    active: bool
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> User:
+        return cls(row["name"], row["role"], row["password_hash"], bool(row["active"]))
+
+
+@dataclass(frozen=True)
+class ApprovedFile:
+    """One approved document's final files (relative to the output folder) and the draft it finalises."""
+
+    document: int  # the documents row of the draft
+    kind: str
+    document_id: str
+    pdf_path: str
+    pdf_sha256: str
+    docx_path: str
+    docx_sha256: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    id: int
+    year: int
+    determination_id: int
+    prepared_by: str
+    approved_by: str
+    approved_at: str  # ISO date and time, UTC, as the approving command or desk read it
+    files: tuple[ApprovedFile, ...]
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Approval:
+        files = tuple(ApprovedFile(**item) for item in json.loads(row["documents_json"]))
+        return cls(row["id"], row["year"], row["determination_id"], row["prepared_by"], row["approved_by"],
+                   row["approved_at"], files)

@@ -125,6 +125,31 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX determinations_by_key ON determinations(input_key);
     CREATE INDEX determinations_by_year ON determinations(year, superseded_by);
     """,
+    # 3: four-eyes approval (the review desk). The people who may sign in, each with one role; and each
+    # approval of a determination's documents: who approved, the final files it wrote (the drafts stay).
+    # Sessions are not kept here: they are the desk server's, and not part of the record.
+    """
+    CREATE TABLE users (
+        name           TEXT PRIMARY KEY,
+        role           TEXT NOT NULL,
+        password_hash  TEXT NOT NULL,
+        active         INTEGER NOT NULL,
+        row_hash       TEXT NOT NULL,
+        event_seq      INTEGER
+    );
+    CREATE TABLE approvals (
+        id               INTEGER PRIMARY KEY,
+        year             INTEGER NOT NULL,
+        determination_id INTEGER NOT NULL REFERENCES determinations(id),
+        prepared_by      TEXT NOT NULL,
+        approved_by      TEXT NOT NULL REFERENCES users(name),
+        approved_at      TEXT NOT NULL,
+        documents_json   TEXT NOT NULL,
+        row_hash         TEXT NOT NULL,
+        event_seq        INTEGER
+    );
+    CREATE INDEX approvals_by_determination ON approvals(determination_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -62,6 +62,7 @@ class Workspace:
     as_of: dt.date
     toolkit: Toolkit  # the extractor, the renderer and the penalty (a fake in tests)
     checkpoint: Callable[[str], None]
+    prepared_by: str = "unknown"  # who prepares the documents this run writes (four-eyes: operations.approval)
     written: list[str] = field(default_factory=list)  # placed by this run, relative to `out`
     notes: list[str] = field(default_factory=list)  # what the user should know, one sentence each
 
@@ -115,10 +116,11 @@ def outcome(ws: Workspace, plan: YearPlan, status: YearStatus, note: str = "") -
 # --- rendering into staging --------------------------------------------------------------------------
 def render_determination(ws: Workspace, determined: YearAssessment, report_sha: str, as_of: dt.date,
                          key: str) -> list:
-    """Every document of the determination (documents.registry decides which), under the staging folder."""
+    """Every document of the determination (documents.registry decides which), under the staging folder,
+    as drafts awaiting approval (marked DRAFT; operations.approval renders the finals)."""
     return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
                                   report=report_for_documents(ws, report_sha),
-                                  released=released_by_year(ws.ledger, ws.contract))
+                                  released=released_by_year(ws.ledger, ws.contract), awaiting_approval=True)
 
 
 def report_for_documents(ws: Workspace, sha256: str) -> dict:
@@ -234,6 +236,7 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
             "instructed", year=plan.year, as_of=ws.as_of, documents=year_docs, determination=determination,
             withdraw=withdraw,
             data={"input_key": key, "report": plan.report_sha256, "release_shares": result.release_shares,
+                  "prepared_by": ws.prepared_by,
                   "revenues": revenues,
                   "open_items": {slot: items for slot, items in open_items.items() if slot != CANCELLATION_SLOT}},
         )

@@ -31,6 +31,8 @@ from pathlib import Path
 from compliance.contract import Contract, ContractError, load_contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import DEFAULT_WAIT_SECONDS, LedgerBusy, LedgerError, open_ledger, writer_lock
+from compliance.operations.accounts import AccountError, check_preparer
+from compliance.operations.approval import restore_all_finals
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_inbox
 from compliance.operations.issuing import Workspace, YearOutcome, issue_year, year_documents
 from compliance.operations.open_items import recorded_open_items
@@ -61,6 +63,7 @@ class RunOptions:
     wait: float = DEFAULT_WAIT_SECONDS
     workers: int = 2
     progress: Callable[[int, int], None] | None = None
+    prepared_by: str = "unknown"  # recorded as the preparer of the documents it writes (four-eyes)
 
 
 @dataclass
@@ -103,11 +106,12 @@ class Toolkit:
             self._renderer = Renderer()
         return self._renderer
 
-    def render_year(self, contract, determined, *, as_of, out_dir, report, released) -> list:
+    def render_year(self, contract, determined, *, as_of, out_dir, report, released,
+                    awaiting_approval: bool = False) -> list:
         from compliance.documents import render_year
 
         return render_year(contract, determined, as_of=as_of, out_dir=out_dir, renderer=self.renderer(),
-                           report=report, released=released)
+                           report=report, released=released, awaiting_approval=awaiting_approval)
 
     def load_prices(self, path: Path):
         from compliance.values.prices import PriceFileError, load_prices
@@ -188,7 +192,8 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
                        "read them as reports; choose a folder outside the inbox")
     try:
         with writer_lock(db, what="run", wait=options.wait), open_ledger(db) as ledger:
-            ws = Workspace(ledger, contract, out, options.as_of, toolkit, _Checkpoints())
+            ws = Workspace(ledger, contract, out, options.as_of, toolkit, _Checkpoints(),
+                           prepared_by=options.prepared_by)
             return _execute(ws, options, prices)
     except (LedgerBusy, LedgerError) as exc:
         raise RunError(str(exc)) from None
@@ -196,6 +201,10 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
 
 def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -> RunResult:
     _check_settings(ws, options, prices)
+    try:
+        check_preparer(ws.ledger, options.prepared_by)
+    except AccountError as exc:
+        raise RunError(f"--by {options.prepared_by}: {exc}") from None
     remove_stale_temporaries(ws.out)
     skipped: list[Skipped] = []
     files = scan_inbox(options.inbox, skipped)
@@ -207,6 +216,7 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
     record_files(ws.ledger, files, extract, ws.out)
     ws.checkpoint("files recorded")
     restore_documents(ws, lambda year, inputs, key, as_of: render_statement(ws, year, inputs, key, as_of, prices))
+    restore_all_finals(ws)
     plans = plan_years(ws.ledger, ws.contract)
     _record_conflicts(ws, plans)
     years = [issue_year(ws, plan, plans) for plan in plans]

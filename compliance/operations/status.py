@@ -9,6 +9,7 @@ from pathlib import Path
 from compliance.contract import Contract
 from compliance.ledger import Ledger
 from compliance.operations.access import reading
+from compliance.operations.approval import year_approval
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.penalties import accrued_penalty
 from compliance.operations.planning import YearStatus, contract_fingerprint, determination_inputs, plan_years, releases
@@ -36,6 +37,7 @@ class YearStatusRow:
     disputes: list[str] = field(default_factory=list)
     over_released: int = 0  # released under earlier instructions beyond what the current one states
     open_items: dict[str, list[str]] = field(default_factory=dict)  # PDF path -> what it lacks (a DRAFT)
+    approval: dict = field(default_factory=dict)  # four-eyes: state, prepared_by, approved_by, final files
 
     def to_json(self) -> dict:
         return {
@@ -48,6 +50,7 @@ class YearStatusRow:
             "penalty": self.penalty, "penalty_note": self.penalty_note,
             "over_released": self.over_released,
             "open_items": [{"document": path, "items": items} for path, items in self.open_items.items()],
+            "approval": self.approval,
         }
 
 
@@ -82,6 +85,7 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
             sum(r.shares for r in found), found[-1].on if found else None,
         )
         row.open_items = {path: open_items[path] for path in row.documents if open_items.get(path)}
+        row.approval = year_approval(ledger, plan.year).as_json()
         released = sum(r.shares for r in found)
         if row.release_shares is not None and released > row.release_shares:
             row.over_released = released - row.release_shares

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from compliance.extract.model import FileStatus
 from compliance.ledger import Document, chain_head
+from compliance.operations.approval import year_approval
 from compliance.operations.inbox import FileOutcome, FileRole, Skipped
 from compliance.operations.issuing import Workspace, YearOutcome
 from compliance.operations.open_items import recorded_open_items
@@ -105,7 +106,9 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
             {"year": y.year, "status": y.label, "note": y.note or None,
              "report": {"file": y.report_name, "sha256": y.report_sha256} if y.report_sha256 else None,
              "revenue": y.revenue, "release_shares": y.release_shares, "deadline": y.deadline.isoformat(),
-             "documents": _documents_json(y.documents, open_items)}
+             "documents": _documents_json(y.documents, open_items),
+             # Four-eyes: drafts awaiting approval until a second person approves (operations.approval).
+             "approval": year_approval(ws.ledger, y.year).as_json()}
             for y in years
         ],
         # Every current document still marked DRAFT, with what it lacks: fill these in the contract file.

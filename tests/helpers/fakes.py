@@ -84,18 +84,19 @@ class FakeToolkit(Toolkit):
         return results
 
     @staticmethod
-    def _write(out_base: Path, kind: str, slot: str, text: str) -> RenderedDocument:
+    def _write(out_base: Path, kind: str, slot: str, text: str, draft: bool = False) -> RenderedDocument:
         out_base.parent.mkdir(parents=True, exist_ok=True)
         shas = []
         for suffix in (".pdf", ".docx"):
-            data = f"{suffix} {kind}\n{text}\n".encode()
+            data = f"{'DRAFT ' if draft else ''}{suffix} {kind}\n{text}\n".encode()
             out_base.with_suffix(suffix).write_bytes(data)
             shas.append(hashlib.sha256(data).hexdigest())
         return RenderedDocument(kind, slot, out_base.with_suffix(".pdf"), out_base.with_suffix(".docx"), shas[0],
                                 shas[1], hashlib.sha256(text.encode()).hexdigest()[:12].upper())
 
-    def render_year(self, contract, determined, *, as_of, out_dir, report, released=None):
-        """The kinds the registry says are due, as text files naming the figures they would print."""
+    def render_year(self, contract, determined, *, as_of, out_dir, report, released=None, awaiting_approval=False):
+        """The kinds the registry says are due, as text files naming the figures they would print (a draft
+        awaiting approval says DRAFT first; its document ID is the final's, as the real renderer's is)."""
         year, result = determined.year, determined.result
         written = []
         for kind in due_documents(determined):
@@ -106,7 +107,7 @@ class FakeToolkit(Toolkit):
                         f"{determined.revenues[year]} report {report['sha256']} {report['file']}")
             else:
                 text = f"cancel {determined.assessment.cancelled_at_expiry} dated {as_of}"
-            written.append(self._write(Path(out_dir) / slot, kind.name, slot, text))
+            written.append(self._write(Path(out_dir) / slot, kind.name, slot, text, draft=awaiting_approval))
         return written
 
     def render_penalty(self, contract, result, *, as_of, prices_source, outstanding, out_base):

@@ -34,6 +34,16 @@ WaitOption = typer.Option(
 )
 
 
+def login_name() -> str:
+    """The operating system's name for whoever runs the command, read here at the edge."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def fail_unexpected(exc: BaseException) -> None:
     """No traceback reaches the user: one line naming what broke, exit 1."""
     print(unexpected_line(exc), file=sys.stderr)
@@ -86,8 +96,11 @@ def run(
     ),
     db: Path = typer.Option(None, "--db", show_default=False, help="Ledger database (default DIR/ledger.sqlite)."),
     wait: float = WaitOption,
+    by: str = typer.Option(None, "--by", show_default=False,
+                           help="Who prepares the documents (default: your login name); recorded for four-eyes."),
 ) -> None:
-    """Read every report in INBOX, record it in the ledger, and write each determined year's documents.
+    """Read every report in INBOX, record it in the ledger, and prepare each determined year's documents
+    (drafts awaiting approval by a second person: `compliance approve`).
 
     Exit 0 when every file was accepted, 1 when any was not (or a year needs a decision), 2 on a usage error.
     Running again on the same inbox changes nothing."""
@@ -97,10 +110,11 @@ def run(
         from compliance.operations.run import run as run_job
 
         as_of_date = as_of_or_today(as_of)
+        preparer = by or login_name()
         progress, stop = _progress_bar()
         options = RunOptions(
             inbox=inbox, out_dir=out, as_of=as_of_date, contract_path=contract, prices_path=prices, db_path=db,
-            wait=DEFAULT_WAIT_SECONDS if wait is None else wait, progress=progress,
+            wait=DEFAULT_WAIT_SECONDS if wait is None else wait, progress=progress, prepared_by=preparer,
         )
         try:
             result = run_job(options)

@@ -1,0 +1,236 @@
+"""Four-eyes approval of a year's documents: one person prepares (`compliance run`, the desk's Prepare), a
+different person with the approver role approves (`compliance approve`, the desk's Approve).
+
+`run` writes a determination's documents as drafts, marked DRAFT "awaiting approval", under their usual names
+(`DIR/year-N/<kind>.pdf`). Approval renders them again from the same recorded inputs without the mark: the
+same figures, the same document IDs, the same date; the final files go beside the drafts in an `approved`
+folder (`DIR/year-N/approved/<kind>.pdf`, `DIR/approved/cancellation-instruction.pdf`), so that nothing issued
+is ever overwritten and a paralegal sees at a glance which letters may be signed. The ledger records who
+prepared and who approved, when, hash-chained with everything else.
+
+Approval belongs to one determination: a new report that changes a year's figures makes a new determination
+with new drafts, which need a new approval (the old finals stay on disk, superseded). Approval is refused
+while any of the letters has open items, to the person who prepared them, and to anyone not an approver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from compliance.contract import Contract
+from compliance.ledger import Approval, ApprovedFile, Determination, Document, Ledger
+from compliance.operations.accounts import AccountError, check_may
+from compliance.operations.issuing import Workspace, report_for_documents
+from compliance.operations.open_items import recorded_open_items
+from compliance.operations.planning import released_by_year
+from compliance.rules.earnout import assess_year
+from compliance.values.digest import sha256_hex
+from compliance.values.files import FileConflict, place_file
+
+if TYPE_CHECKING:
+    from compliance.operations.run import Toolkit
+
+APPROVED_FOLDER = "approved"
+UNKNOWN_PREPARER = "unknown"
+
+
+class ApprovalError(ValueError):
+    """An approval that cannot be given as asked; str() is one plain sentence. Nothing is written then."""
+
+
+class ApprovalState:
+    NOTHING = "nothing_prepared"
+    OPEN_ITEMS = "open_items"  # prepared, but a letter still lacks something: cannot be approved yet
+    AWAITING = "awaiting_approval"
+    APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class YearApproval:
+    """Where a year's documents stand in the four-eyes step."""
+
+    year: int
+    state: str
+    prepared_by: str | None
+    drafts: tuple[Document, ...]
+    open_items: dict[str, list[str]]  # draft PDF path -> what it lacks
+    approval: Approval | None
+
+    @property
+    def approved_by(self) -> str | None:
+        return self.approval.approved_by if self.approval else None
+
+    @property
+    def approved_at(self) -> str | None:
+        return self.approval.approved_at if self.approval else None
+
+    def as_json(self) -> dict:
+        return {"state": self.state, "prepared_by": self.prepared_by, "approved_by": self.approved_by,
+                "approved_at": self.approved_at,
+                "final": [f.pdf_path for f in self.approval.files] if self.approval else []}
+
+
+def final_path(draft_path: str) -> str:
+    """Where a draft's final goes: the same name in an `approved` folder beside it."""
+    path = PurePosixPath(draft_path)
+    return str(path.parent / APPROVED_FOLDER / path.name) if str(path.parent) != "." else \
+        f"{APPROVED_FOLDER}/{path.name}"
+
+
+def prepared_by(ledger: Ledger, determination: Determination) -> str:
+    """Who prepared the determination's documents, as the event that issued them records."""
+    for event in ledger.events(year=determination.year, kinds=("instructed",)):
+        if event.data.get("determination") == determination.id:
+            return event.data.get("prepared_by") or UNKNOWN_PREPARER
+    return UNKNOWN_PREPARER
+
+
+def determination_documents(ledger: Ledger, determination: Determination) -> list[Document]:
+    """The drafts of a determination as they stand (its year's letters, and the cancellation instruction)."""
+    return [d for d in ledger.documents(current_only=True) if d.determination_id == determination.id]
+
+
+def year_approval(ledger: Ledger, year: int) -> YearApproval:
+    determination = ledger.current_determination(year)
+    if determination is None:
+        return YearApproval(year, ApprovalState.NOTHING, None, (), {}, None)
+    drafts = tuple(determination_documents(ledger, determination))
+    recorded = recorded_open_items(ledger)
+    open_items = {d.pdf_path: recorded[d.pdf_path] for d in drafts if recorded.get(d.pdf_path)}
+    approvals = ledger.approvals(determination_id=determination.id)
+    if approvals:
+        state = ApprovalState.APPROVED
+    elif open_items:
+        state = ApprovalState.OPEN_ITEMS
+    else:
+        state = ApprovalState.AWAITING
+    return YearApproval(year, state, prepared_by(ledger, determination), drafts, open_items,
+                        approvals[-1] if approvals else None)
+
+
+def output_folder(ledger: Ledger) -> Path:
+    """The folder the ledger's documents are in, as the first run recorded it (relative to the ledger)."""
+    return (ledger.path.parent / (ledger.meta("out_dir") or ".")).resolve()
+
+
+def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: dt.datetime,
+                 toolkit: Toolkit | None = None) -> Approval:
+    """Approve the year's current documents as `by` at `at` (the caller's clock, read at its edge): render
+    the finals, record the approval, then place the finals. Refused, with nothing written, when `by` is not
+    an approver, prepared them, or a letter has open items."""
+    from compliance.operations.run import Toolkit as RealToolkit  # run imports this module
+
+    ws = Workspace(ledger, contract, output_folder(ledger), at.date(), toolkit or RealToolkit(),
+                   checkpoint=lambda name: None)
+    numbers = [item.number for item in ws.contract.assessment_years]
+    if year not in numbers:
+        raise ApprovalError(f"year {year} is not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
+    try:
+        check_may(ws.ledger, by, "approve")
+    except AccountError as exc:
+        raise ApprovalError(str(exc)) from None
+    state = year_approval(ws.ledger, year)
+    if state.state == ApprovalState.NOTHING:
+        raise ApprovalError(f"year {year} has no prepared documents to approve; prepare them first")
+    if state.prepared_by == by:
+        raise ApprovalError(f"{by} prepared year {year}'s documents and cannot also approve them; a different "
+                            "person with the approver role must approve")
+    if state.state == ApprovalState.OPEN_ITEMS:
+        count = sum(len(items) for items in state.open_items.values())
+        raise ApprovalError(f"year {year}'s documents still have {count} open item{'s' if count != 1 else ''}; "
+                            "fill them in the contract file and prepare the documents again before approval")
+    if state.state == ApprovalState.APPROVED:
+        if restore_finals(ws, state.approval):
+            return state.approval
+        raise ApprovalError(f"year {year}'s documents were already approved by {state.approved_by} at "
+                            f"{state.approved_at}")
+    determination = ws.ledger.current_determination(year)
+    files = _render_finals(ws, determination, list(state.drafts))
+    blocked = [f.pdf_path for f in files if (ws.out / f.pdf_path).exists()] + \
+              [f.docx_path for f in files if (ws.out / f.docx_path).exists()]
+    if blocked:
+        raise ApprovalError(f"{ws.out / blocked[0]} already exists and was not written by an approval; move it "
+                            "away and approve again")
+    with ws.ledger.transaction():
+        ws.ledger.approve(year=year, determination_id=determination.id, prepared_by=state.prepared_by or
+                          UNKNOWN_PREPARER, approved_by=by, approved_at=at.isoformat(timespec="seconds"),
+                          on_date=at.date(), files=files)
+    approval = ws.ledger.approvals(determination_id=determination.id)[-1]
+    _place(ws, determination.input_key, approval)
+    return approval
+
+
+def restore_finals(ws: Workspace, approval: Approval) -> bool:
+    """Put back an approval's final files that are missing (a kill between recording and placing them);
+    True when something was missing. Rendering is deterministic: the bytes must match the record."""
+    missing = [f for f in approval.files
+               if not (ws.out / f.pdf_path).exists() or not (ws.out / f.docx_path).exists()]
+    if not missing:
+        return False
+    determination = ws.ledger.determination(approval.determination_id)
+    drafts = [d for d in ws.ledger.documents() if d.id in {f.document for f in approval.files}]
+    _render_finals(ws, determination, drafts)
+    _place(ws, determination.input_key, approval)
+    return True
+
+
+def restore_all_finals(ws: Workspace) -> None:
+    """Every recorded approval's files in place (the run's recovery step calls this after its own)."""
+    for approval in ws.ledger.approvals():
+        try:
+            restore_finals(ws, approval)
+        except (ApprovalError, OSError) as exc:
+            ws.notes.append(f"could not restore the approved documents of year {approval.year}: {exc}")
+
+
+def _staging_key(input_key: str) -> str:
+    return sha256_hex("approved " + input_key)
+
+
+def _render_finals(ws: Workspace, determination: Determination, drafts: list[Document]) -> list[ApprovedFile]:
+    """The determination's documents rendered again from its recorded inputs, without the DRAFT mark."""
+    revenues = {y: Decimal(v) for y, v in determination.revenues.items()}
+    determined = assess_year(ws.contract, revenues, determination.year, determination.reading)
+    rendered = ws.toolkit.render_year(ws.contract, determined, as_of=determination.as_of,
+                                      out_dir=ws.staged(_staging_key(determination.input_key)),
+                                      report=report_for_documents(ws, determination.report_sha256),
+                                      released=released_by_year(ws.ledger, ws.contract), awaiting_approval=False)
+    by_slot = {doc.slot: doc for doc in rendered}
+    files = []
+    for draft in drafts:
+        final = by_slot.get(draft.slot)
+        if final is None or final.document_id != draft.document_id or getattr(final, "open_items", ()):
+            raise ApprovalError(f"{draft.pdf_path} renders differently now than when it was prepared (the "
+                                "contract or the templates changed); prepare the documents again")
+        files.append(ApprovedFile(document=draft.id, kind=draft.kind, document_id=draft.document_id,
+                                  pdf_path=final_path(draft.pdf_path), pdf_sha256=final.pdf_sha256,
+                                  docx_path=final_path(draft.docx_path), docx_sha256=final.docx_sha256))
+    return files
+
+
+def _place(ws: Workspace, input_key: str, approval: Approval) -> None:
+    staged = ws.staged(_staging_key(input_key))
+    drafts = {d.id: d for d in ws.ledger.documents()}
+    for item in approval.files:
+        slot = drafts[item.document].slot
+        for relative, sha, suffix in ((item.pdf_path, item.pdf_sha256, ".pdf"),
+                                      (item.docx_path, item.docx_sha256, ".docx")):
+            source = staged / f"{slot}{suffix}"
+            try:
+                if source.exists() and place_file(source, ws.out / relative, sha):
+                    ws.written.append(relative)
+            except FileConflict as exc:
+                ws.notes.append(str(exc))
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def approved_file_paths(ledger: Ledger) -> list[tuple[str, str]]:
+    """Every final file an approval wrote: (path relative to the output folder, sha256)."""
+    return [(path, sha) for approval in ledger.approvals() for f in approval.files
+            for path, sha in ((f.pdf_path, f.pdf_sha256), (f.docx_path, f.docx_sha256))]
+
