@@ -2,6 +2,9 @@
 
 Every change goes through `_record`, which appends one event to the hash-chained log and writes the state
 rows that event pins (their row hashes are in the event), all inside the caller's transaction.
+
+Longer than 350 lines: every SQL statement of the ledger stays in this one class, so that what is written
+and how it is pinned in the chain can be read in one place.
 """
 
 from __future__ import annotations
