@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from compliance.documents.pdf_update import PdfUnusable, metadata_keeping_writer, read_pdf
+from compliance.documents.pdf_update import metadata_keeping_writer, read_pdf
 from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key, SigningError, open_signer
 
 APPEARANCE_TEXT = "Digitally signed by %(signer)s\n%(ts)s"
@@ -34,6 +35,14 @@ class SignRequest:
     timestamp_url: str | None = None
 
 
+@dataclass(frozen=True)
+class Signed:
+    pdf: bytes
+    field: str
+    signer: str  # the signing certificate's common name
+    signed_at: dt.datetime  # the signing time written into the signature (/M): the moment of signing
+
+
 def signature_fields(pdf: bytes) -> list[SignatureField]:
     """The file's signature fields in document order; raises PdfUnusable for a file that is not a PDF."""
     from pyhanko.sign.fields import enumerate_sig_fields
@@ -42,11 +51,9 @@ def signature_fields(pdf: bytes) -> list[SignatureField]:
 
 
 def check_field(pdf: bytes, field: str) -> None:
-    """The field must exist and be unsigned; the refusal names the fields the file has."""
-    try:
-        fields = signature_fields(pdf)
-    except PdfUnusable as exc:
-        raise SigningError(str(exc)) from None
+    """The field must exist and be unsigned; the refusal names the fields the file has (PdfUnusable for a
+    file that is not a PDF)."""
+    fields = signature_fields(pdf)
     by_name = {item.name: item for item in fields}
     if field not in by_name:
         have = ", ".join(f"{item.name} ({'signed' if item.signed else 'unsigned'})" for item in fields)
@@ -57,8 +64,8 @@ def check_field(pdf: bytes, field: str) -> None:
         raise SigningError(f"--field {field}: already signed{rest}")
 
 
-def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, request: SignRequest) -> bytes:
-    """The signed file: `pdf` with one incremental update holding the signature in `request.field`."""
+def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, request: SignRequest) -> Signed:
+    """`pdf` with one incremental update holding the signature in `request.field`."""
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
@@ -82,7 +89,15 @@ def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, request: SignRequest) -> by
             out = pdf_signer.sign_pdf(metadata_keeping_writer(pdf), existing_fields_only=True)
         except Exception as exc:
             raise _signing_failure(exc, request) from None
-    return out.getvalue()
+        signer_cert = signer.signing_cert
+    return _signed(out.getvalue(), request.field, signer_cert)
+
+
+def _signed(pdf: bytes, field: str, certificate) -> Signed:
+    from compliance.documents.verification import signer_name
+
+    signature = next(s for s in read_pdf(pdf).embedded_signatures if s.field_name == field)
+    return Signed(pdf, field, signer_name(certificate) or "", signature.self_reported_timestamp)
 
 
 def _timestamper(url: str | None):

@@ -20,8 +20,8 @@ class TestPki:
 
 
 def _name(common_name: str):
-    from cryptography.x509.oid import NameOID
     from cryptography import x509
+    from cryptography.x509.oid import NameOID
 
     return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test PKI"),
