@@ -75,7 +75,9 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[object]:
         raise SigningError(f"--pkcs11-lib {key.library}: no usable token in {where} "
                            f"({' '.join(str(exc).split()) or exc.__class__.__name__})") from None
     try:
-        signer = PKCS11Signer(session, key_label=key.key_label, cert_label=key.key_label)
+        # The digest is computed here and the token signs it (CKM_ECDSA, CKM_RSA_PKCS): every token has the
+        # raw mechanisms, not all have the hash-and-sign ones (SoftHSM lacks CKM_ECDSA_SHA256).
+        signer = PKCS11Signer(session, key_label=key.key_label, cert_label=key.key_label, use_raw_mechanism=True)
         try:
             signer.signing_cert  # noqa: B018 (find the key's certificate now, to name a wrong label plainly)
         except (PKCS11Error, p11.PKCS11Error) as exc:

@@ -30,11 +30,13 @@ class SignatureCheck:
     whole_file: bool
     later_changes: str  # "none", "validation data", "form filling", "annotations", "other changes"
     trusted: bool
+    timestamp_ok: bool | None = None  # the timestamp token intact and its authority trusted; None: no token
     problem: str | None = None  # why it could not be checked at all
 
     @property
     def ok(self) -> bool:
-        return self.intact and self.trusted and self.later_changes in ALLOWED_LATER_CHANGES
+        return (self.intact and self.trusted and self.timestamp_ok is not False
+                and self.later_changes in ALLOWED_LATER_CHANGES)
 
 
 class TrustRootError(ValueError):
@@ -94,6 +96,7 @@ def _check(signature, trust_roots: Sequence) -> SignatureCheck:
         whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
         later_changes=_later_changes(status.modification_level),
         trusted=bool(status.trusted),
+        timestamp_ok=bool(timestamp.intact and timestamp.trusted) if timestamp is not None else None,
     )
 
 

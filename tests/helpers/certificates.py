@@ -12,6 +12,8 @@ PASSPHRASE = b"correct horse battery staple"
 
 @dataclass(frozen=True)
 class TestPki:
+    root: tuple  # (key, certificate), to issue more (a timestamp authority)
+    party_a: tuple
     root_pem: Path
     party_a_p12: Path
     party_b_p12: Path
@@ -88,9 +90,30 @@ def make_test_pki(folder: Path) -> TestPki:
     passphrase_file = folder / "passphrase.txt"
     passphrase_file.write_bytes(PASSPHRASE + b"\n")
     return TestPki(
-        root_pem=write_pem(folder / "root.pem", root[1]),
+        root=root, party_a=party_a, root_pem=write_pem(folder / "root.pem", root[1]),
         party_a_p12=write_p12(folder / "party-a.p12", "party-a", *party_a, [root[1]]),
         party_b_p12=write_p12(folder / "party-b.p12", "party-b", *party_b, [root[1]]),
         passphrase_file=passphrase_file,
         other_root_pem=write_pem(folder / "other-root.pem", make_root("Another Root CA")[1]),
     )
+
+
+def make_tsa(root):
+    """A timestamp authority's key and certificate (extended key usage timeStamping, critical: RFC 3161);
+    RSA, because pyHanko's DummyTimeStamper signs with RSA only."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    root_key, root_cert = root
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(_name("Test Timestamp Authority")).issuer_name(root_cert.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    return key, certificate

@@ -28,8 +28,9 @@ def sign(
     ),
     pkcs11_lib: Path = typer.Option(None, "--pkcs11-lib", show_default=False,
                                     help="The signing token's PKCS#11 module (.so), instead of --key."),
-    slot: int = typer.Option(None, "--slot", help="The token's slot number (default: the first token).",
-                             show_default=False),
+    slot: int = typer.Option(None, "--slot", show_default=False,
+                             help="Which of the module's slots holds the token, counted from 0 (needed when it "
+                                  "has more than one)."),
     key_label: str = typer.Option(None, "--key-label", show_default=False,
                                   help="Label of the key (and its certificate) on the token."),
     reason: str = typer.Option(None, "--reason", help="Why this is signed, written into the signature.",

@@ -38,7 +38,7 @@ def print_checks(file: Path, checks, *, trusted_roots: bool, json_output: bool) 
             {"field": c.field, "signer": c.signer, "signed_at": _time(c.signed_at),
              "timestamped_at": _time(c.timestamped_at), "level": c.level, "intact": c.intact,
              "whole_file": c.whole_file, "later_changes": c.later_changes, "trusted": c.trusted,
-             "problem": c.problem, "ok": c.ok} for c in checks]}, indent=2, ensure_ascii=False))
+             "timestamp_ok": c.timestamp_ok, "problem": c.problem, "ok": c.ok} for c in checks]}, indent=2, ensure_ascii=False))
         return
     if not checks:
         typer.echo(printable(f"{file}: no signatures"))
@@ -46,6 +46,8 @@ def print_checks(file: Path, checks, *, trusted_roots: bool, json_output: bool) 
     for number, check in enumerate(checks, start=1):
         typer.echo(printable(f"Signature {number}: {check.field}, signed by {check.signer or 'unknown'}"))
         timestamp = f"; timestamp {_time(check.timestamped_at)}" if check.timestamped_at else ""
+        if check.timestamp_ok is False:
+            timestamp += " (TIMESTAMP NOT VALID or its authority not trusted)"
         typer.echo(printable(f"  signing time {_time(check.signed_at) or 'not stated'}{timestamp}; {check.level}"))
         if check.problem:
             typer.echo(printable(f"  could not be checked: {check.problem}"))
