@@ -11,7 +11,7 @@ PASSPHRASE = b"correct horse battery staple"
 
 
 @dataclass(frozen=True)
-class TestPki:
+class SigningPki:
     root: tuple  # (key, certificate), to issue more (a timestamp authority)
     party_a: tuple
     root_pem: Path
@@ -81,7 +81,7 @@ def write_p12(path: Path, name: str, key, certificate, chain, passphrase: bytes 
     return path
 
 
-def make_test_pki(folder: Path) -> TestPki:
+def make_test_pki(folder: Path) -> SigningPki:
     """The root, Party A's signer (Latin name) and Party B's (a Chinese name, to show it renders)."""
     folder.mkdir(parents=True, exist_ok=True)
     root = make_root()
@@ -89,7 +89,7 @@ def make_test_pki(folder: Path) -> TestPki:
     party_b = make_signer("王小明", root)
     passphrase_file = folder / "passphrase.txt"
     passphrase_file.write_bytes(PASSPHRASE + b"\n")
-    return TestPki(
+    return SigningPki(
         root=root, party_a=party_a, root_pem=write_pem(folder / "root.pem", root[1]),
         party_a_p12=write_p12(folder / "party-a.p12", "party-a", *party_a, [root[1]]),
         party_b_p12=write_p12(folder / "party-b.p12", "party-b", *party_b, [root[1]]),

@@ -34,11 +34,15 @@ def _changes(check) -> str:
 
 def print_checks(file: Path, checks, *, trusted_roots: bool, json_output: bool) -> None:
     if json_output:
-        typer.echo(json.dumps({"file": str(file), "ok": bool(checks) and all(c.ok for c in checks), "signatures": [
+        signatures = [
             {"field": c.field, "signer": c.signer, "signed_at": _time(c.signed_at),
              "timestamped_at": _time(c.timestamped_at), "level": c.level, "intact": c.intact,
              "whole_file": c.whole_file, "later_changes": c.later_changes, "trusted": c.trusted,
-             "timestamp_ok": c.timestamp_ok, "problem": c.problem, "ok": c.ok} for c in checks]}, indent=2, ensure_ascii=False))
+             "timestamp_ok": c.timestamp_ok, "problem": c.problem, "ok": c.ok}
+            for c in checks
+        ]
+        ok = bool(checks) and all(c.ok for c in checks)
+        typer.echo(json.dumps({"file": str(file), "ok": ok, "signatures": signatures}, indent=2, ensure_ascii=False))
         return
     if not checks:
         typer.echo(printable(f"{file}: no signatures"))
