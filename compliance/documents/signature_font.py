@@ -21,7 +21,9 @@ class FontMissing(RuntimeError):
 
 
 def signature_font_engine(font_size: int = 8):
-    """A pyHanko FontEngineFactory for the letters' font (embedded as a subset)."""
+    """A pyHanko FontEngineFactory for the letters' font (embedded as a subset); FontMissing when it is not
+    installed."""
+    _font_bytes()  # find the font now: a missing one is refused before any key is opened
     from pyhanko.pdf_utils.font.api import FontEngineFactory
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from compliance.documents.pdf_update import metadata_keeping_writer, read_pdf
+from compliance.documents.signature_font import FontMissing, signature_font_engine
 from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key, SigningError, open_signer
 
 APPEARANCE_TEXT = "Digitally signed by %(signer)s\n%(ts)s"
@@ -65,32 +66,38 @@ def check_field(pdf: bytes, field: str) -> None:
 
 
 def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, request: SignRequest) -> Signed:
-    """`pdf` with one incremental update holding the signature in `request.field`."""
-    from pyhanko.pdf_utils.text import TextBoxStyle
+    """`pdf` with one incremental update holding the signature in `request.field`. Everything that can be
+    checked without the key is checked first, so a mistake never costs a token PIN."""
     from pyhanko.sign import fields, signers
-    from pyhanko.stamp import TextStampStyle
 
     check_field(pdf, request.field)
     metadata = signers.PdfSignatureMetadata(
         field_name=request.field, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=request.reason, location=request.location,
     )
-    from compliance.documents.signature_font import FontMissing, signature_font_engine
-
-    try:
-        style = TextStampStyle(stamp_text=APPEARANCE_TEXT, border_width=1, background=None,
-                               text_box_style=TextBoxStyle(font=signature_font_engine()))
-    except FontMissing as exc:
-        raise SigningError(str(exc)) from None
+    style, timestamper = _appearance(), _timestamper(request.timestamp_url)
     with open_signer(key) as signer:
-        pdf_signer = signers.PdfSigner(metadata, signer, stamp_style=style,
-                                       timestamper=_timestamper(request.timestamp_url))
+        pdf_signer = signers.PdfSigner(metadata, signer, stamp_style=style, timestamper=timestamper)
         try:
             out = pdf_signer.sign_pdf(metadata_keeping_writer(pdf), existing_fields_only=True)
         except Exception as exc:
             raise _signing_failure(exc, request) from None
         signer_cert = signer.signing_cert
     return _signed(out.getvalue(), request.field, signer_cert)
+
+
+def _appearance():
+    """The signer's name and the time in the letters' embedded font; a thin border and no background (pyHanko's
+    default background is a semi-transparent logo)."""
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    try:
+        font = signature_font_engine()
+    except FontMissing as exc:
+        raise SigningError(str(exc)) from None
+    return TextStampStyle(stamp_text=APPEARANCE_TEXT, border_width=1, background=None,
+                          text_box_style=TextBoxStyle(font=font))
 
 
 def _signed(pdf: bytes, field: str, certificate) -> Signed:
