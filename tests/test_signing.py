@@ -262,6 +262,12 @@ def test_with_a_ledger_only_its_documents_are_signed(signed, tmp_path):
     assert not default_signed_path(stranger).exists()
 
 
+def test_with_a_ledger_a_field_it_records_signed_is_refused_on_the_unsigned_letter_too(signed, tmp_path):
+    done = _sign(signed.pki, signed.unsigned, "PartyA_Signature", signed.pki.party_a_p12, "--db", str(signed.db),
+                 "--out", str(tmp_path / "again.pdf"))
+    _one_error_line(done, "--field PartyA_Signature", "already records it signed", "Yi Yang")
+
+
 @pytest.mark.parametrize("case", ["not-a-pdf", "encrypted", "missing-key", "no-token-module", "folder"])
 def test_bad_input_is_one_plain_line(signed, tmp_path, case):
     args = {"file": str(signed.unsigned), "key": ["--key", str(signed.pki.party_a_p12)]}

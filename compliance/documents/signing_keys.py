@@ -54,6 +54,9 @@ def _pkcs12_signer(key: Pkcs12Key):
     try:
         return SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=key.passphrase)
     except ValueError:  # cryptography does not tell a wrong passphrase from a damaged file
+        if key.passphrase is None:
+            raise SigningError(f"--key {key.path}: cannot open it without a passphrase; give --passphrase-file, "
+                               "or run at a terminal to be asked for it") from None
         raise SigningError(f"--key {key.path}: the passphrase is wrong, or it is not a PKCS#12 key file") from None
 
 

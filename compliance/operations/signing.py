@@ -73,7 +73,7 @@ def sign_document(file: Path, key: Pkcs12Key | Pkcs11Key, request: SignRequest, 
         raise SignError(f"{target} already exists; move it away or choose another name with --out")
     try:
         check_field(pdf, request.field)  # before the key is opened: a wrong field costs no PIN
-        recorded = _recorded_source(ledger, pdf, file) if ledger is not None else None
+        recorded = _recorded_source(ledger, pdf, file, request.field) if ledger is not None else None
         signed = sign_pdf(pdf, key, request)
     except (SigningError, PdfUnusable) as exc:
         raise SignError(f"{file}: {exc}" if isinstance(exc, PdfUnusable) else str(exc)) from None
@@ -105,24 +105,29 @@ def verify_document(file: Path, trust: Sequence[Path]) -> list[SignatureCheck]:
         raise SignError(f"{file}: {exc}") from None
 
 
-def _recorded_source(ledger: Ledger, pdf: bytes, file: Path) -> dict:
-    """Which recorded document `pdf` is: an issued letter, or a signed copy an earlier event recorded."""
+def _recorded_source(ledger: Ledger, pdf: bytes, file: Path, field: str) -> dict:
+    """Which recorded document `pdf` is (an issued letter, or a signed copy an earlier event recorded), and
+    which signature of it this is. Refused: a superseded letter, a field the ledger already records signed."""
     digest = sha256_hex(pdf)
-    signed_before = [e for e in ledger.events(kinds=("document_signed",)) if e.data.get("signed_sha256") == digest]
-    if signed_before:
-        earlier = signed_before[-1]
-        return {"year": earlier.year, "document": earlier.data["document"],
-                "document_id": earlier.data["document_id"], "from_sha256": digest,
-                "order": earlier.data["order"] + 1}
-    for document in ledger.documents():
-        if document.pdf_sha256 == digest:
-            if document.superseded_by is not None:
-                raise SignError(f"{file}: this {document.kind} was superseded by a later version (document "
-                                f"{document.superseded_by} in {ledger.path}); sign the current one")
-            return {"year": document.year, "document": document.id, "document_id": document.document_id,
-                    "from_sha256": digest, "order": 1}
-    raise SignError(f"{file}: not a document recorded in {ledger.path} (no issued letter or signed copy has "
-                    "these bytes); sign without --db, or pass the ledger the letter was issued from")
+    documents = {document.id: document for document in ledger.documents()}
+    signings = ledger.events(kinds=("document_signed",))
+    copy_of = next((e.data["document"] for e in reversed(signings) if e.data.get("signed_sha256") == digest), None)
+    document = documents.get(copy_of) if copy_of is not None else \
+        next((d for d in documents.values() if d.pdf_sha256 == digest), None)
+    if document is None:
+        raise SignError(f"{file}: not a document recorded in {ledger.path} (no issued letter or signed copy has "
+                        "these bytes); sign without --db, or pass the ledger the letter was issued from")
+    if document.superseded_by is not None:
+        raise SignError(f"{file}: this {document.kind} was superseded by a later version (document "
+                        f"{document.superseded_by} in {ledger.path}); sign the current one")
+    earlier = [e for e in signings if e.data["document"] == document.id]
+    for event in earlier:
+        if event.data["field"] == field:
+            raise SignError(f"--field {field}: {ledger.path} already records it signed on document "
+                            f"{document.document_id} by {event.data['signer']} (event {event.seq}, "
+                            f"{event.data['signed_file']})")
+    return {"year": document.year, "document": document.id, "document_id": document.document_id,
+            "from_sha256": digest, "order": len(earlier) + 1}
 
 
 def _shown_path(target: Path, ledger: Ledger) -> str:
