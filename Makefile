@@ -19,13 +19,17 @@ $(STAMP): pyproject.toml
 # System libraries the documents need, from Debian when missing (CI runs as root and reaches the registries):
 # fonts-noto-cjk so Chinese names print as Chinese; libharfbuzz-subset0 so WeasyPrint subsets fonts with
 # HarfBuzz (the same bytes as on the machines the fixtures and tests were made on); libreoffice-writer-nogui so
-# the tests open each DOCX as a Word user's office suite does (tests/test_docx_as_word_users_see_it.py).
+# the tests open each DOCX as a Word user's office suite does (tests/test_docx_as_word_users_see_it.py);
+# poppler-utils for `pdfsig`, the second opinion on signed letters, and softhsm2, the software token the
+# PKCS#11 signing is tested with (tests/test_signing.py).
 
 fonts:
 	@missing=""; \
 	fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$$missing fonts-noto-cjk"; \
 	ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing="$$missing libharfbuzz-subset0"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
+	command -v softhsm2-util >/dev/null || missing="$$missing softhsm2"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing$$missing (Debian packages the documents need)"; \

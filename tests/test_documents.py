@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers.examples import EXAMPLE_1 as WORKED_EXAMPLE_1
+from helpers.pdfa import pdfa_problems
 from helpers.words import _SCALES, _TENS, _UNITS, words_to_number
 
 from compliance.documents import Renderer, year_documents
@@ -346,6 +347,12 @@ def test_pdf_a_2b_metadata_and_fixed_dates(documents):
         assert "pdfaid:part=\"2\"" in xmp or "<pdfaid:part>2</pdfaid:part>" in xmp
         assert "conformance=\"B\"" in xmp or "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
         assert str(info["/CreationDate"]).startswith("D:20280110")
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_pdf_a_2b_structure_fonts_metadata_intent_annotations(documents, key):
+    """The structural PDF/A-2b checks (helpers/pdfa) a signed letter must still pass (tests/test_signing.py)."""
+    assert pdfa_problems(documents[key].pdf) == []
 
 
 def test_evidence_picture_in_the_assessment_report(documents):

@@ -262,3 +262,60 @@ def test_the_same_run_into_two_folders_gives_the_same_bytes(tmp_path):
     assert (outs[0] / "evidence").is_dir()  # the picture exists, and it is inside the report:
     with zipfile.ZipFile(outs[1] / "year-1" / "assessment-report.docx") as docx:
         assert any(name.startswith("word/media/") for name in docx.namelist())
+
+
+def filled_contract(path: Path) -> Path:
+    """The built-in contract with every value the legal team must still supply filled in (issue 13's open
+    items): Party B's signatory, Party C's and Party D's addresses, book-entry delivery with Party C's
+    identification, the restrictive legend, the confirmed names and the firms Party A approved."""
+    terms = yaml.safe_load((REPO / "compliance" / "contract" / "kaixin-spa-2025.yaml").read_text(encoding="utf-8"))
+    parties = terms["parties"]
+    parties["party_a"]["unconfirmed"] = {}
+    parties["party_b"]["signatories"] = [{"name": "Wang Fang", "title": "Legal Representative"}]
+    parties["party_c"]["address"] = "Room 1, 1 Example Road, Wenzhou"
+    parties["party_c"]["delivery"].update(method="book_entry", identification="E12345678")
+    parties["party_d"]["address"] = "Road Town, Tortola, British Virgin Islands"
+    terms["target_company"]["unconfirmed"] = {}
+    terms["shares"]["restrictive_legend"] = "retained"
+    terms["approved_auditors"] = sorted({entry["auditor"] for entry in TRUTH.values() if entry["status"] == "accepted"})
+    path.write_text(yaml.safe_dump(terms, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_open_items_are_listed_by_run_summary_and_status_and_each_such_letter_is_a_draft(fixture_run):
+    out, done = fixture_run
+    summary = json.loads((out / "summary.json").read_text())
+    drafts = [d for year in summary["years"] for d in year["documents"] if d["draft"]]
+    assert drafts and all(d["open_items"] for d in drafts)
+    assert f"Open items: {len(summary['open_items'])} document(s) marked DRAFT" in done.stdout
+    listed = {entry["document_id"] for entry in summary["open_items"]}
+    assert listed == {d["document_id"] for d in drafts}
+    joint = next(d for d in drafts if d["kind"] == "joint-instruction" and d["pdf"].startswith("year-1/"))
+    text = squash(pdf_text(out / joint["pdf"]))
+    assert "DRAFT" in text and "Open items in this draft" in text
+    assert "Party B" in " ".join(joint["open_items"])
+    shown = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", AS_OF)
+    assert "joint-instruction is a DRAFT until these are filled:" in shown.stdout
+    as_json = json.loads(run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", AS_OF, "--json").stdout)
+    year_1 = next(year for year in as_json["years"] if year["year"] == 1)
+    assert any(entry["document"].endswith("joint-instruction.pdf") for entry in year_1["open_items"])
+
+
+def test_once_the_contract_file_fills_every_open_item_the_rerun_issues_final_letters(fixture_run, tmp_path):
+    out = copy_of(fixture_run, tmp_path)
+    done = run_cli("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF,
+                   "--contract", str(filled_contract(tmp_path / "filled.yaml")))
+    assert done.returncode == 1, done.stderr  # the needs_review fixtures are still there
+    assert "Open items" not in done.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["open_items"] == []
+    current = [d for year in summary["years"] for d in year["documents"] if d["superseded_by"] is None]
+    assert current and all(not d["draft"] and d["version"] == 2 for d in current)
+    for document in current:
+        for text in (pdf_text(out / document["pdf"]), docx_text(out / document["docx"])):
+            assert "DRAFT" not in text and "[●" not in text and "●" not in text, document["pdf"]
+    letter = squash(pdf_text(out / "year-1" / "joint-instruction.v2.pdf"))
+    assert "Wang Fang" in letter and "E12345678" in letter and "Road Town, Tortola" in letter
+    assert "approved by Party A" in letter
+    # the first drafts stay where they were, superseded, never overwritten
+    assert "DRAFT" in pdf_text(out / "year-1" / "joint-instruction.pdf")

@@ -1,8 +1,8 @@
 """Unsigned signature fields (/FT /Sig) added with pyHanko, deterministically.
 
 pyHanko's incremental writer would stamp the current time into the metadata and a random second half
-into the trailer /ID; both are replaced by values derived from the content, so the same inputs give the
-same bytes. No password is set; the existing PDF/A metadata stays untouched and consistent.
+into the trailer /ID: the metadata is left as it was (pdf_update) and the /ID derived from the content, so
+the same inputs give the same bytes. No password is set.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from io import BytesIO
 
 from compliance.documents.pdf import SignatureSpot
+from compliance.documents.pdf_update import metadata_keeping_writer
 from compliance.values.digest import sha256_hex
 
 
@@ -18,14 +19,9 @@ def add_signature_fields(pdf: bytes, spots: Sequence[SignatureSpot]) -> bytes:
     if not spots:
         return pdf
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
-    class _DeterministicWriter(IncrementalPdfFileWriter):
-        def _update_meta(self) -> None:  # keep WeasyPrint's fixed dates: no 'now'
-            return None
-
-    writer = _DeterministicWriter(BytesIO(pdf), strict=False)
+    writer = metadata_keeping_writer(pdf)  # keeps WeasyPrint's fixed dates: no 'now'
     first_id = writer._document_id[0]
     second = bytes.fromhex(sha256_hex(pdf + repr([tuple(spot.__dict__.values()) for spot in spots]).encode()))
     writer._document_id = generic.ArrayObject([first_id, generic.ByteStringObject(second[:16])])

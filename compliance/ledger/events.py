@@ -20,7 +20,8 @@ from compliance.values.digest import sha256_hex
 
 GENESIS = "0" * 64
 
-# Kinds of event; the first group comes from `compliance run`, the second from `compliance record`/`resolve`.
+# Kinds of event; the first group comes from `compliance run`, the second from `compliance record`/`resolve`,
+# the third from `compliance sign --db`.
 RUN_EVENTS = (
     "ledger_settings", "received", "accepted", "needs_review", "rejected", "conflict", "instructed",
     "superseded", "cancellation_instructed", "penalty_assessed",
@@ -28,9 +29,10 @@ RUN_EVENTS = (
 RECORD_EVENTS = (
     "documents_received_by_agent", "released", "dispute_opened", "dispute_settled", "suspension", "resolved",
 )
+SIGN_EVENTS = ("document_signed",)
 # The review desk's four-eyes step and its accounts (`compliance users`, `compliance approve`, the desk).
 APPROVAL_EVENTS = ("user_added", "user_revoked", "documents_approved")
-EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS + APPROVAL_EVENTS
+EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS + SIGN_EVENTS + APPROVAL_EVENTS
 
 # State tables and the columns that identify a row; every other column except row_hash/event_seq is content.
 STATE_TABLES: dict[str, tuple[str, ...]] = {

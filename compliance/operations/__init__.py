@@ -11,6 +11,8 @@
     resolve conflicting reports    recording.resolve
     where every year stands        status.status_report -> StatusReport (status.year_statuses per year)
     compute a penalty              penalties.accrued_penalty, penalties.recorded_delays
+    sign a letter                  signing.sign_document -> SignOutcome (document_signed event with a ledger)
+    check a letter's signatures    signing.verify_document -> SignatureCheck per signature
     open a ledger                  access.reading, access.writing (under the writer lock)
 
 Crash recovery (recovery.py) and the review files and summary (summary.py) are steps of the main job.

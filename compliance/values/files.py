@@ -109,3 +109,17 @@ def place_file(source: Path, target: Path, sha256: str) -> bool:
     source.unlink()
     _fsync_dir(target.parent)
     return True
+
+
+def write_new_file(target: Path, data: bytes) -> None:
+    """Write `data` to a file that must not exist yet (a signed copy beside its original, say): written
+    under a temporary name, then placed as place_file does, so an existing file is never replaced
+    (FileConflict) and a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{_temporary_stem(target.name)}.tmp-{os.getpid()}")
+    with open(temp, "wb") as handle:
+        handle.write(data)
+    try:
+        place_file(temp, target, sha256_hex(data))
+    finally:
+        temp.unlink(missing_ok=True)

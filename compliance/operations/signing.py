@@ -1,0 +1,149 @@
+"""`compliance sign` and `compliance verify`: a signatory signs a letter, anyone checks its signatures.
+
+- sign_document: the PAdES signature into the named field (documents/signing), written beside the file it
+  signs and never over it (default_signed_path), and, with a ledger, recorded as a `document_signed` event:
+  which recorded document, which field, who signed, the signed file's sha256, the order of the signature
+  (Party A's is 1, Party B's 2 when they sign in that order) and the date the caller gives.
+- verify_document: each signature's check (documents/verification) against the given trust roots.
+
+A refusal is a SignError with one plain sentence; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from compliance.documents.pdf_update import PdfUnusable
+from compliance.documents.signing import SignRequest, check_field, sign_pdf
+from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key, SigningError
+from compliance.documents.verification import SignatureCheck, TrustRootError, check_signatures, load_trust_roots
+from compliance.ledger import Event, Ledger
+from compliance.values.digest import sha256_hex
+from compliance.values.files import FileConflict, write_new_file
+
+_SIGNED_SUFFIX = re.compile(r"\.signed(?:-(\d+))?$")
+
+
+class SignError(ValueError):
+    """A signature that cannot be made or checked as asked; str() is one plain sentence."""
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    written: Path
+    field: str
+    signer: str
+    signed_at: dt.datetime
+    event: Event | None  # the ledger's document_signed event, when a ledger was given
+
+
+def default_signed_path(path: Path) -> Path:
+    """Beside the input, never the input: NAME.pdf -> NAME.signed.pdf; NAME.signed.pdf -> NAME.signed-2.pdf;
+    NAME.signed-N.pdf -> NAME.signed-(N+1).pdf (the second signatory signs the first's signed copy)."""
+    stem = path.stem
+    match = _SIGNED_SUFFIX.search(stem)
+    if match is None:
+        return path.with_name(f"{stem}.signed{path.suffix}")
+    number = int(match.group(1) or 1) + 1
+    return path.with_name(f"{stem[:match.start()]}.signed-{number}{path.suffix}")
+
+
+def read_pdf_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise SignError(f"{path}: is a folder, not a PDF file") from None
+    except OSError as exc:
+        raise SignError(f"{path}: cannot read it ({exc.strerror or exc.__class__.__name__})") from None
+
+
+def sign_document(file: Path, key: Pkcs12Key | Pkcs11Key, request: SignRequest, *, out: Path | None = None,
+                  ledger: Ledger | None = None, on: dt.date | None = None) -> SignOutcome:
+    """Sign `file` into `out` (default_signed_path); with a ledger, record the signature dated `on`."""
+    pdf = read_pdf_file(file)
+    target = out or default_signed_path(file)
+    if target.resolve() == file.resolve():
+        raise SignError(f"--out {target}: is the file being signed; a signed copy never replaces its original")
+    if os.path.lexists(target):
+        raise SignError(f"{target} already exists; move it away or choose another name with --out")
+    try:
+        check_field(pdf, request.field)  # before the key is opened: a wrong field costs no PIN
+        recorded = _recorded_source(ledger, pdf, file, request.field) if ledger is not None else None
+        signed = sign_pdf(pdf, key, request)
+    except (SigningError, PdfUnusable) as exc:
+        raise SignError(f"{file}: {exc}" if isinstance(exc, PdfUnusable) else str(exc)) from None
+    if ledger is None:
+        _write(target, signed.pdf)
+        return SignOutcome(target, signed.field, signed.signer, signed.signed_at, None)
+    if on is None:
+        raise ValueError("a signature recorded in the ledger needs its date")
+    with ledger.transaction():  # the event and the file together: a file that cannot be written records nothing
+        event = ledger.add_event("document_signed", year=recorded["year"], on_date=on, data={
+            **{k: v for k, v in recorded.items() if k != "year"},
+            "field": signed.field, "signer": signed.signer, "signed_at": signed.signed_at.isoformat(),
+            "signed_file": _shown_path(target, ledger), "signed_sha256": sha256_hex(signed.pdf),
+        })
+        _write(target, signed.pdf)
+    return SignOutcome(target, signed.field, signed.signer, signed.signed_at, event)
+
+
+def verify_document(file: Path, trust: Sequence[Path]) -> list[SignatureCheck]:
+    """Every signature of `file`, checked against the roots in `trust` (PEM or DER files)."""
+    try:
+        roots = load_trust_roots(trust)
+    except TrustRootError as exc:
+        raise SignError(str(exc)) from None
+    pdf = read_pdf_file(file)
+    try:
+        return check_signatures(pdf, roots)
+    except PdfUnusable as exc:
+        raise SignError(f"{file}: {exc}") from None
+
+
+def _recorded_source(ledger: Ledger, pdf: bytes, file: Path, field: str) -> dict:
+    """Which recorded document `pdf` is (an issued letter, or a signed copy an earlier event recorded), and
+    which signature of it this is. Refused: a superseded letter, a field the ledger already records signed."""
+    digest = sha256_hex(pdf)
+    documents = {document.id: document for document in ledger.documents()}
+    signings = ledger.events(kinds=("document_signed",))
+    copy_of = next((e.data["document"] for e in reversed(signings) if e.data.get("signed_sha256") == digest), None)
+    document = documents.get(copy_of) if copy_of is not None else \
+        next((d for d in documents.values() if d.pdf_sha256 == digest), None)
+    if document is None:
+        raise SignError(f"{file}: not a document recorded in {ledger.path} (no issued letter or signed copy has "
+                        "these bytes); sign without --db, or pass the ledger the letter was issued from")
+    if document.superseded_by is not None:
+        raise SignError(f"{file}: this {document.kind} was superseded by a later version (document "
+                        f"{document.superseded_by} in {ledger.path}); sign the current one")
+    earlier = [e for e in signings if e.data["document"] == document.id]
+    for event in earlier:
+        if event.data["field"] == field:
+            raise SignError(f"--field {field}: {ledger.path} already records it signed on document "
+                            f"{document.document_id} by {event.data['signer']} (event {event.seq}, "
+                            f"{event.data['signed_file']})")
+    return {"year": document.year, "document": document.id, "document_id": document.document_id,
+            "from_sha256": digest, "order": len(earlier) + 1}
+
+
+def _shown_path(target: Path, ledger: Ledger) -> str:
+    """The signed file relative to the ledger's folder when inside it (as documents are recorded), else absolute."""
+    folder = ledger.path.resolve().parent
+    try:
+        return target.resolve().relative_to(folder).as_posix()
+    except ValueError:
+        return str(target.resolve())
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        write_new_file(target, data)
+    except FileConflict:
+        raise SignError(f"{target} already exists; move it away or choose another name with --out") from None
+    except OSError as exc:
+        raise SignError(f"{target}: cannot write it ({exc.strerror or exc.__class__.__name__})") from None
+
