@@ -313,7 +313,10 @@ def test_once_the_contract_file_fills_every_open_item_the_rerun_issues_final_let
     assert current and all(not d["draft"] and d["version"] == 2 for d in current)
     for document in current:
         for text in (pdf_text(out / document["pdf"]), docx_text(out / document["docx"])):
-            assert "DRAFT" not in text and "[●" not in text and "●" not in text, document["pdf"]
+            # Four-eyes: no open item left, so the only mark is "awaiting approval" (operations.approval).
+            assert "[●" not in text and "●" not in text and "Open items" not in text, document["pdf"]
+            assert "DRAFT: awaiting approval" in squash(text), document["pdf"]
+    assert all(year["approval"]["state"] == "awaiting_approval" for year in summary["years"] if year["documents"])
     letter = squash(pdf_text(out / "year-1" / "joint-instruction.v2.pdf"))
     assert "Wang Fang" in letter and "E12345678" in letter and "Road Town, Tortola" in letter
     assert "approved by Party A" in letter
