@@ -9,24 +9,14 @@ import subprocess
 import sys
 
 import pytest
-from helpers.cli import run_cli
-
-
-def _one_error_line(done, *words: str) -> str:
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
-    for word in words:
-        assert word in lines[0]
-    return lines[0]
+from helpers.cli import one_error_line, run_cli
 
 
 def test_deadlines_ics_into_an_unwritable_place(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    _one_error_line(run_cli("deadlines", "--as-of", "2027-01-10", "--ics", str(blocker / "deadlines.ics")),
-                    "--ics", "cannot write")
+    one_error_line(run_cli("deadlines", "--as-of", "2027-01-10", "--ics", str(blocker / "deadlines.ics")),
+                   "--ics", "cannot write")
 
 
 def test_deadlines_ics_creates_its_folder(tmp_path):
@@ -38,7 +28,7 @@ def test_deadlines_ics_creates_its_folder(tmp_path):
 
 
 def test_deadlines_received_with_an_impossible_date():
-    _one_error_line(run_cli("deadlines", "--received", "1=2027-02-30"), "--received 1=2027-02-30", "not a date")
+    one_error_line(run_cli("deadlines", "--received", "1=2027-02-30"), "--received 1=2027-02-30", "not a date")
 
 
 def test_run_out_folder_that_cannot_be_created(tmp_path):
@@ -46,30 +36,30 @@ def test_run_out_folder_that_cannot_be_created(tmp_path):
     inbox.mkdir()
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    _one_error_line(run_cli("run", str(inbox), "--out", str(blocker / "out"), "--as-of", "2031-03-31"),
-                    "--out", "cannot create the folder")
+    one_error_line(run_cli("run", str(inbox), "--out", str(blocker / "out"), "--as-of", "2031-03-31"),
+                   "--out", "cannot create the folder")
 
 
 def test_run_inbox_that_is_a_file(tmp_path):
     inbox = tmp_path / "report.pdf"
     inbox.write_bytes(b"%PDF-1.4")
-    _one_error_line(run_cli("run", str(inbox), "--out", str(tmp_path / "out"), "--as-of", "2031-03-31"),
-                    "is a file, not a folder")
+    one_error_line(run_cli("run", str(inbox), "--out", str(tmp_path / "out"), "--as-of", "2031-03-31"),
+                   "is a file, not a folder")
 
 
 def test_render_reference_docx_that_is_not_a_docx(tmp_path):
     fake = tmp_path / "letterhead.docx"
     fake.write_text("plain text")
-    _one_error_line(run_cli("render", "joint-instruction", "--year", "1", "--revenue", "1=702345678.90",
-                            "--as-of", "2027-01-10", "--reference-docx", str(fake), "--out", str(tmp_path / "o")),
-                    "not a DOCX file")
+    one_error_line(run_cli("render", "joint-instruction", "--year", "1", "--revenue", "1=702345678.90",
+                           "--as-of", "2027-01-10", "--reference-docx", str(fake), "--out", str(tmp_path / "o")),
+                   "not a DOCX file")
 
 
 def test_extract_evidence_dir_that_cannot_be_a_folder(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    _one_error_line(run_cli("extract", "--evidence-dir", str(blocker / "evidence"), "fixtures/audit-reports"),
-                    "--evidence-dir")
+    one_error_line(run_cli("extract", "--evidence-dir", str(blocker / "evidence"), "fixtures/audit-reports"),
+                   "--evidence-dir")
 
 
 @pytest.mark.parametrize("kind", ["contract", "calendar"])
@@ -82,11 +72,11 @@ def test_yaml_with_a_day_that_does_not_exist(tmp_path, kind):
         path = tmp_path / "calendar.yaml"
         path.write_text("year: 2027\nholidays: [2027-13-01]\n")
         done = run_cli("deadlines", "--as-of", "2027-01-10", "--calendar", str(path))
-    _one_error_line(done, str(path), "not a real day")
+    one_error_line(done, str(path), "not a real day")
 
 
 def test_assess_revenue_too_large_for_any_audit():
-    _one_error_line(run_cli("assess", "--revenue", "1=" + "9" * 40), "--revenue 1=", "digits")
+    one_error_line(run_cli("assess", "--revenue", "1=" + "9" * 40), "--revenue 1=", "digits")
 
 
 def test_penalty_with_a_huge_close_prints_the_figures(tmp_path):
@@ -119,4 +109,4 @@ def test_a_failure_no_command_foresaw_is_still_one_line():
     (["nosuch"], ["No such command 'nosuch'"]),
 ])
 def test_typer_usage_errors_are_one_line_too(args, words):
-    _one_error_line(run_cli(*args), *words)
+    one_error_line(run_cli(*args), *words)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers.certificates import PASSPHRASE, SigningPki, make_test_pki, make_tsa
-from helpers.cli import REPO, run_cli
+from helpers.cli import REPO, one_error_line, run_cli
 from helpers.pdfa import pdfa_problems
 from helpers.softhsm import PIN, make_token, softhsm_library
 from helpers.timestamp_server import timestamp_server
@@ -63,15 +63,6 @@ def signed(tmp_path_factory) -> Signed:
     return Signed(out, db, unsigned, out / "year-1" / "joint-instruction.signed.pdf",
                   out / "year-1" / "joint-instruction.signed-2.pdf", pki, sign_a, sign_b)
 
-
-def _one_error_line(done, *words: str) -> str:
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-    return lines[0]
 
 
 def test_both_parties_sign_through_the_cli_beside_the_unsigned_letter(signed):
@@ -218,15 +209,15 @@ def test_an_unsigned_letter_fails_verify(signed):
 def test_a_field_already_signed_is_refused(signed, tmp_path):
     done = _sign(signed.pki, signed.party_a, "PartyA_Signature", signed.pki.party_a_p12,
                  "--out", str(tmp_path / "again.pdf"))
-    _one_error_line(done, "--field PartyA_Signature", "already signed", "still unsigned: PartyB_Signature")
+    one_error_line(done, "--field PartyA_Signature", "already signed", "still unsigned: PartyB_Signature")
     assert not (tmp_path / "again.pdf").exists()
 
 
 def test_a_field_that_does_not_exist_is_refused_naming_the_fields(signed, tmp_path):
     done = _sign(signed.pki, signed.unsigned, "PartyC_Signature", signed.pki.party_a_p12,
                  "--out", str(tmp_path / "c.pdf"))
-    _one_error_line(done, "PartyC_Signature", "no such signature field",
-                    "PartyA_Signature (unsigned), PartyB_Signature (unsigned)")
+    one_error_line(done, "PartyC_Signature", "no such signature field",
+                   "PartyA_Signature (unsigned), PartyB_Signature (unsigned)")
 
 
 def test_a_wrong_passphrase_is_one_plain_line(signed, tmp_path):
@@ -234,18 +225,18 @@ def test_a_wrong_passphrase_is_one_plain_line(signed, tmp_path):
     wrong.write_text("not the passphrase\n")
     done = run_cli("sign", str(signed.unsigned), "--field", "PartyA_Signature", "--key", str(signed.pki.party_a_p12),
                    "--passphrase-file", str(wrong), "--out", str(tmp_path / "x.pdf"))
-    _one_error_line(done, "the passphrase is wrong")
+    one_error_line(done, "the passphrase is wrong")
     assert not (tmp_path / "x.pdf").exists()
 
 
 def test_the_signed_copy_never_replaces_a_file(signed, tmp_path):
     before = signed.party_a.read_bytes()
     done = _sign(signed.pki, signed.unsigned, "PartyA_Signature", signed.pki.party_a_p12)  # default out exists
-    _one_error_line(done, "joint-instruction.signed.pdf already exists", "--out")
+    one_error_line(done, "joint-instruction.signed.pdf already exists", "--out")
     assert signed.party_a.read_bytes() == before
     itself = _sign(signed.pki, signed.unsigned, "PartyA_Signature", signed.pki.party_a_p12,
                    "--out", str(signed.unsigned))
-    _one_error_line(itself, "never replaces its original")
+    one_error_line(itself, "never replaces its original")
 
 
 def test_the_default_name_of_a_signed_copy():
@@ -258,14 +249,14 @@ def test_with_a_ledger_only_its_documents_are_signed(signed, tmp_path):
     stranger = tmp_path / "stranger.pdf"
     stranger.write_bytes(signed.unsigned.read_bytes() + b"\n% not issued by this ledger\n")
     done = _sign(signed.pki, stranger, "PartyA_Signature", signed.pki.party_a_p12, "--db", str(signed.db))
-    _one_error_line(done, "not a document recorded in")
+    one_error_line(done, "not a document recorded in")
     assert not default_signed_path(stranger).exists()
 
 
 def test_with_a_ledger_a_field_it_records_signed_is_refused_on_the_unsigned_letter_too(signed, tmp_path):
     done = _sign(signed.pki, signed.unsigned, "PartyA_Signature", signed.pki.party_a_p12, "--db", str(signed.db),
                  "--out", str(tmp_path / "again.pdf"))
-    _one_error_line(done, "--field PartyA_Signature", "already records it signed", "Yi Yang")
+    one_error_line(done, "--field PartyA_Signature", "already records it signed", "Yi Yang")
 
 
 @pytest.mark.parametrize("case", ["not-a-pdf", "encrypted", "missing-key", "no-token-module", "folder"])
@@ -285,7 +276,7 @@ def test_bad_input_is_one_plain_line(signed, tmp_path, case):
         args["file"], words = str(tmp_path), ("is a folder",)
     done = run_cli("sign", args["file"], "--field", "PartyA_Signature", *args["key"], "--passphrase-file",
                    str(signed.pki.passphrase_file), "--out", str(tmp_path / "out.pdf"))
-    _one_error_line(done, *words)
+    one_error_line(done, *words)
 
 
 def test_pades_b_t_with_a_timestamp_server(signed, tmp_path):
@@ -311,7 +302,7 @@ def test_a_timestamp_server_that_does_not_answer_is_one_plain_line(signed, tmp_p
         port = closed.getsockname()[1]
     done = _sign(signed.pki, signed.unsigned, "PartyA_Signature", signed.pki.party_a_p12,
                  "--timestamp-url", f"http://127.0.0.1:{port}/", "--out", str(tmp_path / "t.pdf"))
-    _one_error_line(done, "--timestamp-url", "no timestamp")
+    one_error_line(done, "--timestamp-url", "no timestamp")
 
 
 def test_a_key_on_a_pkcs11_token(signed, tmp_path):
@@ -330,8 +321,8 @@ def test_a_key_on_a_pkcs11_token(signed, tmp_path):
     assert "signed by Yi Yang" in checked.stdout
     wrong_label = run_cli("sign", str(signed.unsigned), "--field", "PartyA_Signature", *token_args,
                           "--key-label", "nobody", "--out", str(tmp_path / "n.pdf"), env=env)
-    _one_error_line(wrong_label, "--key-label nobody")
+    one_error_line(wrong_label, "--key-label nobody")
     pin.write_text("0000\n")
     wrong_pin = run_cli("sign", str(signed.unsigned), "--field", "PartyA_Signature", *token_args,
                         "--key-label", "party-a", "--out", str(tmp_path / "p.pdf"), env=env)
-    _one_error_line(wrong_pin, "refused the PIN")
+    one_error_line(wrong_pin, "refused the PIN")

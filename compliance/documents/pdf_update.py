@@ -24,20 +24,12 @@ def metadata_keeping_writer(pdf: bytes):
         def _update_meta(self) -> None:  # keep /Info and XMP as they were, so they keep agreeing
             return None
 
-    return _MetadataKeepingWriter(_unencrypted(pdf), strict=False)
+    read_pdf(pdf)  # the same refusals as a reader, before pyHanko's writer raises its own
+    return _MetadataKeepingWriter(BytesIO(pdf), strict=False)
 
 
 def read_pdf(pdf: bytes):
     """A PdfFileReader over `pdf`; raises PdfUnusable for bytes that are not a PDF, or an encrypted PDF."""
-    return _open_reader(pdf)
-
-
-def _unencrypted(pdf: bytes) -> BytesIO:
-    _open_reader(pdf)  # the same refusals as a reader, before pyHanko's writer raises its own
-    return BytesIO(pdf)
-
-
-def _open_reader(pdf: bytes):
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 

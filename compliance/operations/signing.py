@@ -53,7 +53,7 @@ def default_signed_path(path: Path) -> Path:
     return path.with_name(f"{stem[:match.start()]}.signed-{number}{path.suffix}")
 
 
-def read_pdf_file(path: Path) -> bytes:
+def _read_pdf_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except IsADirectoryError:
@@ -65,7 +65,7 @@ def read_pdf_file(path: Path) -> bytes:
 def sign_document(file: Path, key: Pkcs12Key | Pkcs11Key, request: SignRequest, *, out: Path | None = None,
                   ledger: Ledger | None = None, on: dt.date | None = None) -> SignOutcome:
     """Sign `file` into `out` (default_signed_path); with a ledger, record the signature dated `on`."""
-    pdf = read_pdf_file(file)
+    pdf = _read_pdf_file(file)
     target = out or default_signed_path(file)
     if target.resolve() == file.resolve():
         raise SignError(f"--out {target}: is the file being signed; a signed copy never replaces its original")
@@ -98,7 +98,7 @@ def verify_document(file: Path, trust: Sequence[Path]) -> list[SignatureCheck]:
         roots = load_trust_roots(trust)
     except TrustRootError as exc:
         raise SignError(str(exc)) from None
-    pdf = read_pdf_file(file)
+    pdf = _read_pdf_file(file)
     try:
         return check_signatures(pdf, roots)
     except PdfUnusable as exc:
