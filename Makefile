@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 # HarfBuzz (the same bytes as on the machines the fixtures and tests were made on); libreoffice-writer-nogui so
 # the tests open each DOCX as a Word user's office suite does (tests/test_docx_as_word_users_see_it.py);
 # poppler-utils for `pdfsig`, the second opinion on signed letters, and softhsm2, the software token the
-# PKCS#11 signing is tested with (tests/test_signing.py).
+# PKCS#11 signing is tested with (tests/test_signing.py); chromium, the real browser the review desk is tested in
+# (tests/test_desk_browser.py).
 
 fonts:
 	@missing=""; \
@@ -30,6 +31,7 @@ fonts:
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	command -v softhsm2-util >/dev/null || missing="$$missing softhsm2"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing$$missing (Debian packages the documents need)"; \

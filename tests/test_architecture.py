@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "compliance"
-LAYERS = ["values", "contract", "rules", "extract", "ledger", "documents", "operations", "cli"]  # bottom first
+LAYERS = ["values", "contract", "rules", "extract", "ledger", "documents", "operations", "desk", "cli"]  # bottom first
 
 
 def _imports(path: Path) -> list[str]:

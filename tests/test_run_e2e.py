@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 from helpers.cli import REPO, run_cli
+from helpers.contracts import TRUTH, filled_contract
 from helpers.document_text import docx_text, pdf_text, squash
 from helpers.examples import EXAMPLE_1
 from helpers.fakes import end_state
@@ -26,7 +26,6 @@ from compliance.values.digest import sha256_file
 
 FIXTURES = REPO / "fixtures" / "audit-reports"
 PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
-TRUTH = {entry["file"]: entry for entry in yaml.safe_load((REPO / "fixtures" / "truth.yaml").read_text())}
 AS_OF = "2031-03-31"
 # Worked example 1 (docs/contract-reading.md): the release each year's joint instruction must state.
 RELEASES = EXAMPLE_1.releases
@@ -262,24 +261,6 @@ def test_the_same_run_into_two_folders_gives_the_same_bytes(tmp_path):
     assert (outs[0] / "evidence").is_dir()  # the picture exists, and it is inside the report:
     with zipfile.ZipFile(outs[1] / "year-1" / "assessment-report.docx") as docx:
         assert any(name.startswith("word/media/") for name in docx.namelist())
-
-
-def filled_contract(path: Path) -> Path:
-    """The built-in contract with every value the legal team must still supply filled in (issue 13's open
-    items): Party B's signatory, Party C's and Party D's addresses, book-entry delivery with Party C's
-    identification, the restrictive legend, the confirmed names and the firms Party A approved."""
-    terms = yaml.safe_load((REPO / "compliance" / "contract" / "kaixin-spa-2025.yaml").read_text(encoding="utf-8"))
-    parties = terms["parties"]
-    parties["party_a"]["unconfirmed"] = {}
-    parties["party_b"]["signatories"] = [{"name": "Wang Fang", "title": "Legal Representative"}]
-    parties["party_c"]["address"] = "Room 1, 1 Example Road, Wenzhou"
-    parties["party_c"]["delivery"].update(method="book_entry", identification="E12345678")
-    parties["party_d"]["address"] = "Road Town, Tortola, British Virgin Islands"
-    terms["target_company"]["unconfirmed"] = {}
-    terms["shares"]["restrictive_legend"] = "retained"
-    terms["approved_auditors"] = sorted({entry["auditor"] for entry in TRUTH.values() if entry["status"] == "accepted"})
-    path.write_text(yaml.safe_dump(terms, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def test_open_items_are_listed_by_run_summary_and_status_and_each_such_letter_is_a_draft(fixture_run):

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from compliance.cli.commands import approval, core, extract, ledger, penalty, render, run, signing
+from compliance.cli.commands import approval, core, desk, extract, ledger, penalty, render, run, signing
 
 app = typer.Typer(
     help="Earn-out escrow administration for the Kaixin SPA: extract audited revenue, apply SPA 5.2, "
@@ -17,7 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for area in (core, extract, render, run, approval, penalty, ledger, signing):
+for area in (core, extract, render, run, approval, penalty, ledger, signing, desk):
     area.register(app)
 
 

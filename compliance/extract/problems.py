@@ -87,3 +87,41 @@ class Rejected(Exception):
     def __init__(self, found: Problem):
         super().__init__(found.message)
         self.problem = found
+
+
+# code -> what a person does about it (the review desk prints it under the problem's sentence). A code not
+# listed here falls back to its severity's advice (WHAT_TO_DO_BY_SEVERITY).
+WHAT_TO_DO: dict[str, str] = {
+    "not_pdf": "Ask the auditor or the seller for the report as a PDF and upload that.",
+    "corrupt": "Ask for a fresh copy of the PDF (the file was damaged in transit or when it was saved).",
+    "encrypted": "Ask for an unprotected copy, or give the password with `compliance extract --password`.",
+    "no_text_layer": "Ask for a clearer scan (300 dpi, upright pages) or for the auditor's digital PDF.",
+    "too_large": "Upload only the audit report (not the whole annual report), or raise the limit.",
+    "too_many_pages": "Upload only the audit report (not the whole annual report), or raise the limit.",
+    "still_being_written": "Nothing to do: the next run reads the file again once it is complete.",
+    "changed_while_read": "Nothing to do: the next run reads the file again.",
+    "entity_mismatch": "Check that this is the Target Company's own report (not a group or another company's).",
+    "period_mismatch": "Check that the report covers the Assessment Year (1 December to 30 November, SPA 4.1).",
+    "not_assessment_period": "Check that the report covers an Assessment Year (1 December to 30 November, SPA 4.1).",
+    "opinion_modified": "Take legal advice: a modified opinion may not be an audit report the SPA relies on.",
+    "auditor_not_approved": "Check with Party A that it approved this accounting firm (SPA 4.2); if so, add the "
+                            "firm to approved_auditors in the contract file.",
+    "currency_mismatch": "Ask for the statement in RMB, or take advice on the conversion the SPA allows.",
+    "revenue_crosscheck_mismatch": "Compare the figure on the evidence picture with the income statement and "
+                                   "ask the auditor which one is right.",
+    "ocr_unconfirmed": "Compare the figure with the picture of the line, digit by digit; if it is right, ask for "
+                       "the digital PDF or record a resolution.",
+    "ocr_field_unconfirmed": "Compare the field with the page; ask for the digital PDF if it is unclear.",
+    "ocr_low_confidence": "Compare the field with the page; ask for the digital PDF if it is unclear.",
+    "ocr_auditor_unverified": "Check the firm's name on the page and list the approved firms in the contract file.",
+    "auditor_list_not_configured": "List the firms Party A approved in approved_auditors in the contract file.",
+}
+WHAT_TO_DO_BY_SEVERITY = {
+    "reject": "The file cannot be used as it is: ask for a good copy of the report and upload it.",
+    "review": "Check the field against the page; the report is not used until a person has resolved this.",
+    "warning": "Nothing blocks the report; note it.",
+}
+
+
+def what_to_do(code: str, severity: str) -> str:
+    return WHAT_TO_DO.get(code) or WHAT_TO_DO_BY_SEVERITY.get(severity, WHAT_TO_DO_BY_SEVERITY["review"])

@@ -206,6 +206,15 @@ class Ledger:
         )
         return [row[0] for row in self.conn.execute(query, (year, status) if status else (year,))]
 
+    def reports(self) -> list[dict[str, Any]]:
+        """Every recorded report, in the order received: sha256, first_name, size, status, year, revenue."""
+        rows = self.conn.execute(
+            "SELECT r.sha256, r.first_name, r.size, x.status, x.assessment_year, x.operating_revenue "
+            "FROM reports r JOIN extractions x ON x.sha256 = r.sha256 ORDER BY x.event_seq, r.sha256"
+        )
+        return [{"sha256": row[0], "first_name": row[1], "size": row[2], "status": row[3], "year": row[4],
+                 "revenue": row[5]} for row in rows]
+
     # --- determinations and documents ----------------------------------------------------------------
     def current_determination(self, year: int) -> Determination | None:
         row = self.conn.execute(

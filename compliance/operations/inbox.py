@@ -78,29 +78,34 @@ def scan_inbox(inbox: Path, skipped: list[Skipped] | None = None) -> list[FileOu
     not files (folders, pipes, dangling links, hidden files) are added to `skipped`."""
     files = []
     for path in sorted(inbox.iterdir()):
-        try:
-            reason = _not_a_report(path)
-        except OSError as exc:  # a link that loops
-            reason = f"cannot be examined ({exc.strerror or exc.__class__.__name__})"
-        if reason is not None:
+        found = scan_path(path)
+        if isinstance(found, Skipped):
             if skipped is not None:
-                skipped.append(Skipped(name_text(path.name), reason))
-            continue
-        try:
-            before = path.stat()
-            sha256 = sha256_file(path)
-            after = path.stat()
-        except OSError as exc:
-            found = Problem("unreadable", "reject",
-                            f"The file cannot be read ({exc.strerror or exc.__class__.__name__}).")
-            files.append(FileOutcome(name_text(path.name), None, None, FileStatus.REJECTED, problems=[found],
-                                     source=path))
-            continue
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-            files.append(_set_aside(path, "still_being_written"))
-            continue
-        files.append(FileOutcome(name_text(path.name), sha256, after.st_size, None, source=path))
+                skipped.append(found)
+        else:
+            files.append(found)
     return files
+
+
+def scan_path(path: Path) -> FileOutcome | Skipped:
+    """One inbox entry: a file with its sha256 (or why it cannot be read), or why it is not read at all."""
+    try:
+        reason = _not_a_report(path)
+    except OSError as exc:  # a link that loops
+        reason = f"cannot be examined ({exc.strerror or exc.__class__.__name__})"
+    if reason is not None:
+        return Skipped(name_text(path.name), reason)
+    try:
+        before = path.stat()
+        sha256 = sha256_file(path)
+        after = path.stat()
+    except OSError as exc:
+        found = Problem("unreadable", "reject",
+                        f"The file cannot be read ({exc.strerror or exc.__class__.__name__}).")
+        return FileOutcome(name_text(path.name), None, None, FileStatus.REJECTED, problems=[found], source=path)
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        return _set_aside(path, "still_being_written")
+    return FileOutcome(name_text(path.name), sha256, after.st_size, None, source=path)
 
 
 def _as_stored(result: dict, item: FileOutcome, out: Path) -> dict:

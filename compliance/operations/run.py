@@ -271,3 +271,20 @@ def _record_conflicts(ws: Workspace, plans: list[YearPlan]) -> None:
                 continue
             ws.ledger.add_event("conflict", year=plan.year, on_date=None, data={"reports": sorted(plan.candidates)})
     ws.checkpoint("conflicts recorded")
+
+
+def prepare(out_dir: Path, *, by: str, as_of: dt.date, contract_path: Path | None = None,
+            toolkit: Toolkit | None = None) -> RunResult:
+    """The review desk's Prepare: the main job on the output folder's own inbox (the desk's uploads,
+    operations.uploads), with the prices file the ledger records, its documents prepared by `by`."""
+    from compliance.operations.uploads import desk_inbox
+
+    db = out_dir / "ledger.sqlite"
+    prices_path = None
+    if db.exists():
+        with open_ledger(db, create=False) as ledger:
+            recorded = ledger.meta("prices_path")
+        prices_path = Path(recorded) if recorded and Path(recorded).is_file() else None
+    desk_inbox(out_dir).mkdir(parents=True, exist_ok=True)
+    return run(RunOptions(inbox=desk_inbox(out_dir), out_dir=out_dir, as_of=as_of, contract_path=contract_path,
+                          prices_path=prices_path, db_path=db, workers=1, prepared_by=by), toolkit)

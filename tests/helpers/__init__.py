@@ -2,7 +2,10 @@
 sys.path, because tests/ has a conftest.py and no __init__.py).
 
 - certificates: a test PKI made at test time (root, Party A, Party B as PKCS#12 with a passphrase; a TSA).
+- browser: an ASGI app on uvicorn in a thread (serve_app) and Debian's chromium through Playwright
+  (browser_page, require_chromium).
 - cli: REPO, the repository root, and run_cli(), the real `python -m compliance` in a subprocess.
+- contracts: the built-in contract with every open item filled (filled_contract).
 - document_text: the text a reader sees in a rendered PDF or DOCX (pdf_text, docx_text, squash).
 - examples: the worked examples of docs/contract-reading.md, loaded from worked_examples.yaml.
 - fakes: a fake extractor and renderer for the run (FakeToolkit, write_report, example_inbox, run_fake), the

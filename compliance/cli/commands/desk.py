@@ -1,0 +1,52 @@
+"""`compliance serve`: the review desk on the ledger of an output folder (compliance.desk, run by uvicorn)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from compliance.cli.commands.common import AsOfOption, ContractOption, parse_date, usage_error
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(
+    out: Path = typer.Option(Path("output"), "--out", help="The output folder of `compliance run` (its ledger)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; only this machine by default."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    as_of: str = AsOfOption,
+    max_upload_mb: int = typer.Option(100, "--max-upload-mb", min=1, max=1024,
+                                      help="Largest audit report the Inbox accepts, in MB."),
+    secure_cookie: bool = typer.Option(False, "--secure-cookie",
+                                       help="Mark the session cookie Secure (when a TLS proxy serves the desk)."),
+    contract: Path = ContractOption,
+) -> None:
+    """Open the review desk: pages over the ledger, uploads, four-eyes approval. Stop it with Ctrl-C."""
+    import uvicorn
+
+    from compliance.contract import ContractError
+    from compliance.desk import DeskSettings, create_app
+
+    if not (out / "ledger.sqlite").is_file():
+        usage_error(f"--out {out}: no ledger.sqlite there; run `compliance run INBOX --out {out}` (or `make demo`) "
+                    "first")
+    settings = DeskSettings(out_dir=out.resolve(), as_of=parse_date(as_of, "--as-of"), contract_path=contract,
+                            max_upload_mb=max_upload_mb, secure_cookie=secure_cookie)
+    try:
+        app = create_app(settings)
+    except ContractError as exc:
+        usage_error(str(exc))
+    if host not in LOOPBACK:
+        print(f"warning: the desk serves plain HTTP on {host}, reachable from other machines; put it behind a "
+              "TLS proxy and pass --secure-cookie", file=sys.stderr)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"Review desk on http://{shown}:{port}/ for {out / 'ledger.sqlite'}"
+               + (f" (as of {settings.as_of})" if settings.as_of else "") + "; press Ctrl-C to stop.")
+    uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off", server_header=False,
+                date_header=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

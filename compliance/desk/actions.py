@@ -1,0 +1,213 @@
+"""The desk's buttons (POST): sign in and out, upload, resolve a conflict, prepare, approve. Each checks the
+session's CSRF token and the user's role, then calls the operation the CLI calls, under the ledger's
+writer lock; the answer is a redirect to the page that shows the result (post, redirect, get)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from compliance.desk.app import (
+    CSRF_REFUSED,
+    DeskError,
+    check_csrf,
+    desk_of,
+    moment_text,
+    redirect,
+    render,
+    require,
+    session_of,
+)
+from compliance.desk.pages import safe_next, set_session_cookie
+from compliance.operations.accounts import authenticate
+
+MAX_FIELDS = 10
+
+
+async def _form(request: Request, *, files: int = 0):
+    return await request.form(max_files=files, max_fields=MAX_FIELDS)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def login(request: Request) -> Response:
+    desk = desk_of(request)
+    form = await _form(request)
+    session = session_of(request)
+    if session is None or not session.csrf_ok(form.get("csrf")):
+        raise DeskError(403, CSRF_REFUSED)
+    name = str(form.get("name") or "").strip()[:40]
+    password = str(form.get("password") or "")[:1024]
+    target = safe_next(str(form.get("next") or ""))
+    keys = (f"name:{name.lower()}", f"client:{_client(request)}")
+    if desk.throttle.blocked(*keys):
+        return render(request, "login.html.j2", status=429, session=session, next=target, name=name,
+                      problem=f"Too many failed sign-ins. Wait {desk.throttle.window_minutes} minutes and try "
+                              "again, or ask an administrator to check the account.")
+
+    def check():
+        with desk.reading() as ledger:
+            return authenticate(ledger, name, password)
+
+    user = await run_in_threadpool(check)
+    if user is None:
+        desk.throttle.failed(*keys)
+        return render(request, "login.html.j2", status=401, session=session, next=target, name=name,
+                      problem="The user name or the password is not right.")
+    desk.throttle.succeeded(*keys)
+    desk.sessions.end(session.token)
+    signed_in = desk.sessions.start(user.name, [("ok", f"Signed in as {user.name} ({user.role}).")])
+    response = redirect(target)
+    set_session_cookie(response, desk, signed_in.token)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    desk = desk_of(request)
+    form = await _form(request)
+    session = session_of(request)
+    check_csrf(session, form)
+    desk.sessions.end(session.token)
+    response = redirect("/login")
+    response.delete_cookie("desk_session", path="/")
+    return response
+
+
+async def upload(request: Request) -> Response:
+    """One or more audit reports from the Inbox's form: each kept in DIR/inbox/ and read at once."""
+    from compliance.operations.run import Toolkit
+    from compliance.operations.uploads import UploadError, receive_upload, upload_name
+
+    desk = desk_of(request)
+    session = session_of(request)
+    with desk.reading() as ledger:
+        who = require(request, ledger, "upload")
+    spool = desk.settings.out_dir / ".desk-uploads"  # on the output folder's file system: the file is moved
+    spool.mkdir(parents=True, exist_ok=True)
+    form = await request.form(max_files=20, max_fields=MAX_FIELDS, max_part_size=64 * 1024)
+    check_csrf(session, form)
+    uploads = [item for item in form.getlist("reports") if hasattr(item, "filename") and item.filename]
+    if not uploads:
+        raise DeskError(400, "Choose at least one audit report (a PDF file) to upload.")
+    for item in uploads:
+        handle, temporary = tempfile.mkstemp(dir=spool, suffix=".part")
+        with os.fdopen(handle, "wb") as target:
+            await run_in_threadpool(shutil.copyfileobj, item.file, target, 1024 * 1024)
+        name = item.filename
+
+        def receive(path=temporary, name=name):
+            with desk.writing("upload") as ledger:
+                return receive_upload(ledger, desk.contract, desk.settings.out_dir, name=name,
+                                      received=Path(path), by=who.name,
+                                      extract=Toolkit().extract)
+
+        try:
+            outcome = await run_in_threadpool(receive)
+        except UploadError as exc:
+            session.flash.append(("problem", str(exc)))
+            continue
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        status = str(outcome.status) if outcome.status else "not recorded"
+        session.flash.append(("ok" if status == "accepted" else "problem",
+                              f"{upload_name(name)}: {status.replace('_', ' ')}"
+                              + (f" (year {outcome.year})" if outcome.year else "")
+                              + (f" — {outcome.problems[0].message}" if outcome.problems else "")))
+    return redirect("/inbox")
+
+
+async def resolve(request: Request) -> Response:
+    """Which of a year's accepted reports decides it (the CLI's `compliance resolve`)."""
+    from compliance.operations.recording import RecordError
+    from compliance.operations.recording import resolve as record_resolution
+
+    desk = desk_of(request)
+    session = session_of(request)
+    form = await _form(request)
+    check_csrf(session, form)
+    with desk.reading() as ledger:
+        who = require(request, ledger, "prepare")
+    try:
+        year = int(str(form.get("year") or ""))
+    except ValueError:
+        raise DeskError(400, "Choose the Assessment Year whose reports conflict.") from None
+
+    def record():
+        with desk.writing("resolve") as ledger:
+            return record_resolution(ledger, desk.contract, year=year, report=str(form.get("report") or ""),
+                                     by=who.name, reason=str(form.get("reason") or ""))
+
+    try:
+        await run_in_threadpool(record)
+    except RecordError as exc:
+        raise DeskError(400, str(exc)) from None
+    session.flash.append(("ok", f"Recorded which report decides year {year}. Prepare the year's documents next."))
+    return redirect(f"/years/{year}")
+
+
+async def prepare(request: Request) -> Response:
+    """Prepare: the main job over the ledger (operations.run.prepare), the documents marked DRAFT until approved."""
+    from compliance.operations.run import RunError
+    from compliance.operations.run import prepare as prepare_documents
+
+    desk = desk_of(request)
+    session = session_of(request)
+    form = await _form(request)
+    check_csrf(session, form)
+    year = request.path_params["year"]
+    with desk.reading() as ledger:
+        who = require(request, ledger, "prepare")
+    try:
+        result = await run_in_threadpool(lambda: prepare_documents(
+            desk.settings.out_dir, by=who.name, as_of=desk.as_of(), contract_path=desk.settings.contract_path))
+    except RunError as exc:
+        raise DeskError(409, str(exc)) from None
+    outcome = next((y for y in result.years if y.year == year), None)
+    written = [path for path in result.written if path.startswith(f"year-{year}/")]
+    if written:
+        session.flash.append(("ok", f"Prepared {len(written)} file{'s' if len(written) != 1 else ''} for year {year}"
+                                    f" as {who.name}; a different approver must now approve them."))
+    else:
+        note = outcome.note if outcome is not None and getattr(outcome, "note", None) else "nothing changed"
+        session.flash.append(("info", f"Nothing new to prepare for year {year}: {note}."))
+    for note in result.notes:
+        session.flash.append(("problem", note))
+    return redirect(f"/years/{year}")
+
+
+async def approve(request: Request) -> Response:
+    """Approve: the approver confirms with their password; operations.approval renders the finals."""
+    from compliance.operations.approval import ApprovalError, approve_year
+
+    desk = desk_of(request)
+    session = session_of(request)
+    form = await _form(request)
+    check_csrf(session, form)
+    year = request.path_params["year"]
+    with desk.reading() as ledger:
+        who = require(request, ledger, "approve")
+    password = str(form.get("password") or "")[:1024]
+
+    def give():
+        with desk.writing("approve") as ledger:
+            if authenticate(ledger, who.name, password) is None:
+                raise ApprovalError("the password is not right; the approval was not given")
+            return approve_year(ledger, desk.contract, year=year, by=who.name, at=desk.settings.clock())
+
+    try:
+        approval = await run_in_threadpool(give)
+    except ApprovalError as exc:
+        session.flash.append(("problem", f"Not approved: {exc}."))
+        return redirect(f"/years/{year}")
+    session.flash.append(("ok", f"Year {year} approved by {approval.approved_by} (prepared by {approval.prepared_by})"
+                                f" on {moment_text(approval.approved_at)}; the final documents are ready to sign."))
+    return redirect(f"/years/{year}")

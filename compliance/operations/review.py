@@ -1,0 +1,242 @@
+"""What the review desk shows, read from the ledger with the same operations the CLI uses; nothing here
+decides anything (the rules are in compliance.rules, the verdicts in the recorded extractions).
+
+    the inbox: every report, its status and problems    inbox_view -> InboxView
+    one report: fields, sources, evidence, problems     report_view -> ReportView
+    one year: the computation, readings, deadline       year_view -> YearView
+    the five years and the ledger                       overview -> Overview
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from compliance.contract import Contract
+from compliance.extract.model import FileStatus
+from compliance.extract.problems import what_to_do
+from compliance.ledger import Determination, Document, Event, Ledger
+from compliance.operations.approval import YearApproval, year_approval
+from compliance.operations.penalties import accrued_penalty
+from compliance.operations.planning import YearPlan, YearStatus, plan_years, releases
+from compliance.operations.status import YearStatusRow, recorded_prices, year_statuses
+from compliance.rules.earnout import Assessment, YearResult, assess_all_readings
+from compliance.rules.penalty import PenaltyResult
+
+# The extracted fields, in the order a person checks them against the report, and the key the extractor's
+# `sources` uses for each where it differs.
+SOURCE_KEYS = {"operating_revenue": "revenue"}
+FIELDS = (
+    ("operating_revenue", "Operating revenue (营业收入)"),
+    ("currency", "Currency"),
+    ("unit", "Unit printed"),
+    ("entity", "Entity"),
+    ("period_start", "Period from"),
+    ("period_end", "Period to"),
+    ("assessment_year", "Assessment Year"),
+    ("auditor", "Accounting firm"),
+    ("opinion", "Opinion"),
+    ("report_date", "Report date"),
+    ("report_number", "Report number"),
+)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    key: str
+    label: str
+    value: str | None
+    source: str  # "text" (the PDF's text layer), "OCR" (read from the page image) or "not found"
+    where: str | None  # where it was read ("income statement, page 58")
+    confidence: str | None  # OCR's own confidence, as recorded
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    code: str
+    severity: str
+    message: str
+    what_to_do: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    sha256: str
+    name: str
+    names: tuple[str, ...]
+    size: int
+    status: str
+    year: int | None
+    revenue: str | None
+    role: str | None  # decides_year | conflicting_reports | set_aside_by_resolution (accepted reports only)
+    fields: tuple[FieldView, ...] = ()
+    problems: tuple[ProblemView, ...] = ()
+    evidence: dict | None = None  # page, text, png_path (relative to the output folder) as recorded
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == FileStatus.ACCEPTED
+
+
+def _role(plans: dict[int, YearPlan], sha256: str, status: str, year: int | None) -> str | None:
+    plan = plans.get(year) if year is not None else None
+    if status != FileStatus.ACCEPTED or plan is None:
+        return None
+    if plan.status == YearStatus.CONFLICTING:
+        return "conflicting_reports"
+    return "decides_year" if plan.report_sha256 == sha256 else "set_aside_by_resolution"
+
+
+def _fields(extraction: dict) -> tuple[FieldView, ...]:
+    sources, ocr = extraction.get("sources") or {}, extraction.get("ocr") or {}
+    rows = []
+    for key, label in FIELDS:
+        value = extraction.get(key)
+        read_by_ocr = isinstance(ocr.get(key), dict)
+        confidence = ocr[key].get("confidence") if read_by_ocr else None
+        source = "not found" if value is None else "OCR" if read_by_ocr else "text"
+        rows.append(FieldView(key, label, None if value is None else str(value), source,
+                              sources.get(SOURCE_KEYS.get(key, key)),
+                              None if confidence is None else str(confidence)))
+    return tuple(rows)
+
+
+def report_view(ledger: Ledger, contract: Contract, sha256: str) -> ReportView | None:
+    """One recorded report as the desk shows it, or None when the ledger has no such report."""
+    extraction = ledger.extraction(sha256)
+    if extraction is None:
+        return None
+    row = next(r for r in ledger.reports() if r["sha256"] == sha256)
+    plans = {plan.year: plan for plan in plan_years(ledger, contract)}
+    problems = tuple(ProblemView(p.get("code", ""), p.get("severity", ""), p.get("message", ""),
+                                 what_to_do(p.get("code", ""), p.get("severity", "")))
+                     for p in extraction.get("problems", []))
+    evidence = extraction.get("evidence") if isinstance(extraction.get("evidence"), dict) else None
+    return ReportView(sha256, row["first_name"], tuple(ledger.report_names(sha256)), row["size"], row["status"],
+                      row["year"], row["revenue"], _role(plans, sha256, row["status"], row["year"]),
+                      _fields(extraction), problems, evidence)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    year: int
+    reports: tuple[ReportView, ...]
+
+
+@dataclass(frozen=True)
+class InboxView:
+    reports: tuple[ReportView, ...]  # newest first
+    conflicts: tuple[Conflict, ...]
+
+
+def inbox_view(ledger: Ledger, contract: Contract) -> InboxView:
+    plans = {plan.year: plan for plan in plan_years(ledger, contract)}
+    rows = []
+    for row in reversed(ledger.reports()):
+        extraction = ledger.extraction(row["sha256"]) or {}
+        problems = tuple(ProblemView(p.get("code", ""), p.get("severity", ""), p.get("message", ""),
+                                     what_to_do(p.get("code", ""), p.get("severity", "")))
+                         for p in extraction.get("problems", []))
+        rows.append(ReportView(row["sha256"], row["first_name"], tuple(ledger.report_names(row["sha256"])),
+                               row["size"], row["status"], row["year"], row["revenue"],
+                               _role(plans, row["sha256"], row["status"], row["year"]), problems=problems))
+    by_sha = {r.sha256: r for r in rows}
+    conflicts = tuple(Conflict(plan.year, tuple(by_sha[sha] for sha in plan.candidates if sha in by_sha))
+                      for plan in plans.values() if plan.status == YearStatus.CONFLICTING)
+    return InboxView(tuple(rows), conflicts)
+
+
+@dataclass(frozen=True)
+class PenaltySeries:
+    """The SPA 8.2 penalty accrued day by day up to the as-of date (from the engine's daily table)."""
+
+    points: tuple[tuple[dt.date, Decimal], ...]  # day, accrued to the end of that day (before the cap)
+    result: PenaltyResult
+
+
+@dataclass
+class YearView:
+    year: int
+    status: YearStatusRow
+    determination: Determination | None
+    chosen: YearResult | None  # the year under the determination's reading
+    readings: dict[str, Assessment] = field(default_factory=dict)  # the same revenues under every reading
+    reading: str | None = None
+    approval: YearApproval | None = None
+    documents: tuple[Document, ...] = ()
+    penalty: PenaltySeries | None = None
+    penalty_note: str | None = None
+    report: ReportView | None = None
+
+
+def year_view(ledger: Ledger, contract: Contract, year: int, as_of: dt.date) -> YearView:
+    prices, note = recorded_prices(ledger)
+    row = next(r for r in year_statuses(ledger, contract, as_of, prices) if r.year == year)
+    determination = ledger.current_determination(year)
+    view = YearView(year, row, determination, None, approval=year_approval(ledger, year))
+    if row.report_sha256:
+        view.report = report_view(ledger, contract, row.report_sha256)
+    if determination is None:
+        return view
+    revenues = {int(y): Decimal(v) for y, v in determination.revenues.items()}
+    view.readings = assess_all_readings(contract, revenues)
+    view.reading = determination.reading
+    view.chosen = view.readings[determination.reading].year(year)
+    view.documents = tuple(d for d in ledger.documents(current_only=True) if d.determination_id == determination.id
+                           or (d.year == year and d.kind == "penalty-statement"))
+    if prices is None:
+        view.penalty_note = note
+    else:
+        accrued = accrued_penalty(ledger, contract, determination, as_of, prices)
+        view.penalty_note = accrued.problem
+        if accrued.amount is not None:
+            running, points = Decimal(0), []
+            for day in accrued.amount.days:
+                running += day.amount
+                points.append((day.day, running))
+            view.penalty = PenaltySeries(tuple(points), accrued.amount)
+    return view
+
+
+@dataclass(frozen=True)
+class TrancheState:
+    year: int
+    tranche: int
+    released: int  # delivered to the seller under recorded releases (SPA 5.1)
+    retained: int  # deducted and not restored (SPA 5.2(1)), per the current determinations
+    in_escrow: int  # the rest of the tranche: not yet determined or not yet released
+    deadline: dt.date
+
+
+@dataclass(frozen=True)
+class Overview:
+    as_of: dt.date
+    years: tuple[YearStatusRow, ...]
+    tranches: tuple[TrancheState, ...]
+    events: tuple[Event, ...]
+    verify_ok: bool
+    verify_text: str
+
+
+def overview(ledger: Ledger, contract: Contract, as_of: dt.date) -> Overview:
+    prices, _ = recorded_prices(ledger)
+    rows = year_statuses(ledger, contract, as_of, prices)
+    latest = max((d for d in ledger.determinations() if d.superseded_by is None), key=lambda d: d.year,
+                 default=None)
+    retained: dict[int, int] = {}
+    if latest is not None:  # the latest determination sees every earlier year, offsets included
+        revenues = {int(y): Decimal(v) for y, v in latest.revenues.items()}
+        assessed = assess_all_readings(contract, revenues)[latest.reading]
+        retained = {y.year: y.retained_shares for y in assessed.years if y.year in revenues}
+    size = int(contract.tranche_shares)  # T = C / 5 (SPA 5.1), a whole number (the contract model checks it)
+    states = []
+    for row in rows:
+        released = sum(r.shares for r in releases(ledger, row.year))
+        kept = retained.get(row.year, 0)
+        states.append(TrancheState(row.year, size, released, kept, max(size - released - kept, 0), row.deadline))
+    report = ledger.verify()
+    text = (f"intact: {report.events} events and {report.rows} rows check against their hash chain"
+            if report.ok else f"broken: {report.problem}")
+    return Overview(as_of, tuple(rows), tuple(states), tuple(ledger.events()), report.ok, text)
+
