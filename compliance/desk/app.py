@@ -156,6 +156,7 @@ def render(request: Request, template: str, status: int = 200, who: Visitor | No
            session: Session | None = None, **values: Any) -> HTMLResponse:
     desk = desk_of(request)
     session = who.session if who else session or session_of(request)
+    values.setdefault("page", None)  # which navigation link is the current page
     flash = list(session.flash) if session else []
     if session:
         session.flash.clear()

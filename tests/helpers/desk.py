@@ -20,19 +20,19 @@ YEAR_1_REVENUE = "702,345,678.90"  # fixtures/truth.yaml
 AS_OF = dt.date(2027, 1, 20)  # after the report's date (15 January 2027), before the deadline (29 January)
 NOW = dt.datetime(2027, 1, 20, 9, 30, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
-ACCOUNTS = (("paula", "preparer"), ("alice", "approver"), ("victor", "viewer"))
+ACCOUNTS = (("paula", "preparer"), ("alice", "approver"), ("bob", "approver"), ("victor", "viewer"))
 
 
-def make_ledger(folder: Path, *, with_report: bool) -> tuple[Path, Path]:
-    """(output folder, filled contract): a run on an inbox holding the year-1 report (or nothing), then the
-    accounts. Without the report the ledger is empty but for the accounts: the desk's upload fills it."""
+def make_ledger(folder: Path, *, with_report: bool, prepared_by: str = "paula") -> tuple[Path, Path]:
+    """(output folder, filled contract): a run on an inbox holding the year-1 report (or nothing), its documents
+    prepared by `prepared_by`, then the accounts. Without the report the ledger is empty but for the accounts: the desk's upload fills it."""
     inbox = folder / "inbox-for-run"
     inbox.mkdir(parents=True)
     if with_report:
         shutil.copy(YEAR_1_REPORT, inbox)
     contract = filled_contract(folder / "filled.yaml")
     out = folder / "out"
-    run(RunOptions(inbox=inbox, out_dir=out, as_of=AS_OF, contract_path=contract, prepared_by="paula", workers=1))
+    run(RunOptions(inbox=inbox, out_dir=out, as_of=AS_OF, contract_path=contract, prepared_by=prepared_by, workers=1))
     with writer_lock(out / "ledger.sqlite", what="test"), open_ledger(out / "ledger.sqlite") as ledger:
         for name, role in ACCOUNTS:
             add_user(ledger, name=name, role=role, password=PASSWORD, on=AS_OF)

@@ -1,0 +1,316 @@
+"""The review desk through the ASGI test client: every route, and every rule of issue 15's point 4 (sessions,
+roles, CSRF, four eyes, ledger-only downloads, upload limits, headers, the sign-in throttle).
+
+The ledger is a real run on the year-1 fixture (real extractor and renderer) with every open item filled,
+made once for the module; each test works on a copy of its output folder."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers.desk import PASSWORD, YEAR_1_REPORT, YEAR_1_REVENUE, FakeMonotonic, csrf_of, desk_app, make_ledger, sign_in
+from starlette.testclient import TestClient
+
+from compliance.ledger import open_ledger, writer_lock
+from compliance.operations.accounts import revoke_user
+
+PAGES = ["/overview", "/inbox", "/years/1", "/years/2", "/documents", "/documents/1", "/charts/tranches.svg",
+         "/files/deadlines.ics", "/files/documents/1.pdf", "/files/documents/1.docx", "/files/pages/1/1.png"]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """Year 1 prepared by alice, an approver (so that her approving it is the four-eyes refusal)."""
+    return make_ledger(tmp_path_factory.mktemp("desk-base"), with_report=True, prepared_by="alice")
+
+
+@pytest.fixture
+def desk(base, tmp_path):
+    out, contract = base
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    clock = FakeMonotonic()
+    return copy, contract, clock, desk_app(copy, contract, monotonic=clock)
+
+
+def client(app) -> TestClient:
+    return TestClient(app, follow_redirects=False)
+
+
+def signed_in(app, name: str) -> TestClient:
+    browser = client(app)
+    assert sign_in(browser, name).status_code == 303
+    return browser
+
+
+def report_sha(out: Path) -> str:
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        return ledger.reports()[0]["sha256"]
+
+
+# --- no session: the sign-in page ---------------------------------------------------------------------
+@pytest.mark.parametrize("path", PAGES)
+def test_without_a_session_every_page_leads_to_the_sign_in_page(desk, path):
+    response = client(desk[3]).get(path)
+    assert response.status_code == 303 and response.headers["location"] == f"/login?next={path}"
+
+
+def test_the_sign_in_page_has_its_form_and_a_strict_session_cookie(desk):
+    response = client(desk[3]).get("/login")
+    assert response.status_code == 200 and 'name="password"' in response.text
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+
+
+# --- every route for a signed-in user ---------------------------------------------------------------------
+def test_a_viewer_sees_every_page_with_the_figures(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "victor")
+    for path in PAGES + [f"/reports/{report_sha(out)}", f"/files/evidence/{report_sha(out)}.png"]:
+        assert browser.get(path).status_code == 200, path
+    assert YEAR_1_REVENUE in browser.get(f"/reports/{report_sha(out)}").text
+    year = browser.get("/years/1").text
+    assert "29 January 2027" in year and "9 days left" in year and "3,000,000" in year and "SPA 5.2(1)" not in year
+    assert "awaiting approval" in year and "prepared by alice" in year
+    assert browser.get("/files/documents/1.pdf").content.startswith(b"%PDF-")
+    assert browser.get("/files/pages/1/1.png").content.startswith(b"\x89PNG")
+    assert b"BEGIN:VCALENDAR" in browser.get("/files/deadlines.ics").content
+    assert "<svg" in browser.get("/charts/tranches.svg").text
+    assert "intact" in browser.get("/overview").text
+
+
+def test_an_unknown_year_report_or_document_is_404(desk):
+    browser = signed_in(desk[3], "victor")
+    for path in ["/years/9", "/reports/" + "0" * 64, "/reports/nothex", "/documents/999", "/files/documents/999.pdf",
+                 "/files/documents/1.exe", "/files/pages/1/99.png", "/files/final/1/0.pdf", "/charts/penalty/1.svg"]:
+        assert browser.get(path).status_code == 404, path
+
+
+# --- roles ---------------------------------------------------------------------------------------------
+def test_a_viewer_may_not_upload_prepare_or_approve(desk):
+    browser = signed_in(desk[3], "victor")
+    token = csrf_of(browser.get("/inbox").text)
+    assert browser.post("/years/1/prepare", data={"csrf": token}).status_code == 403
+    assert browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD}).status_code == 403
+    refused = browser.post("/inbox/upload", data={"csrf": token},
+                           files={"reports": ("r.pdf", YEAR_1_REPORT.read_bytes(), "application/pdf")})
+    assert refused.status_code == 403 and "only a approver or preparer may upload" in refused.text
+
+
+def test_a_preparer_may_not_approve(desk):
+    browser = signed_in(desk[3], "paula")
+    token = csrf_of(browser.get("/years/1").text)
+    response = browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD})
+    assert response.status_code == 403 and "paula, a preparer" in response.text
+
+
+# --- CSRF ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/logout", "/inbox/upload", "/inbox/resolve", "/years/1/prepare",
+                                  "/years/1/approve"])
+def test_a_form_without_the_sessions_csrf_token_is_refused(desk, path):
+    browser = signed_in(desk[3], "alice")
+    for data in ({}, {"csrf": "forged"}):
+        response = browser.post(path, data={**data, "password": PASSWORD, "year": "1"})
+        assert response.status_code == 403, (path, data)
+        assert "security token" in response.text
+    assert browser.get("/overview").status_code == 200  # still signed in: the forged logout did nothing
+
+
+def test_the_sign_in_form_without_its_csrf_token_is_refused(desk):
+    browser = client(desk[3])
+    browser.get("/login")
+    response = browser.post("/login", data={"name": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+# --- four eyes -------------------------------------------------------------------------------------------
+def test_the_approver_who_prepared_the_documents_cannot_approve_them(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "alice")
+    token = csrf_of(browser.get("/years/1").text)
+    response = browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD}, follow_redirects=True)
+    assert "Not approved: alice prepared year 1" in response.text
+    assert not (out / "year-1" / "approved").exists()
+
+
+def test_a_different_approver_approves_with_their_password_and_the_final_downloads(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "bob")
+    token = csrf_of(browser.get("/years/1").text)
+    wrong = browser.post("/years/1/approve", data={"csrf": token, "password": "not the password"},
+                         follow_redirects=True)
+    assert "Not approved: the password is not right" in wrong.text
+    done = browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD}, follow_redirects=True)
+    assert "Year 1 approved by bob (prepared by alice)" in done.text
+    assert (out / "year-1" / "approved" / "joint-instruction.pdf").is_file()
+    final = browser.get("/files/final/1/0.pdf")
+    assert final.status_code == 200 and final.content.startswith(b"%PDF-")
+    assert b"DRAFT" not in final.content[:2000]
+    assert "approved by bob" in browser.get("/documents/1").text
+
+
+# --- downloads: the ledger's files only --------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/files/documents/../../ledger.sqlite",
+                                  "/files/documents/..%2F..%2Fledger.sqlite.pdf",
+                                  "/files/evidence/..%2F..%2Fledger.sqlite.png", "/files/pages/../ledger.sqlite",
+                                  "/static/../ledger.sqlite", "/static/..%2F..%2Fapp.py"])
+def test_a_path_in_a_download_request_never_reaches_the_file_system(desk, path):
+    browser = signed_in(desk[3], "victor")
+    response = browser.get(path)
+    assert response.status_code == 404, path
+    assert b"SQLite format" not in response.content and b"create_app" not in response.content
+
+
+def test_a_document_changed_on_disk_after_issue_is_not_served(desk):
+    out, _, _, app = desk
+    (out / "year-1" / "joint-instruction.pdf").write_bytes(b"%PDF-1.7 forged")
+    response = signed_in(app, "victor").get("/files/documents/1.pdf")
+    assert response.status_code == 409 and "differs from the file the ledger recorded" in response.text
+
+
+# --- uploads -----------------------------------------------------------------------------------------------
+def test_a_report_uploaded_is_read_recorded_once_and_kept_in_the_desk_inbox(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "paula")
+    token = csrf_of(browser.get("/inbox").text)
+    for _ in range(2):
+        upload = {"reports": ("../../年度审计报告.pdf", YEAR_1_REPORT.read_bytes(), "application/pdf")}
+        response = browser.post("/inbox/upload", data={"csrf": token}, follow_redirects=True, files=upload)
+        assert "年度审计报告.pdf: accepted (year 1)" in response.text
+    assert (out / "inbox" / "年度审计报告.pdf").is_file() and not (out.parent / "年度审计报告.pdf").exists()
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        assert len(ledger.reports()) == 1  # the same content as the run's report: one report, one more name
+        assert "年度审计报告.pdf" in ledger.report_names(ledger.reports()[0]["sha256"])
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_recorded(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "paula")
+    token = csrf_of(browser.get("/inbox").text)
+    response = browser.post("/inbox/upload", data={"csrf": token}, follow_redirects=True,
+                            files={"reports": ("report.pdf", b"PK\x03\x04 a Word file", "application/pdf")})
+    assert "report.pdf is not a PDF" in response.text
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        assert len(ledger.reports()) == 1
+    assert not (out / "inbox" / "report.pdf").exists()
+
+
+def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int, chunk: bytes) -> tuple[int, int]:
+    """POST straight to the ASGI app with a body of `chunks` chunks; (status, how many chunks the app read)."""
+    read = 0
+    statuses = []
+
+    async def receive():
+        nonlocal read
+        if read >= chunks:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        read += 1
+        return {"type": "http.request", "body": chunk, "more_body": read < chunks}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": headers, "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+    asyncio.run(app(scope, receive, send))
+    return statuses[0], read
+
+
+def test_a_300_mb_upload_is_refused_from_its_length_without_reading_the_body(desk):
+    megabyte = b"\0" * (1024 * 1024)
+    headers = [(b"content-type", b"multipart/form-data; boundary=x"),
+               (b"content-length", str(300 * 1024 * 1024).encode())]
+    status, read = _raw_post(desk[3], "/inbox/upload", headers, 300, megabyte)
+    assert status == 413 and read == 0
+
+
+def test_an_upload_that_hides_its_length_is_cut_off_at_the_limit(base, tmp_path):
+    out, contract = base
+    app = desk_app(out, contract, max_upload_mb=1)
+    megabyte = b"\0" * (1024 * 1024)
+    status, read = _raw_post(app, "/inbox/upload", [(b"content-type", b"multipart/form-data; boundary=x")], 300,
+                             megabyte)
+    assert status in (303, 413) and read <= 3  # (303: no session, sent to sign in before the body is read)
+
+
+# --- sessions and sign-in ----------------------------------------------------------------------------------
+def test_signing_out_ends_the_session_on_the_server(desk):
+    browser = signed_in(desk[3], "victor")
+    cookie = browser.cookies.get("desk_session")
+    token = csrf_of(browser.get("/overview").text)
+    assert browser.post("/logout", data={"csrf": token}).status_code == 303
+    replay = client(desk[3])
+    replay.cookies.set("desk_session", cookie)
+    assert replay.get("/overview").status_code == 303  # the old cookie no longer opens anything
+
+
+def test_a_revoked_account_is_signed_out_at_its_next_request(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "victor")
+    with writer_lock(out / "ledger.sqlite", what="test"), open_ledger(out / "ledger.sqlite") as ledger:
+        revoke_user(ledger, name="victor", on=dt.date(2027, 1, 20))
+    assert browser.get("/overview").status_code == 303
+
+
+def test_an_idle_session_ends(desk):
+    _, _, clock, app = desk
+    browser = signed_in(app, "victor")
+    clock.now += 121 * 60
+    assert browser.get("/overview").status_code == 303
+
+
+def test_sign_in_attempts_are_limited_and_the_limit_lifts_after_its_window(desk):
+    _, _, clock, app = desk
+    browser = client(app)
+    for _ in range(5):
+        assert sign_in(browser, "alice", "wrong password!").status_code == 401
+    blocked = sign_in(browser, "alice")
+    assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
+    clock.now += 16 * 60
+    assert sign_in(browser, "alice").status_code == 303
+
+
+def test_a_sign_in_never_redirects_to_another_site(desk):
+    browser = client(desk[3])
+    token = csrf_of(browser.get("/login").text)
+    response = browser.post("/login", data={"csrf": token, "name": "victor", "password": PASSWORD,
+                                            "next": "//evil.example/steal"})
+    assert response.headers["location"] == "/overview"
+
+
+# --- headers -------------------------------------------------------------------------------------------------
+def test_every_response_carries_the_security_headers(desk):
+    browser = signed_in(desk[3], "victor")
+    for path in ["/login", "/overview", "/files/documents/1.pdf", "/nowhere"]:
+        headers = browser.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+    page = browser.get("/overview").text
+    assert "<script>" not in page and " style=" not in page and "onclick" not in page  # nothing inline
+
+
+# --- the command -------------------------------------------------------------------------------------------------
+def test_serve_binds_to_this_machine_and_warns_on_any_other_address(desk, monkeypatch, capsys):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from compliance.cli import app
+
+    out = desk[0]
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **options: calls.append(options))
+    local = CliRunner().invoke(app, ["serve", "--out", str(out), "--as-of", "2027-01-20"])
+    assert local.exit_code == 0 and calls[-1]["host"] == "127.0.0.1" and "http://127.0.0.1:8000/" in local.output
+    assert "warning" not in local.output
+    wide = CliRunner().invoke(app, ["serve", "--out", str(out), "--host", "0.0.0.0"])
+    assert wide.exit_code == 0 and calls[-1]["host"] == "0.0.0.0"
+    assert "behind a TLS proxy" in wide.output
+    missing = CliRunner().invoke(app, ["serve", "--out", str(out / "nowhere")])
+    assert missing.exit_code == 2 and "no ledger.sqlite there" in missing.output
