@@ -56,6 +56,13 @@ demo: install
 	$(BIN)/compliance run fixtures/audit-reports --out output --as-of $(AS_OF) --prices fixtures/prices/kxin-sample.csv; \
 	  status=$$?; echo; echo "Documents written:"; find output -name '*.pdf' -o -name '*.docx' | sort; \
 	  [ $$status -le 1 ]
+	@for account in paula:preparer alice:approver; do \
+	  $(BIN)/compliance users list --db output/ledger.sqlite | grep -q "^$${account%%:*}	" || \
+	  $(BIN)/compliance users add $${account%%:*} --role $${account#*:} --db output/ledger.sqlite \
+	    --password-file fixtures/desk/demo-password.txt >/dev/null; done
+	@echo; echo "Review desk: $(BIN)/compliance serve --out output --as-of $(AS_OF)"; \
+	  echo "  then open http://127.0.0.1:8000/ and sign in as paula (preparer) or alice (approver)"; \
+	  echo "  with the demo password in fixtures/desk/demo-password.txt (demo accounts only)."
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -110,8 +110,10 @@ def tranche_chart(bars: Sequence[TrancheBar], *, title: str) -> str:
     return _render(draw, title=title, description=summary or "No tranches.")
 
 
-def penalty_chart(points: Sequence[PenaltyPoint], *, cap: Decimal | None, title: str) -> str:
-    """The penalty accrued day by day, the cap as a dashed line, and the latest amount to the cent."""
+def penalty_chart(points: Sequence[PenaltyPoint], *, cap: Decimal | None, title: str,
+                  payable: Decimal | None = None) -> str:
+    """The penalty accrued day by day, the cap as a dashed line, and the latest amount to the cent (with what
+    is payable, the engine's figure, when the cap makes it less)."""
     points = sorted(points, key=lambda point: point.on)
 
     def draw(figure) -> None:
@@ -138,7 +140,10 @@ def penalty_chart(points: Sequence[PenaltyPoint], *, cap: Decimal | None, title:
             axes.step(days, amounts, where="post", color=PENALTY_COLOUR, linewidth=1.8, label="Penalty accrued")
             axes.fill_between(days, amounts, step="post", color=PENALTY_COLOUR, alpha=0.12, linewidth=0)
             axes.plot(days[-1:], amounts[-1:], marker="o", color=PENALTY_COLOUR, markersize=5)
-            axes.annotate(usd(points[-1].accrued), (days[-1], amounts[-1]), xytext=(-6, 7),
+            latest = usd(points[-1].accrued)
+            if payable is not None and payable != points[-1].accrued:
+                latest = f"accrued {latest}; payable {usd(payable)}"
+            axes.annotate(latest, (days[-1], amounts[-1]), xytext=(-6, 7),
                           textcoords="offset points", ha="right", va="bottom", fontweight="bold",
                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
             span = (days[-1] - days[0]).days

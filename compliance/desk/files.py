@@ -164,14 +164,17 @@ def evidence_png(request: Request) -> Response:
 
 def deadlines_ics(request: Request) -> Response:
     """Every release deadline (SPA 5.1) as an iCalendar file, the bytes of `compliance deadlines --ics`."""
-    from compliance.rules.business_days import load_calendar
+    from compliance.rules.business_days import ScheduleNotPublished, load_calendar
     from compliance.rules.deadlines import deadline_rows, ics_bytes
 
     desk = desk_of(request)
     with desk.reading() as ledger:
         require(request, ledger, "view")
     as_of = desk.as_of()
-    rows = deadline_rows(desk.contract, as_of, load_calendar(desk.contract, []))
+    try:
+        rows = deadline_rows(desk.contract, as_of, load_calendar(desk.contract, []))
+    except ScheduleNotPublished as exc:
+        raise DeskError(409, str(exc)) from None
     return Response(ics_bytes(desk.contract, rows, as_of), media_type="text/calendar; charset=utf-8",
                     headers={"content-disposition": 'attachment; filename="escrow-deadlines.ics"'})
 
@@ -206,5 +209,5 @@ def penalty_svg(request: Request) -> Response:
     if view.penalty is None:
         raise DeskError(404, f"No penalty accrues for year {year} as of {desk.as_of():%d %B %Y}.")
     points = [PenaltyPoint(day, amount) for day, amount in view.penalty.points]
-    return _svg(penalty_chart(points, cap=view.penalty.result.cap,
+    return _svg(penalty_chart(points, cap=view.penalty.result.cap, payable=view.penalty.result.penalty,
                               title=f"Year {year}: SPA 8.2 penalty accrued to {desk.as_of():%d %B %Y}"))

@@ -116,9 +116,9 @@ def _as_stored(result: dict, item: FileOutcome, out: Path) -> dict:
     data["sha256"] = item.sha256
     evidence = data.get("evidence")
     if isinstance(evidence, dict) and evidence.get("png_path"):
-        png = Path(evidence["png_path"])
-        if png.is_absolute() and png.resolve().is_relative_to(out.resolve()):
-            data["evidence"] = {**evidence, "png_path": png.resolve().relative_to(out.resolve()).as_posix()}
+        png = Path(evidence["png_path"]).resolve()  # the extractor's path: absolute, or from the working folder
+        if png.is_relative_to(out.resolve()):
+            data["evidence"] = {**evidence, "png_path": png.relative_to(out.resolve()).as_posix()}
     if data.get("status") not in set(FileStatus):
         data["status"] = FileStatus.REJECTED
         data["problems"] = [*data.get("problems", []), {

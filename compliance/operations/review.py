@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.extract.problems import what_to_do
 from compliance.ledger import Determination, Document, Event, Ledger
-from compliance.operations.approval import YearApproval, year_approval
+from compliance.operations.approval import YearApproval, output_folder, year_approval
 from compliance.operations.penalties import accrued_penalty
 from compliance.operations.planning import YearPlan, YearStatus, plan_years, releases
 from compliance.operations.status import YearStatusRow, recorded_prices, year_statuses
@@ -73,6 +74,7 @@ class ReportView:
     fields: tuple[FieldView, ...] = ()
     problems: tuple[ProblemView, ...] = ()
     evidence: dict | None = None  # page, text, png_path (relative to the output folder) as recorded
+    evidence_on_disk: bool = False  # the picture is in the output folder, to be shown
 
     @property
     def accepted(self) -> bool:
@@ -113,9 +115,11 @@ def report_view(ledger: Ledger, contract: Contract, sha256: str) -> ReportView |
                                  what_to_do(p.get("code", ""), p.get("severity", "")))
                      for p in extraction.get("problems", []))
     evidence = extraction.get("evidence") if isinstance(extraction.get("evidence"), dict) else None
+    png = (evidence or {}).get("png_path")
+    on_disk = bool(png) and not Path(png).is_absolute() and (output_folder(ledger) / png).is_file()
     return ReportView(sha256, row["first_name"], tuple(ledger.report_names(sha256)), row["size"], row["status"],
                       row["year"], row["revenue"], _role(plans, sha256, row["status"], row["year"]),
-                      _fields(extraction), problems, evidence)
+                      _fields(extraction), problems, evidence, on_disk)
 
 
 @dataclass(frozen=True)
