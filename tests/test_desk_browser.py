@@ -107,6 +107,12 @@ def test_prepare_then_approve_in_a_real_browser_keyboard_only(tmp_path):
         page.goto("/overview")
         assert "intact" in page.locator("main").inner_text()
         bp.shot("09-overview")
+        for path in ("/overview", "/inbox", "/years/1", "/documents", "/documents/1"):
+            page.goto(path)
+            page.keyboard.press("Tab")  # the first stop on every page skips to its content
+            assert page.evaluate("document.activeElement.textContent") == "Skip to the content", path
+            page.keyboard.press("Enter")
+            assert page.evaluate("document.activeElement.id") == "main", path
         assert bp.console_errors == []
 
     text = squash(pdf_text(final))

@@ -14,6 +14,10 @@
     sign a letter                  signing.sign_document -> SignOutcome (document_signed event with a ledger)
     check a letter's signatures    signing.verify_document -> SignatureCheck per signature
     open a ledger                  access.reading, access.writing (under the writer lock)
+    accounts, the four-eyes step   accounts.add_user / revoke_user / authenticate, approval.approve_year
+    upload at the desk             uploads.receive_upload -> FileOutcome (kept in DIR/inbox/)
+    prepare at the desk            run.prepare -> RunResult (the main job on DIR/inbox/)
+    what the desk's pages show     review.inbox_view / report_view / year_view / overview
 
 Crash recovery (recovery.py) and the review files and summary (summary.py) are steps of the main job.
 """

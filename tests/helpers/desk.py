@@ -25,7 +25,8 @@ ACCOUNTS = (("paula", "preparer"), ("alice", "approver"), ("bob", "approver"), (
 
 def make_ledger(folder: Path, *, with_report: bool, prepared_by: str = "paula") -> tuple[Path, Path]:
     """(output folder, filled contract): a run on an inbox holding the year-1 report (or nothing), its documents
-    prepared by `prepared_by`, then the accounts. Without the report the ledger is empty but for the accounts: the desk's upload fills it."""
+    prepared by `prepared_by`, then the accounts. Without the report the ledger is empty but for the accounts:
+    the desk's upload fills it."""
     inbox = folder / "inbox-for-run"
     inbox.mkdir(parents=True)
     if with_report:

@@ -14,7 +14,8 @@ rm -rf "$repo/build"  # setuptools reuses build/lib: a module deleted since the 
 wheel="$(ls "$work"/dist/compliance-*.whl)"
 members="$("$python" -m zipfile -l "$wheel")"
 for member in compliance/templates/joint-instruction.html.j2 compliance/templates/letter.css \
-              compliance/contract/kaixin-spa-2025.yaml; do
+              compliance/contract/kaixin-spa-2025.yaml compliance/desk/templates/base.html.j2 \
+              compliance/desk/templates/year.html.j2 compliance/desk/static/desk.css compliance/desk/static/desk.js; do
   grep -q "^$member " <<<"$members" || { echo "wheel check: $member is not in $wheel"; exit 1; }
 done
 
@@ -42,4 +43,31 @@ for words in ("Joint Written Instruction", "3,000,000", "AUTOA2A"):
     assert words in text, f"{words!r} is not in the joint instruction rendered from the wheel"
 assert "3,000,000" in zipfile.ZipFile(sys.argv[2]).read("word/document.xml").decode()
 print("wheel check: the installed wheel renders the joint instruction (PDF and DOCX)")
+PY
+"$work/venv/bin/python" - <<'PY'
+import asyncio
+from pathlib import Path
+
+from compliance.desk import DeskSettings, create_app
+
+app = create_app(DeskSettings(out_dir=Path("nowhere")))  # the desk's templates and static files from the wheel
+sent = []
+
+
+async def receive():
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def send(message):
+    sent.append(message)
+
+
+for path in ("/login", "/static/desk.css"):
+    sent.clear()
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": [],
+             "client": ("127.0.0.1", 1), "server": ("localhost", 80)}
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 200, (path, sent[0]["status"])
+print("wheel check: the installed wheel serves the review desk's sign-in page and stylesheet")
 PY
