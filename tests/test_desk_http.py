@@ -206,8 +206,8 @@ def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int, c
 
     async def receive():
         nonlocal read
-        if read >= chunks:
-            return {"type": "http.request", "body": b"", "more_body": False}
+        if read >= chunks:  # the whole body was sent: the client goes away
+            return {"type": "http.disconnect"}
         read += 1
         return {"type": "http.request", "body": chunk, "more_body": read < chunks}
 

@@ -54,8 +54,14 @@ app = create_app(DeskSettings(out_dir=Path("nowhere")))  # the desk's templates 
 sent = []
 
 
-async def receive():
-    return {"type": "http.request", "body": b"", "more_body": False}
+received = []
+
+
+async def receive():  # an empty request body, then the client goes away (the app listens for that)
+    received.append(1)
+    if len(received) == 1:
+        return {"type": "http.request", "body": b"", "more_body": False}
+    return {"type": "http.disconnect"}
 
 
 async def send(message):
@@ -64,6 +70,7 @@ async def send(message):
 
 for path in ("/login", "/static/desk.css"):
     sent.clear()
+    received.clear()
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": [],
              "client": ("127.0.0.1", 1), "server": ("localhost", 80)}
