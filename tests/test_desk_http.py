@@ -83,6 +83,13 @@ def test_a_viewer_sees_every_page_with_the_figures(desk):
     assert "intact" in browser.get("/overview").text
 
 
+def test_preparing_or_approving_a_year_the_contract_does_not_have_is_404(desk):
+    browser = signed_in(desk[3], "alice")
+    token = csrf_of(browser.get("/inbox").text)
+    for action in ("prepare", "approve"):
+        assert browser.post(f"/years/9/{action}", data={"csrf": token, "password": PASSWORD}).status_code == 404
+
+
 def test_an_unknown_year_report_or_document_is_404(desk):
     browser = signed_in(desk[3], "victor")
     for path in ["/years/9", "/reports/" + "0" * 64, "/reports/nothex", "/documents/999", "/files/documents/999.pdf",

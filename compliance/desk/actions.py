@@ -24,7 +24,7 @@ from compliance.desk.app import (
     require,
     session_of,
 )
-from compliance.desk.pages import safe_next, set_session_cookie
+from compliance.desk.pages import safe_next, set_session_cookie, year_of
 from compliance.operations.accounts import authenticate
 
 MAX_FIELDS = 10
@@ -163,7 +163,7 @@ async def prepare(request: Request) -> Response:
     session = session_of(request)
     form = await _form(request)
     check_csrf(session, form)
-    year = request.path_params["year"]
+    year = year_of(request)
     with desk.reading() as ledger:
         who = require(request, ledger, "prepare")
     try:
@@ -192,7 +192,7 @@ async def approve(request: Request) -> Response:
     session = session_of(request)
     form = await _form(request)
     check_csrf(session, form)
-    year = request.path_params["year"]
+    year = year_of(request)
     with desk.reading() as ledger:
         who = require(request, ledger, "approve")
     password = str(form.get("password") or "")[:1024]

@@ -78,7 +78,7 @@ def report_page(request: Request) -> Response:
     return render(request, "report.html.j2", who=who, report=view, page="inbox")
 
 
-def _year(request: Request) -> int:
+def year_of(request: Request) -> int:
     year = request.path_params["year"]
     numbers = [item.number for item in desk_of(request).contract.assessment_years]
     if year not in numbers:
@@ -88,7 +88,7 @@ def _year(request: Request) -> int:
 
 def year_page(request: Request) -> Response:
     desk = desk_of(request)
-    year = _year(request)
+    year = year_of(request)
     with desk.reading() as ledger:
         who = require(request, ledger, "view")
         view = year_view(ledger, desk.contract, year, desk.as_of())
