@@ -154,18 +154,24 @@ async def resolve(request: Request) -> Response:
     return redirect(f"/years/{year}")
 
 
-async def prepare(request: Request) -> Response:
-    """Prepare: the main job over the ledger (operations.run.prepare), the documents marked DRAFT until approved."""
-    from compliance.operations.run import RunError
-    from compliance.operations.run import prepare as prepare_documents
-
+async def _year_action(request: Request, action: str):
+    """A year's button: the form checked for its CSRF token, the year the contract's, the user one who may."""
     desk = desk_of(request)
     session = session_of(request)
     form = await _form(request)
     check_csrf(session, form)
     year = year_of(request)
     with desk.reading() as ledger:
-        who = require(request, ledger, "prepare")
+        who = require(request, ledger, action)
+    return desk, session, form, year, who
+
+
+async def prepare(request: Request) -> Response:
+    """Prepare: the main job over the ledger (operations.run.prepare), the documents marked DRAFT until approved."""
+    from compliance.operations.run import RunError
+    from compliance.operations.run import prepare as prepare_documents
+
+    desk, session, form, year, who = await _year_action(request, "prepare")
     try:
         result = await run_in_threadpool(lambda: prepare_documents(
             desk.settings.out_dir, by=who.name, as_of=desk.as_of(), contract_path=desk.settings.contract_path))
@@ -188,13 +194,7 @@ async def approve(request: Request) -> Response:
     """Approve: the approver confirms with their password; operations.approval renders the finals."""
     from compliance.operations.approval import ApprovalError, approve_year
 
-    desk = desk_of(request)
-    session = session_of(request)
-    form = await _form(request)
-    check_csrf(session, form)
-    year = year_of(request)
-    with desk.reading() as ledger:
-        who = require(request, ledger, "approve")
+    desk, session, form, year, who = await _year_action(request, "approve")
     password = str(form.get("password") or "")[:1024]
 
     def give():
