@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,13 @@ def desk(base, tmp_path):
     shutil.copytree(out, copy)
     clock = FakeMonotonic()
     return copy, contract, clock, desk_app(copy, contract, monotonic=clock)
+
+
+def approval_form(html: str) -> dict:
+    """The Approve form's hidden fields as the Year page rendered them: the CSRF token and the determination."""
+    found = re.search(r'name="determination" value="([0-9]+)"', html)
+    assert found, "the page has no Approve form"
+    return {"csrf": csrf_of(html), "determination": found.group(1)}
 
 
 def client(app) -> TestClient:
@@ -138,8 +147,9 @@ def test_the_sign_in_form_without_its_csrf_token_is_refused(desk):
 def test_the_approver_who_prepared_the_documents_cannot_approve_them(desk):
     out, _, _, app = desk
     browser = signed_in(app, "alice")
-    token = csrf_of(browser.get("/years/1").text)
-    response = browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD}, follow_redirects=True)
+    form = approval_form(signed_in(app, "bob").get("/years/1").text)  # alice's page has no Approve form
+    form["csrf"] = csrf_of(browser.get("/years/1").text)
+    response = browser.post("/years/1/approve", data={**form, "password": PASSWORD}, follow_redirects=True)
     assert "Not approved: alice prepared year 1" in response.text
     assert not (out / "year-1" / "approved").exists()
 
@@ -147,17 +157,61 @@ def test_the_approver_who_prepared_the_documents_cannot_approve_them(desk):
 def test_a_different_approver_approves_with_their_password_and_the_final_downloads(desk):
     out, _, _, app = desk
     browser = signed_in(app, "bob")
-    token = csrf_of(browser.get("/years/1").text)
-    wrong = browser.post("/years/1/approve", data={"csrf": token, "password": "not the password"},
-                         follow_redirects=True)
+    form = approval_form(browser.get("/years/1").text)
+    wrong = browser.post("/years/1/approve", data={**form, "password": "not the password"}, follow_redirects=True)
     assert "Not approved: the password is not right" in wrong.text
-    done = browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD}, follow_redirects=True)
+    done = browser.post("/years/1/approve", data={**form, "password": PASSWORD}, follow_redirects=True)
     assert "Year 1 approved by bob (prepared by alice)" in done.text
     assert (out / "year-1" / "approved" / "joint-instruction.pdf").is_file()
     final = browser.get("/files/final/1/0.pdf")
     assert final.status_code == 200 and final.content.startswith(b"%PDF-")
     assert b"DRAFT" not in final.content[:2000]
     assert "approved by bob" in browser.get("/documents/1").text
+
+
+def test_an_approval_form_for_documents_prepared_again_since_is_refused(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "bob")
+    form = approval_form(browser.get("/years/1").text)
+    stale = browser.post("/years/1/approve", data={**form, "determination": "999", "password": PASSWORD},
+                         follow_redirects=True)
+    assert "were prepared again (determination 1)" in stale.text
+    assert not (out / "year-1" / "approved").exists()
+
+
+def test_after_the_contract_file_changes_the_old_drafts_cannot_be_approved(desk):
+    out, contract, _, app = desk
+    changed = out.parent / "changed.yaml"
+    changed.write_text(contract.read_text(encoding="utf-8").replace("E12345678", "E99999999"), encoding="utf-8")
+    moved = desk_app(out, changed)
+    browser = signed_in(moved, "bob")
+    form = approval_form(browser.get("/years/1").text)
+    response = browser.post("/years/1/approve", data={**form, "password": PASSWORD}, follow_redirects=True)
+    assert "the contract file differs from the one year 1" in response.text
+    assert not (out / "year-1" / "approved").exists()
+
+
+def test_a_ledger_busy_with_another_writer_gets_a_plain_answer(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "bob")
+    form = approval_form(browser.get("/years/1").text)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with writer_lock(out / "ledger.sqlite", what="another run"):
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    try:
+        response = browser.post("/years/1/approve", data={**form, "password": PASSWORD})
+    finally:
+        release.set()
+        holder.join()
+    assert response.status_code == 503 and "Try again in a moment" in response.text
+    assert "Traceback" not in response.text
 
 
 # --- downloads: the ledger's files only --------------------------------------------------------------------

@@ -192,20 +192,27 @@ async def prepare(request: Request) -> Response:
 
 async def approve(request: Request) -> Response:
     """Approve: the approver confirms with their password; operations.approval renders the finals."""
+    from compliance.contract import ContractError, load_contract
     from compliance.operations.approval import ApprovalError, approve_year
 
     desk, session, form, year, who = await _year_action(request, "approve")
     password = str(form.get("password") or "")[:1024]
+    try:
+        seen = int(str(form.get("determination") or ""))  # what the approver's page showed
+    except ValueError:
+        raise DeskError(400, "The form does not say which prepared documents it approves; reload the page.") from None
 
     def give():
         with desk.writing("approve") as ledger:
             if authenticate(ledger, who.name, password) is None:
                 raise ApprovalError("the password is not right; the approval was not given")
-            return approve_year(ledger, desk.contract, year=year, by=who.name, at=desk.settings.clock())
+            contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
+            return approve_year(ledger, contract, year=year, by=who.name, at=desk.settings.clock(),
+                                determination_id=seen)
 
     try:
         approval = await run_in_threadpool(give)
-    except ApprovalError as exc:
+    except (ApprovalError, ContractError) as exc:
         session.flash.append(("problem", f"Not approved: {exc}."))
         return redirect(f"/years/{year}")
     session.flash.append(("ok", f"Year {year} approved by {approval.approved_by} (prepared by {approval.prepared_by})"

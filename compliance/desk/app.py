@@ -262,7 +262,7 @@ def create_app(settings: DeskSettings) -> Any:
         Route("/charts/penalty/{year:int}.svg", files.penalty_svg),
         Mount("/static", app=StaticFiles(directory=str(DESK / "static")), name="static"),
     ]
-    handled = (NotSignedIn, DeskError, BodyTooLarge, LedgerError, HTTPException)
+    handled = (NotSignedIn, DeskError, BodyTooLarge, LedgerBusy, LedgerError, HTTPException)
     app = Starlette(routes=routes, exception_handlers={kind: _desk_error for kind in handled})
     app.state.desk = desk
     limited = BodyLimit(app, upload_path=UPLOAD_PATH, upload_bytes=settings.max_upload_mb * 1024 * 1024 + 64 * 1024)

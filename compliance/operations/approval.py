@@ -27,7 +27,7 @@ from compliance.ledger import Approval, ApprovedFile, Determination, Document, L
 from compliance.operations.accounts import AccountError, check_may
 from compliance.operations.issuing import Workspace, report_for_documents
 from compliance.operations.open_items import recorded_open_items
-from compliance.operations.planning import released_by_year
+from compliance.operations.planning import contract_fingerprint, released_by_year
 from compliance.rules.earnout import assess_year
 from compliance.values.digest import sha256_hex
 from compliance.values.files import FileConflict, place_file
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from compliance.operations.run import Toolkit
 
 APPROVED_FOLDER = "approved"
+# Issued beside a determination but not part of its approval: the penalty statement is a statement of the
+# running SPA 8.2 penalty, issued again as it accrues, not a letter the year's figures decide.
+NOT_APPROVED_KINDS = frozenset({"penalty-statement"})
 UNKNOWN_PREPARER = "unknown"
 
 
@@ -92,7 +95,8 @@ def prepared_by(ledger: Ledger, determination: Determination) -> str:
 
 def determination_documents(ledger: Ledger, determination: Determination) -> list[Document]:
     """The drafts of a determination as they stand (its year's letters, and the cancellation instruction)."""
-    return [d for d in ledger.documents(current_only=True) if d.determination_id == determination.id]
+    return [d for d in ledger.documents(current_only=True)
+            if d.determination_id == determination.id and d.kind not in NOT_APPROVED_KINDS]
 
 
 def year_approval(ledger: Ledger, year: int) -> YearApproval:
@@ -119,7 +123,7 @@ def output_folder(ledger: Ledger) -> Path:
 
 
 def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: dt.datetime,
-                 toolkit: Toolkit | None = None) -> Approval:
+                 toolkit: Toolkit | None = None, determination_id: int | None = None) -> Approval:
     """Approve the year's current documents as `by` at `at` (the caller's clock, read at its edge): render
     the finals, record the approval, then place the finals. Refused, with nothing written, when `by` is not
     an approver, prepared them, or a letter has open items."""
@@ -150,6 +154,13 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
         raise ApprovalError(f"year {year}'s documents were already approved by {state.approved_by} at "
                             f"{state.approved_at}")
     determination = ws.ledger.current_determination(year)
+    if determination_id is not None and determination.id != determination_id:
+        raise ApprovalError(f"year {year}'s documents were prepared again (determination {determination.id}) since "
+                            f"the page you approved from showed determination {determination_id}; review them and "
+                            "approve again")
+    if determination.contract_sha256 != contract_fingerprint(ws.contract):
+        raise ApprovalError(f"the contract file differs from the one year {year}'s documents were prepared with; "
+                            "prepare them again, review the new drafts, then approve")
     files = _render_finals(ws, determination, list(state.drafts))
     blocked = [f.pdf_path for f in files if (ws.out / f.pdf_path).exists()] + \
               [f.docx_path for f in files if (ws.out / f.docx_path).exists()]
