@@ -1,20 +1,40 @@
 # One command each for a new user: `make demo` and `make test` install first when .venv is missing.
+SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AS_OF ?= 2031-03-31
 
-.PHONY: install test faults wheel-check demo bench score-real lint fonts clean
+LOCK := requirements/dev.lock
+# pip's "Location ... is ignored" lines come from this machine's pip configuration, not from us.
+QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
+
+.PHONY: install lock test faults wheel-check demo bench score-real lint fonts versions clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exactly the locked versions, every file's hash checked; nothing resolved at install time (--no-deps), and the
+# project itself built with the locked setuptools (--no-build-isolation), so no unpinned build tool is fetched.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(MAKE) --no-print-directory fonts
+	rm -rf $(VENV)
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	set -o pipefail; $(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK) $(QUIET_PIP)
+	set -o pipefail; $(BIN)/pip install --quiet --no-deps --no-build-isolation -e . $(QUIET_PIP)
+	$(BIN)/pip check
 	@touch $(STAMP)
+
+# Refresh the lock on purpose (after changing a dependency in pyproject.toml or requirements/build.in):
+# `make lock` keeps every pin it can; `make lock UPGRADE=1` takes the newest release of everything.
+# Then run `make test` and commit pyproject.toml and requirements/ together.
+lock: install
+	for kind in runtime dev; do \
+	  extra=""; [ $$kind = dev ] && extra="--extra dev"; \
+	  $(BIN)/uv pip compile pyproject.toml requirements/build.in $$extra --generate-hashes --universal \
+	    --python-version 3.11 --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) --quiet \
+	    -o requirements/$$kind.lock || exit 1; \
+	done
 
 # System libraries the documents need, from Debian when missing (CI runs as root and reaches the registries):
 # fonts-noto-cjk so Chinese names print as Chinese; libharfbuzz-subset0 so WeasyPrint subsets fonts with
@@ -41,6 +61,7 @@ fonts:
 	else echo "warning: missing Debian packages:$$missing; run: sudo apt-get install$$missing"; fi
 
 test: install
+	@$(BIN)/python tests/packaging/versions.py
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider --ignore=tests/faults
 	@$(MAKE) --no-print-directory wheel-check
 

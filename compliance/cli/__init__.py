@@ -7,7 +7,11 @@ import sys
 
 import typer
 
-from compliance.cli.commands import approval, core, desk, extract, ledger, penalty, render, run, signing
+from compliance.cli import terminal
+
+terminal.keep_to_our_words()  # before any library loads: some warn as they are imported
+
+from compliance.cli.commands import approval, core, desk, extract, ledger, penalty, render, run, signing  # noqa: E402
 
 app = typer.Typer(
     help="Earn-out escrow administration for the Kaixin SPA: extract audited revenue, apply SPA 5.2, "

@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 
 echo "wheel check: building the wheel"
 rm -rf "$repo/build"  # setuptools reuses build/lib: a module deleted since the last build would ship
-"$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$repo" 2>&1 | grep -v '^WARNING: Location' || true
+"$python" -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir "$work/dist" "$repo" 2>&1 | grep -v '^WARNING: Location' || true
 wheel="$(ls "$work"/dist/compliance-*.whl)"
 members="$("$python" -m zipfile -l "$wheel")"
 for member in compliance/templates/joint-instruction.html.j2 compliance/templates/letter.css \
@@ -19,9 +19,12 @@ for member in compliance/templates/joint-instruction.html.j2 compliance/template
   grep -q "^$member " <<<"$members" || { echo "wheel check: $member is not in $wheel"; exit 1; }
 done
 
-echo "wheel check: installing it in a fresh virtualenv"
+echo "wheel check: installing it in a fresh virtualenv, with the runtime lock (hashes checked) and nothing else"
 "$python" -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet "$wheel" 2>&1 | grep -v '^WARNING: Location' || true
+"$work/venv/bin/pip" install --quiet --require-hashes --no-deps -r "$repo/requirements/runtime.lock" 2>&1 \
+  | { grep -v '^WARNING: Location' || true; }
+"$work/venv/bin/pip" install --quiet --no-deps "$wheel" 2>&1 | { grep -v '^WARNING: Location' || true; }
+"$work/venv/bin/pip" check >/dev/null || { "$work/venv/bin/pip" check; echo "wheel check: the runtime lock misses a dependency"; exit 1; }
 
 cd "$work"  # nothing of the source tree on the path
 "$work/venv/bin/python" - <<'PY'

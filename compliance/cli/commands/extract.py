@@ -30,7 +30,6 @@ def register(app: typer.Typer) -> None:
         """Read revenue, period, entity, auditor and opinion from audit reports; exit 0 when every file is
         accepted, 1 when any is not."""
         import json
-        import logging
         import sys
 
         from compliance.extract import Limits, extract_batch
@@ -43,7 +42,6 @@ def register(app: typer.Typer) -> None:
                 usage_error(f"--evidence-dir {evidence_dir} cannot be used as a folder "
                             f"({error.strerror or error.__class__.__name__})")
 
-        logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files make pdfminer chatty
         limits = Limits.of(max_mb=max_mb, max_pages=max_pages, max_memory_mb=max_memory_mb)
         # One file runs in this process: no pool to start, and nothing else to wait for.
         pool = workers if len(pdfs) > 1 else 0
