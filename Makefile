@@ -10,7 +10,7 @@ LOCK := requirements/dev.lock
 # pip's "Location ... is ignored" lines come from this machine's pip configuration, not from us.
 QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 
-.PHONY: install lock test faults wheel-check demo bench score-real lint fonts versions clean
+.PHONY: install lock test faults wheel-check demo bench score-real lint clauses fonts versions clean
 
 install: $(STAMP)
 
@@ -93,7 +93,12 @@ score-real: install
 	$(BIN)/python fixtures/score_real.py
 
 lint: install
-	$(BIN)/ruff check compliance tests fixtures bench
+	$(BIN)/ruff check compliance tests fixtures bench docs
+
+# docs/clauses.md: each article's verbatim text (from the contract file) beside the code, templates and tests that
+# cite it. Run it after changing a citation or a clause; tests/test_clauses.py fails while the file is stale.
+clauses: install
+	$(BIN)/python docs/make_clauses.py
 
 clean:
 	rm -rf $(VENV) output

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compliance.extract.numbers import parse_amount, parse_currency, parse_date, parse_unit
-from compliance.extract.textnorm import name_key
+from compliance.values.text import name_key
 
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
 CN_DIGITS = "〇一二三四五六七八九"

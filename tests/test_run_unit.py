@@ -401,7 +401,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch
 
 
 def test_penalty_inputs_give_the_penalty_command_the_recorded_periods_and_receipt(first_run):
-    from compliance.operations.penalties import recorded_delays
+    from compliance.operations.accrual import recorded_delays
     from compliance.rules.penalty import Period
 
     _, out, _, _ = first_run
@@ -420,7 +420,7 @@ def test_penalty_inputs_give_the_penalty_command_the_recorded_periods_and_receip
 def test_determine_year_gives_the_review_desk_the_figures_without_issuing_anything(tmp_path):
     """SPA 5.2: year 2's release (worked example 1) before any document exists; a year whose earlier year has
     no report yet is not determined (SPA 5.2(2) may still restore its shortfall)."""
-    from compliance.operations.planning import determine_year
+    from compliance.operations.determinations import determine_year
 
     inbox = tmp_path / "inbox"
     write_report(inbox, "year1.pdf", 1)

@@ -7,6 +7,7 @@ A bad file gets one message naming the key and what is wrong (ContractError).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -146,11 +147,34 @@ class JustifiedDelays(_Model):
     suspension: Cited  # Party A suspends the release for a breach by Party C
 
 
+# How the code cites one article: the agreement (SPA or EA), a space, then the number: 4 (a whole article), 5.2,
+# 5.2(1). Kept in this form so that docs/make_clauses.py can match each clause to the code citing it.
+CITATION = r"(SPA|EA) \d+(\.\d+)*(\([0-9a-z]\))?"
+
+
 class Clause(_Model):
-    """A clause as the agreement words it, for letters that quote it."""
+    """An article as the agreement words it, verbatim, without its number (one line per paragraph or list item),
+    for letters that quote it and for docs/clauses.md."""
 
     reference: str
     text: str
+
+    @field_validator("reference")
+    @classmethod
+    def _one_article(cls, value: str) -> str:
+        if not re.fullmatch(CITATION, value):
+            raise ValueError("must name one article as the code cites it: SPA or EA, a space and the number, "
+                             "such as 5.2(1) or 3.1")
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must hold the article's words")
+        if value != value.strip() or any(not line.strip() for line in value.split("\n")):
+            raise ValueError("must not start or end with blanks or hold an empty line")
+        return value
 
 
 class Notices(_Model):
@@ -226,6 +250,15 @@ class Contract(_Model):
         return self
 
     @model_validator(mode="after")
+    def _one_clause_per_article(self) -> Contract:
+        seen: dict[str, str] = {}
+        for role, clause in self.clauses.items():
+            if clause.reference in seen:
+                raise ValueError(f"clauses {seen[clause.reference]} and {role} both hold {clause.reference}")
+            seen[clause.reference] = role
+        return self
+
+    @model_validator(mode="after")
     def _years_consistent(self) -> Contract:
         numbers = [year.number for year in self.assessment_years]
         if numbers != list(range(1, len(numbers) + 1)):
@@ -248,6 +281,11 @@ class Contract(_Model):
     def tranche_shares(self) -> Fraction:
         """T = C / number of tranches (SPA 5.1: one-fifth of the Consideration Shares)."""
         return Fraction(self.consideration_shares.value, self.tranches.count)
+
+    def clause(self, reference: str) -> Clause | None:
+        """The verbatim text kept for an article (a reference in the form CITATION), or None when the contract
+        file holds none."""
+        return next((clause for clause in self.clauses.values() if clause.reference == reference), None)
 
     def year(self, number: int) -> AssessmentYear:
         for year in self.assessment_years:

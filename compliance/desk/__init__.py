@@ -2,10 +2,13 @@
 
     create_app(DeskSettings(out_dir=...))   the ASGI app uvicorn serves (desk/app.py)
 
-Pages (pages.py), buttons (actions.py), files and charts (files.py, charts.py), sessions and the sign-in
-throttle (sessions.py), headers and body limits (security.py); templates/ and static/ beside them.
+app.py assembles the desk; what every route shares (the `Desk`, the signed-in user, `require`, the CSRF
+check, the ledger handle, the as-of date) is in requests.py. Pages (pages.py), buttons (actions.py), files
+(files.py, with page previews in previews.py and charts in charts.py), sessions and the sign-in throttle
+(sessions.py), headers and body limits (security.py); templates/ and static/ beside them.
 """
 
-from compliance.desk.app import DeskSettings, create_app
+from compliance.desk.app import create_app
+from compliance.desk.requests import DeskSettings
 
 __all__ = ["DeskSettings", "create_app"]

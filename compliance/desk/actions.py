@@ -13,19 +13,29 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from compliance.desk.app import (
-    CSRF_REFUSED,
+from compliance.desk.requests import (
     DeskError,
+    as_of_date,
     check_csrf,
     desk_of,
     moment_text,
     redirect,
     render,
-    require,
+    safe_next,
     session_of,
+    set_session_cookie,
+    signed_in_as,
+    year_of,
 )
-from compliance.desk.pages import safe_next, set_session_cookie, year_of
+from compliance.desk.sessions import COOKIE
 from compliance.operations.accounts import authenticate
+from compliance.operations.approval import ApprovalError, approve_year
+from compliance.operations.facade import ContractError, load_contract
+from compliance.operations.recording import RecordError
+from compliance.operations.recording import resolve as record_resolution
+from compliance.operations.run import RunError, Toolkit
+from compliance.operations.run import prepare as prepare_documents
+from compliance.operations.uploads import UploadError, receive_upload, upload_name
 
 MAX_FIELDS = 10
 
@@ -42,8 +52,7 @@ async def login(request: Request) -> Response:
     desk = desk_of(request)
     form = await _form(request)
     session = session_of(request)
-    if session is None or not session.csrf_ok(form.get("csrf")):
-        raise DeskError(403, CSRF_REFUSED)
+    check_csrf(session, form)
     name = str(form.get("name") or "").strip()[:40]
     password = str(form.get("password") or "")[:1024]
     target = safe_next(str(form.get("next") or ""))
@@ -54,7 +63,7 @@ async def login(request: Request) -> Response:
                               "again, or ask an administrator to check the account.")
 
     def check():
-        with desk.reading() as ledger:
+        with desk.open_to_read() as ledger:
             return authenticate(ledger, name, password)
 
     user = await run_in_threadpool(check)
@@ -77,19 +86,15 @@ async def logout(request: Request) -> Response:
     check_csrf(session, form)
     desk.sessions.end(session.token)
     response = redirect("/login")
-    response.delete_cookie("desk_session", path="/")
+    response.delete_cookie(COOKIE, path="/")
     return response
 
 
 async def upload(request: Request) -> Response:
     """One or more audit reports from the Inbox's form: each kept in DIR/inbox/ and read at once."""
-    from compliance.operations.run import Toolkit
-    from compliance.operations.uploads import UploadError, receive_upload, upload_name
-
     desk = desk_of(request)
     session = session_of(request)
-    with desk.reading() as ledger:
-        who = require(request, ledger, "upload")
+    who = signed_in_as(request, "upload")
     spool = desk.settings.out_dir / ".desk-uploads"  # on the output folder's file system: the file is moved
     spool.mkdir(parents=True, exist_ok=True)
     form = await request.form(max_files=20, max_fields=MAX_FIELDS, max_part_size=64 * 1024)
@@ -104,7 +109,7 @@ async def upload(request: Request) -> Response:
         name = item.filename
 
         def receive(path=temporary, name=name):
-            with desk.writing("upload") as ledger:
+            with desk.open_to_write("upload") as ledger:
                 return receive_upload(ledger, desk.contract, desk.settings.out_dir, name=name,
                                       received=Path(path), by=who.name,
                                       extract=Toolkit().extract)
@@ -127,22 +132,18 @@ async def upload(request: Request) -> Response:
 
 async def resolve(request: Request) -> Response:
     """Which of a year's accepted reports decides it (the CLI's `compliance resolve`)."""
-    from compliance.operations.recording import RecordError
-    from compliance.operations.recording import resolve as record_resolution
-
     desk = desk_of(request)
     session = session_of(request)
     form = await _form(request)
     check_csrf(session, form)
-    with desk.reading() as ledger:
-        who = require(request, ledger, "prepare")
+    who = signed_in_as(request, "prepare")
     try:
         year = int(str(form.get("year") or ""))
     except ValueError:
         raise DeskError(400, "Choose the Assessment Year whose reports conflict.") from None
 
     def record():
-        with desk.writing("resolve") as ledger:
+        with desk.open_to_write("resolve") as ledger:
             return record_resolution(ledger, desk.contract, year=year, report=str(form.get("report") or ""),
                                      by=who.name, reason=str(form.get("reason") or ""))
 
@@ -161,20 +162,17 @@ async def _year_action(request: Request, action: str):
     form = await _form(request)
     check_csrf(session, form)
     year = year_of(request)
-    with desk.reading() as ledger:
-        who = require(request, ledger, action)
+    who = signed_in_as(request, action)
     return desk, session, form, year, who
 
 
 async def prepare(request: Request) -> Response:
     """Prepare: the main job over the ledger (operations.run.prepare), the documents marked DRAFT until approved."""
-    from compliance.operations.run import RunError
-    from compliance.operations.run import prepare as prepare_documents
-
     desk, session, form, year, who = await _year_action(request, "prepare")
+    as_of = as_of_date(request)
     try:
         result = await run_in_threadpool(lambda: prepare_documents(
-            desk.settings.out_dir, by=who.name, as_of=desk.as_of(), contract_path=desk.settings.contract_path))
+            desk.settings.out_dir, by=who.name, as_of=as_of, contract_path=desk.settings.contract_path))
     except RunError as exc:
         raise DeskError(409, str(exc)) from None
     outcome = next((y for y in result.years if y.year == year), None)
@@ -192,9 +190,6 @@ async def prepare(request: Request) -> Response:
 
 async def approve(request: Request) -> Response:
     """Approve: the approver confirms with their password; operations.approval renders the finals."""
-    from compliance.contract import ContractError, load_contract
-    from compliance.operations.approval import ApprovalError, approve_year
-
     desk, session, form, year, who = await _year_action(request, "approve")
     password = str(form.get("password") or "")[:1024]
     try:
@@ -203,7 +198,7 @@ async def approve(request: Request) -> Response:
         raise DeskError(400, "The form does not say which prepared documents it approves; reload the page.") from None
 
     def give():
-        with desk.writing("approve") as ledger:
+        with desk.open_to_write("approve") as ledger:
             if authenticate(ledger, who.name, password) is None:
                 raise ApprovalError("the password is not right; the approval was not given")
             contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it

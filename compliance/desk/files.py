@@ -6,20 +6,28 @@ must still hold the bytes the ledger recorded (a file changed on disk is refused
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from compliance.desk.app import DeskError, desk_of, require
+from compliance.desk.charts import PenaltyPoint, TrancheBar, penalty_chart, tranche_chart
+from compliance.desk.previews import page_png
+from compliance.desk.requests import DeskError, as_of_date, desk_of, ledger_as, signed_in_as
+from compliance.operations.facade import ScheduleNotPublished
+from compliance.operations.review import (
+    approved_file,
+    deadlines_calendar,
+    evidence_picture,
+    overview,
+    recorded_document,
+    year_view,
+)
 from compliance.values.digest import sha256_file
 
 MEDIA = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-PREVIEW_SCALE = 1.4  # about 100 dpi: a page a person can read on screen
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_render_lock = threading.Lock()  # pdfium is not thread-safe
 
 
 def _inside(out: Path, relative: str) -> Path:
@@ -53,24 +61,23 @@ def _fmt(request: Request) -> str:
 
 
 def _document(ledger, document_id: int):
-    document = next((d for d in ledger.documents() if d.id == document_id), None)
+    document = recorded_document(ledger, document_id)
     if document is None:
         raise DeskError(404, "The ledger has no such document.")
     return document
 
 
 def _final(ledger, approval_id: int, index: int):
-    approval = next((a for a in ledger.approvals() if a.id == approval_id), None)
-    if approval is None or not 0 <= index < len(approval.files):
+    item = approved_file(ledger, approval_id, index)
+    if item is None:
         raise DeskError(404, "The ledger has no such approved document.")
-    return approval.files[index]
+    return item
 
 
 def document_file(request: Request) -> Response:
     desk = desk_of(request)
     fmt = _fmt(request)
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
+    with ledger_as(request, "view") as (ledger, _):
         document = _document(ledger, request.path_params["document"])
     relative, sha = (document.pdf_path, document.pdf_sha256) if fmt == "pdf" else \
         (document.docx_path, document.docx_sha256)
@@ -80,47 +87,10 @@ def document_file(request: Request) -> Response:
 def final_file(request: Request) -> Response:
     desk = desk_of(request)
     fmt = _fmt(request)
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
+    with ledger_as(request, "view") as (ledger, _):
         item = _final(ledger, request.path_params["approval"], request.path_params["index"])
     relative, sha = (item.pdf_path, item.pdf_sha256) if fmt == "pdf" else (item.docx_path, item.docx_sha256)
     return _download(_checked(desk.settings.out_dir, relative, sha), fmt)
-
-
-def page_count(path: Path) -> int:
-    import pypdfium2
-
-    if not path.is_file():
-        return 0
-    with _render_lock:
-        pdf = pypdfium2.PdfDocument(str(path))
-        try:
-            return len(pdf)
-        finally:
-            pdf.close()
-
-
-def _page_png(desk, path: Path, sha256: str, page: int) -> bytes:
-    """Page `page` (1-based) of a checked PDF as a PNG, kept in memory by content (the bytes never change)."""
-    import io
-
-    import pypdfium2
-
-    key = (sha256, page)
-    if key in desk.previews:
-        return desk.previews[key]
-    with _render_lock:
-        pdf = pypdfium2.PdfDocument(str(path))
-        try:
-            if not 1 <= page <= len(pdf):
-                raise DeskError(404, f"The document has {len(pdf)} pages; there is no page {page}.")
-            image = pdf[page - 1].render(scale=PREVIEW_SCALE).to_pil()
-        finally:
-            pdf.close()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    desk.previews[key] = buffer.getvalue()
-    return desk.previews[key]
 
 
 def _png(data: bytes) -> Response:
@@ -129,31 +99,26 @@ def _png(data: bytes) -> Response:
 
 def document_page_png(request: Request) -> Response:
     desk = desk_of(request)
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
+    with ledger_as(request, "view") as (ledger, _):
         document = _document(ledger, request.path_params["document"])
     path = _checked(desk.settings.out_dir, document.pdf_path, document.pdf_sha256)
-    return _png(_page_png(desk, path, document.pdf_sha256, request.path_params["page"]))
+    return _png(page_png(desk, path, document.pdf_sha256, request.path_params["page"]))
 
 
 def final_page_png(request: Request) -> Response:
     desk = desk_of(request)
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
+    with ledger_as(request, "view") as (ledger, _):
         item = _final(ledger, request.path_params["approval"], request.path_params["index"])
     path = _checked(desk.settings.out_dir, item.pdf_path, item.pdf_sha256)
-    return _png(_page_png(desk, path, item.pdf_sha256, request.path_params["page"]))
+    return _png(page_png(desk, path, item.pdf_sha256, request.path_params["page"]))
 
 
 def evidence_png(request: Request) -> Response:
     """The picture of the line the revenue was read from, as the extraction recorded it."""
     desk = desk_of(request)
     sha256 = request.path_params["sha256"]
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
-        extraction = ledger.extraction(sha256) if _SHA256.fullmatch(sha256) else None
-    evidence = (extraction or {}).get("evidence") or {}
-    relative = evidence.get("png_path") if isinstance(evidence, dict) else None
+    with ledger_as(request, "view") as (ledger, _):
+        relative = evidence_picture(ledger, sha256) if _SHA256.fullmatch(sha256) else None
     if not relative or Path(relative).is_absolute():
         raise DeskError(404, "The ledger has no evidence picture for this report.")
     path = _inside(desk.settings.out_dir, relative)
@@ -164,18 +129,13 @@ def evidence_png(request: Request) -> Response:
 
 def deadlines_ics(request: Request) -> Response:
     """Every release deadline (SPA 5.1) as an iCalendar file, the bytes of `compliance deadlines --ics`."""
-    from compliance.rules.business_days import ScheduleNotPublished, load_calendar
-    from compliance.rules.deadlines import deadline_rows, ics_bytes
-
     desk = desk_of(request)
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
-    as_of = desk.as_of()
+    signed_in_as(request, "view")
     try:
-        rows = deadline_rows(desk.contract, as_of, load_calendar(desk.contract, []))
+        calendar = deadlines_calendar(desk.contract, as_of_date(request))
     except ScheduleNotPublished as exc:
         raise DeskError(409, str(exc)) from None
-    return Response(ics_bytes(desk.contract, rows, as_of), media_type="text/calendar; charset=utf-8",
+    return Response(calendar, media_type="text/calendar; charset=utf-8",
                     headers={"content-disposition": 'attachment; filename="escrow-deadlines.ics"'})
 
 
@@ -184,30 +144,23 @@ def _svg(text: str) -> Response:
 
 
 def tranche_svg(request: Request) -> Response:
-    from compliance.desk.charts import TrancheBar, tranche_chart
-    from compliance.operations.review import overview
-
     desk = desk_of(request)
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
-        view = overview(ledger, desk.contract, desk.as_of())
+    with ledger_as(request, "view") as (ledger, _):
+        view = overview(ledger, desk.contract, as_of_date(request))
     bars = [TrancheBar(t.year, t.released, t.retained, t.in_escrow, t.deadline) for t in view.tranches]
     return _svg(tranche_chart(bars, title=f"Consideration Shares by tranche, as of {view.as_of:%d %B %Y}"))
 
 
 def penalty_svg(request: Request) -> Response:
-    from compliance.desk.charts import PenaltyPoint, penalty_chart
-    from compliance.operations.review import year_view
-
     desk = desk_of(request)
     year = request.path_params["year"]
     if year not in [item.number for item in desk.contract.assessment_years]:
         raise DeskError(404, f"Year {year} is not an Assessment Year of the contract.")
-    with desk.reading() as ledger:
-        require(request, ledger, "view")
-        view = year_view(ledger, desk.contract, year, desk.as_of())
+    as_of = as_of_date(request)
+    with ledger_as(request, "view") as (ledger, _):
+        view = year_view(ledger, desk.contract, year, as_of)
     if view.penalty is None:
-        raise DeskError(404, f"No penalty accrues for year {year} as of {desk.as_of():%d %B %Y}.")
+        raise DeskError(404, f"No penalty accrues for year {year} as of {as_of:%d %B %Y}.")
     points = [PenaltyPoint(day, amount) for day, amount in view.penalty.points]
     return _svg(penalty_chart(points, cap=view.penalty.result.cap, payable=view.penalty.result.penalty,
-                              title=f"Year {year}: SPA 8.2 penalty accrued to {desk.as_of():%d %B %Y}"))
+                              title=f"Year {year}: SPA 8.2 penalty accrued to {as_of:%d %B %Y}"))

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from compliance.contract import Contract, Party
+from compliance.contract import Contract, Party, firm_approved
 from compliance.documents.environment import DocumentError
 from compliance.documents.registry import DETERMINATION_KINDS
 from compliance.documents.report_facts import report_context
@@ -47,12 +47,6 @@ def party_context(party: Party) -> dict:
         "unconfirmed": dict(party.unconfirmed),  # field -> why: printed as an open item (documents.open_items)
         "signature_field": f"{key}_Signature",
     }
-
-
-def firm_approved(contract: Contract, firm: str | None) -> bool:
-    from compliance.extract.textnorm import name_key
-
-    return bool(firm) and name_key(firm) in {name_key(name) for name in contract.approved_auditors}
 
 
 def _chinese_alias(names: list[str]) -> str | None:

@@ -1,12 +1,12 @@
 """The accounting firm's report as the letters cite it: the recorded extraction (Extraction.to_json(), as the
-ledger stores it) turned into template values, with its evidence picture inside the document."""
+ledger stores it) turned into template values, with its evidence picture inside the document. The revenue is
+not among them: a letter states the figure its determination used (`year.actual`), from one place."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 
 
@@ -19,7 +19,6 @@ def report_context(report: Mapping | None) -> dict | None:
         value = report.get(key)
         return dt.date.fromisoformat(value) if isinstance(value, str) and value else value or None
 
-    revenue = report.get("operating_revenue")
     evidence = report.get("evidence") or None
     png = (evidence or {}).get("png_path")
     return {
@@ -33,7 +32,6 @@ def report_context(report: Mapping | None) -> dict | None:
         "report_number": report.get("report_number"),
         "period_start": day("period_start"),
         "period_end": day("period_end"),
-        "revenue": Decimal(str(revenue)) if revenue is not None else None,
         "currency": report.get("currency"),
         "unit": report.get("unit"),
         "evidence_page": (evidence or {}).get("page"),

@@ -4,12 +4,12 @@
     extract_batch(paths, contract, *, password=None, evidence_dir=None, limits=None, workers=2,
                   per_file_timeout=120, progress=None) -> list[Extraction]
 
-Modules, one job each: pdfio (opening, limits, the fast PDFium text pass), textnorm (full-width and
-spacing normalisation), numbers (amounts, units, currencies, dates), labels (what a label or column header
-means), layout (pdfplumber words and rows), statement (the income statement pages and the revenue line),
-report (the auditor's report: period, entity, opinion, signature, number), checks (contract checks),
-problems (the problem codes), model (the result types), evidence (the PNG crop), pipeline (one file),
-batch (the process pool with its per-file time limit).
+Modules, one job each: pdfio (opening, limits, the fast PDFium text pass), numbers (amounts, units,
+currencies, dates; text is normalised by values.text), labels (what a label or column header means), layout
+(pdfplumber words and rows), statement (the income statement pages and the revenue line), report (the
+auditor's report: period, entity, opinion, signature, number), checks (contract checks), problems (the
+problem codes), model (the result types), evidence (the PNG crop), pipeline (one file), batch (the process
+pool with its per-file time limit).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from compliance.contract import Contract
 from compliance.extract import checks
@@ -30,10 +29,8 @@ from compliance.extract.problems import problem
 from compliance.extract.report import StatedFigure, named_companies, opinion_of, stated_revenue, statement_entity
 from compliance.extract.section import AuditSection, lines_of, section_text
 from compliance.extract.signature import report_number, signature_block, summary_table
-from compliance.extract.textnorm import compact, name_key
-
-if TYPE_CHECKING:
-    from compliance.extract.pipeline import Choice
+from compliance.extract.statement import Choice
+from compliance.values.text import compact, name_key
 
 _LATEST_REPORT = dt.timedelta(days=365)  # a report signed later than this after the year's end is implausible
 _US_FILING = ("public company accounting oversight board", "pcaob", "u.s. generally accepted accounting")
@@ -178,10 +175,10 @@ def decide(label: str, sha256: str | None, contract: Contract, pages: list[str],
     revenue: Decimal | None = None
     unit = currency = None
     sources = dict(report.sources)
-    line, reading = choice.line, choice.reading
-    if line is not None and reading is not None:
+    line, statement_page = choice.line, choice.statement_page
+    if line is not None and statement_page is not None:
         sources["revenue"] = f"income statement, page {line.page}"
-        unit_found = reading.unit
+        unit_found = statement_page.unit
         if unit_found is None:
             problems.append(problem("unit_not_found"))
             unit_found = UNITS["元"]
@@ -189,7 +186,7 @@ def decide(label: str, sha256: str | None, contract: Contract, pages: list[str],
             unit = unit_found.label
         revenue = line.amount * unit_found.multiplier
         page_text = "\n".join(lines_of(pages[line.page - 1])) if line.page - 1 < len(pages) else ""
-        currency = _currency(reading.currency, page_text, report.us_filing)
+        currency = _currency(statement_page.currency, page_text, report.us_filing)
         problems += [problem("currency_not_found")] if currency is None else checks.check_currency(contract,
                                                                                                    currency)
         problems += checks.crosscheck(revenue, report.stated)

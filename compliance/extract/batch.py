@@ -101,6 +101,13 @@ def _serve(conn, settings: tuple, parent: int | None, inherited: list[int], ocr_
     _limit_memory(settings[3])
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
     sys.stdout = sys.stderr = devnull
+    # C libraries (pdfium aborting at the memory cap, onnxruntime) write to the descriptors themselves: a
+    # worker's notes never reach the user's terminal, where only the run's own lines belong.
+    for fd in (1, 2):
+        try:
+            os.dup2(devnull.fileno(), fd)
+        except OSError:
+            pass
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     contract, password, evidence_dir, limits = settings
     while True:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compliance.contract import AssessmentYear, Contract
+from compliance.contract import AssessmentYear, Contract, firm_approved
 from compliance.extract.model import Problem
 from compliance.extract.periods import Period
 from compliance.extract.problems import problem
 from compliance.extract.report import StatedFigure
-from compliance.extract.textnorm import name_key
 from compliance.values.money import group
+from compliance.values.text import name_key
 
 
 def target_names(contract: Contract) -> list[str]:
@@ -65,10 +65,9 @@ def check_opinion(opinion: str | None) -> list[Problem]:
 
 def check_auditor(contract: Contract, auditor: str) -> list[Problem]:
     """SPA 4.2, 5.1; EA 3.1(a): the report must come from an accounting firm approved by Party A."""
-    approved = contract.approved_auditors
-    if not approved:
+    if not contract.approved_auditors:
         return [problem("auditor_list_not_configured", auditor=auditor)]
-    if name_key(auditor) not in {name_key(name) for name in approved}:
+    if not firm_approved(contract, auditor):
         return [problem("auditor_not_approved", detail=f"The report is signed by '{auditor}', which is not on the "
                                                        "contract's list of approved accounting firms.")]
     return []

@@ -9,7 +9,7 @@ import re
 from compliance.extract.labels import CURRENT, NOTE, PRIOR, column_kind, header_years
 from compliance.extract.layout import Row, Word, phrases
 from compliance.extract.numbers import is_nil, parse_amount
-from compliance.extract.textnorm import compact
+from compliance.values.text import compact
 
 
 def numeric(word: Word) -> bool:

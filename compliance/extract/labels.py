@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from compliance.extract.textnorm import compact, single_spaced
 from compliance.values.cjk import HAN, HAN_CHARS
+from compliance.values.text import compact, single_spaced
 
 # ------------------------------------------------------------------------------------------ revenue lines
 # Which printed line is the revenue, in order of preference (the first kind the statement prints with a

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from compliance.extract.textnorm import compact
+from compliance.values.text import compact
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compliance.extract.textnorm import compact, normalize, single_spaced
+from compliance.values.text import compact, normalize, single_spaced
 
 # ---------------------------------------------------------------------------------------------- amounts
 # After normalize(): ASCII digits, commas, a point; negatives as -x or (x). Thousands groups must be

@@ -19,7 +19,7 @@ import datetime as dt
 from compliance.extract.model import Problem
 from compliance.extract.numbers import find_dates, parse_amount
 from compliance.extract.problems import problem
-from compliance.extract.textnorm import compact
+from compliance.values.text import compact
 
 LOW_CONFIDENCE = 0.8
 # Read against the contract exactly (the target company's names, the Assessment Years): a misread fails there.

@@ -19,7 +19,7 @@ from compliance.extract.layout import PageWords, group_rows, joined_words
 from compliance.extract.pdfio import TextPass
 from compliance.extract.section import LONGEST_REPORT, has_opening, has_signature
 from compliance.extract.statement_pages import titles_on
-from compliance.extract.textnorm import compact
+from compliance.values.text import compact
 
 _REPORT_MARK = re.compile(r"审计报告|auditor'?s'?report|reportofindependent|我们审计了|wehaveaudited", re.I)
 _BALANCE_MARK = re.compile(r"资产负债表|balancesheet|statementoffinancialposition", re.I)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from compliance.extract.numbers import FoundDate, find_dates
-from compliance.extract.textnorm import compact, single_spaced
+from compliance.values.text import compact, single_spaced
 
 # A whole year: 365 or 366 days, or a 52/53-week fiscal year (364 or 371 days).
 WHOLE_YEAR_DAYS = range(364, 372)

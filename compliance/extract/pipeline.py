@@ -5,7 +5,6 @@ checks every field. Never raises for bad input."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -31,7 +30,7 @@ from compliance.extract.pdfio import (
 )
 from compliance.extract.problems import Rejected, problem
 from compliance.extract.section import LONGEST_REPORT, AuditSection, find_audit_section, has_opening, has_signature
-from compliance.extract.statement import PageReading, RevenueLine, pdfplumber_words, read_candidates
+from compliance.extract.statement import Choice, RevenueLine, StatementPage, pdfplumber_words, read_candidates
 from compliance.extract.statement_pages import (
     CONTINUATION_PAGES,
     Candidate,
@@ -105,17 +104,7 @@ class _Enough:
         return bool(before) and index >= self.signed_at + CONTINUATION_PAGES + 1
 
 
-@dataclass(frozen=True)
-class Choice:
-    """The revenue line chosen (or why none was), the statement it was read from, and problems."""
-
-    reading: PageReading | None
-    line: RevenueLine | None
-    problems: list[Problem]
-    statement: Candidate | None  # the title of the statement read (or the best candidate when none gave a line)
-
-
-def _statements(text: TextPass, words_of) -> tuple[AuditSection | None, list[Candidate], list[PageReading]]:
+def _statements(text: TextPass, words_of) -> tuple[AuditSection | None, list[Candidate], list[StatementPage]]:
     section = find_audit_section(text.pages)
     candidates = ordered_candidates(statement_starts(text.pages), section)
     return section, candidates, read_candidates(words_of, candidates, text.total_pages)
@@ -136,11 +125,11 @@ def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, pa
         def words_of(index: int) -> PageWords:
             return scans.words(index) if index in scans else pdfplumber_words(page_pdf, index)
 
-        section, candidates, readings = _statements(text, words_of)
-        if not any(reading.lines for reading in readings) and not text.complete:
+        section, candidates, statement_pages = _statements(text, words_of)
+        if not any(page.lines for page in statement_pages) and not text.complete:
             read_text(document, text)  # the early statement gave no figure: read the rest and look again
-            section, candidates, readings = _statements(text, words_of)
-        choice = choose_line(readings, text, candidates[0] if candidates else None)
+            section, candidates, statement_pages = _statements(text, words_of)
+        choice = choose_line(statement_pages, text, candidates[0] if candidates else None)
         ocr_records, ocr_problems = {}, []
         if choice.line is not None and choice.line.page - 1 in scans:
             ocr_records, ocr_problems = confirm_revenue(scans, choice.line)
@@ -151,39 +140,39 @@ def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, pa
                                  choice.problems + ocr_problems + evidence_problems, scans, ocr_records)
 
 
-def choose_line(readings: list[PageReading], text: TextPass, best: Candidate | None) -> Choice:
+def choose_line(statement_pages: list[StatementPage], text: TextPass, best: Candidate | None) -> Choice:
     """The revenue line used: of the first statement that prints one, the first kind in labels.PREFERENCE
     that it prints with a figure (营业收入 over 营业总收入 over 主营业务收入; SPA 4.1); several different
     figures of that kind are ambiguous."""
-    for reading in readings:
-        if not reading.lines:
+    for statement_page in statement_pages:
+        if not statement_page.lines:
             continue
-        best_kind = next((kind for kind in PREFERENCE if kind in reading.kinds), reading.lines[0].kind)
-        lines = [line for line in reading.lines if line.kind == best_kind]
+        best_kind = next((kind for kind in PREFERENCE if kind in statement_page.kinds), statement_page.lines[0].kind)
+        lines = [line for line in statement_page.lines if line.kind == best_kind]
         if not lines:
-            return Choice(reading, None, [problem("revenue_not_found", detail=(
-                f"The income statement on page {reading.page} has a revenue line (营业收入 / Revenue), but its "
-                "current-period figure could not be read."))], reading.start)
+            return Choice(statement_page, None, [problem("revenue_not_found", detail=(
+                f"The income statement on page {statement_page.page} has a revenue line (营业收入 / Revenue), but its "
+                "current-period figure could not be read."))], statement_page.start)
         if len({line.amount for line in lines}) > 1:
             figures = ", ".join(line.figure.text for line in lines)
-            return Choice(reading, None, [problem("ambiguous_revenue", detail=(
-                f"Page {reading.page} prints more than one revenue line with different figures ({figures}); "
-                "which one is the operating revenue needs a person to decide."))], reading.start)
+            return Choice(statement_page, None, [problem("ambiguous_revenue", detail=(
+                f"Page {statement_page.page} prints more than one revenue line with different figures ({figures}); "
+                "which one is the operating revenue needs a person to decide."))], statement_page.start)
         line = lines[0]
         problems = []
         if line.kind == MAIN:
             problems.append(problem("revenue_main_business_only", page=line.page))
         if line.column_assumed:
             problems.append(problem("current_column_assumed", page=line.page, figure=line.figure.text))
-        return Choice(reading, line, problems, reading.start)
-    issues = [reading for reading in readings if reading.issue]
+        return Choice(statement_page, line, problems, statement_page.start)
+    issues = [statement_page for statement_page in statement_pages if statement_page.issue]
     if issues:
         return Choice(None, None, [problem("ambiguous_revenue", detail=(
             f"On page {issues[0].page} the revenue line was found, but {issues[0].issue}."))], issues[0].start)
-    if not readings:
+    if not statement_pages:
         detail = "No income statement (利润表 / statement of profit or loss) with a revenue line was found."
     else:
-        detail = (f"The income statement on page {readings[0].page} was found, but no revenue line "
+        detail = (f"The income statement on page {statement_pages[0].page} was found, but no revenue line "
                   "(营业收入 / Revenue) with a figure could be read on it.")
     if text.textless_pages:
         pages = ", ".join(str(number) for number in text.textless_pages[:5])

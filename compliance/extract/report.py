@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from compliance.extract.numbers import UNITS, Unit, parse_amount, unit_after_amount
 from compliance.extract.section import lines_of
-from compliance.extract.textnorm import compact, single_spaced
 from compliance.values.cjk import HAN
+from compliance.values.text import compact, single_spaced
 
 # ----------------------------------------------------------------------------------------------- entity
 # Chinese names are read from the text with only whitespace removed, so they come out as printed (（）).

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from compliance.extract.textnorm import compact, single_spaced
+from compliance.values.text import compact, single_spaced
 
 _MAY_OPEN = re.compile(r"我\s*们\s*审\s*计\s*了|[Ww]\s*[Ee]\s+have\s+audited|WE\s+HAVE\s+AUDITED|"
                        r"[Ww]hat\s+we\s+have\s+audited|[\uff00-\uffef]")

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from compliance.extract.labels import other_statement_title, statement_title
 from compliance.extract.numbers import find_dates
 from compliance.extract.section import lines_of
-from compliance.extract.textnorm import compact, single_spaced
 from compliance.values.cjk import HAN, HAN_CHARS
+from compliance.values.text import compact, single_spaced
 
 _PARTNERSHIP = r"[(（](?:特殊普通合伙|普通合伙|有限合伙)[)）]"
 _CN_FIRM = re.compile(r"([" + HAN_CHARS + r"·()（）]{2,40}?会计师事务所(?:" + _PARTNERSHIP

@@ -29,6 +29,7 @@ from compliance.extract.labels import (
     title_at,
 )
 from compliance.extract.layout import PageWords, Row, Word, group_rows, page_words
+from compliance.extract.model import Problem
 from compliance.extract.numbers import Unit, parse_amount, parse_currency, parse_unit
 from compliance.extract.statement_pages import CONTINUATION_PAGES, Candidate
 from compliance.values.cjk import HAN, HAN_CHARS
@@ -48,7 +49,7 @@ class RevenueLine:
 
 
 @dataclass(frozen=True)
-class PageReading:
+class StatementPage:
     page: int
     lines: tuple[RevenueLine, ...]  # every revenue line read, one per statement on the page
     unit: Unit | None
@@ -56,6 +57,16 @@ class PageReading:
     issue: str | None  # why no figure could be chosen (ambiguous columns), if so
     kinds: frozenset[str] = frozenset()  # the kinds of revenue line seen with figures (a heading does not count)
     start: Candidate | None = None  # the statement's title, where read_candidates found it
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The revenue line chosen (or why none was), the statement it was read from, and problems."""
+
+    statement_page: StatementPage | None  # the page of the statement the line was read from
+    line: RevenueLine | None
+    problems: list[Problem]
+    statement: Candidate | None  # the title of the statement read (or the best candidate when none gave a line)
 
 
 def _label_and_numbers(row: Row) -> tuple[str, list[Word]]:
@@ -183,7 +194,7 @@ def _statement_rows(rows: list[Row], candidate: Candidate, title_page: bool) -> 
 
 
 def read_words(found: PageWords, page_number: int, candidate: Candidate | None = None, title_page: bool = True
-               ) -> tuple[PageReading, bool]:
+               ) -> tuple[StatementPage, bool]:
     """Every revenue line of the statement on one page's words (pdfplumber's or OCR's), each with its
     current-period figure; and whether the statement ended on this page."""
     rows = group_rows(found.words)
@@ -212,7 +223,7 @@ def read_words(found: PageWords, page_number: int, candidate: Candidate | None =
             rotation=found.rotation,
         ))
     unit, currency = _unit_near(rows, hits[0].index if hits else len(rows))
-    return PageReading(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue,
+    return StatementPage(page=page_number, lines=tuple(lines), unit=unit, currency=currency, issue=issue,
                        kinds=frozenset(hit.kind for hit in hits if any(map(money_like, hit.numbers)))), ended
 
 
@@ -229,11 +240,11 @@ def pdfplumber_words(page_pdf: Callable[[int], bytes], index: int) -> PageWords:
 
 
 def read_candidates(words_of: Callable[[int], PageWords], candidates: list[Candidate], page_count: int,
-                    limit: int = 3) -> list[PageReading]:
+                    limit: int = 3) -> list[StatementPage]:
     """The best candidate statements only (at most `limit`), best first, each page's words from `words_of`;
     a statement whose title page has no revenue line is followed onto the next pages (at most
     CONTINUATION_PAGES). Stops at the first statement that yields a revenue line."""
-    readings: list[PageReading] = []
+    readings: list[StatementPage] = []
     for candidate in candidates[:limit]:
         unit = currency = None
         for index in range(candidate.index, min(candidate.index + 1 + CONTINUATION_PAGES, page_count)):
@@ -241,7 +252,7 @@ def read_candidates(words_of: Callable[[int], PageWords], candidates: list[Candi
             unit, currency = unit or reading.unit, currency or reading.currency
             if reading.lines or reading.issue or ended:
                 break
-        reading = PageReading(reading.page, reading.lines, unit if reading.unit is None else reading.unit,
+        reading = StatementPage(reading.page, reading.lines, unit if reading.unit is None else reading.unit,
                               currency if reading.currency is None else reading.currency, reading.issue,
                               reading.kinds, candidate)
         readings.append(reading)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from compliance.extract.labels import title_at
 from compliance.extract.section import AuditSection, lines_of
-from compliance.extract.textnorm import compact, single_spaced
+from compliance.values.text import compact, single_spaced
 
 _ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用",
              "主营业务成本")

@@ -1,7 +1,8 @@
 """The ledger: an embedded SQLite database of reports, extractions, determinations, documents and a
 hash-chained event log. Storage only: it knows nothing of the rules or the documents. See schema.py
-(tables, migrations), rows.py (the row values), store.py (queries and changes), opening.py (opening a
-file to use or to check), anchor.py (the head kept outside), events.py (the chain and
+(tables, migrations), rows.py (the row values), store.py (the `Ledger` class, its queries and changes kept by
+table in reports.py, determinations.py and accounts.py, each change written by recording.py), opening.py
+(opening a file to use or to check), anchor.py (the head kept outside), events.py (the chain and
 `verify`), lock.py (one writer)."""
 
 from compliance.ledger.anchor import Anchor, AnchorError, chain_head, check_anchor, read_anchor

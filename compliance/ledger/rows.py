@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from compliance.ledger.events import canonical_json
@@ -22,7 +23,7 @@ class NewDetermination:
     contract_id: str
     contract_sha256: str
     report_sha256: str
-    revenues: dict[int, str]  # year -> revenue used, decimal string
+    revenues: dict[int, Decimal]  # year -> revenue used, exact (stored as its decimal string)
     reports: dict[int, str]  # year -> report sha256 whose revenue was used
     figures: dict[str, Any]  # the engine's YearResult as JSON (decimal strings, ints)
     release_shares: int
@@ -34,7 +35,7 @@ class NewDetermination:
             "year": self.year, "input_key": self.input_key, "reading": self.reading,
             "contract_id": self.contract_id, "contract_sha256": self.contract_sha256,
             "report_sha256": self.report_sha256,
-            "revenues_json": canonical_json({str(k): v for k, v in self.revenues.items()}),
+            "revenues_json": canonical_json({str(k): str(v) for k, v in self.revenues.items()}),
             "reports_json": canonical_json({str(k): v for k, v in self.reports.items()}),
             "figures_json": canonical_json(self.figures), "release_shares": self.release_shares,
             "as_of": self.as_of.isoformat(),
@@ -51,7 +52,7 @@ class Determination(NewDetermination):
         return cls(
             year=row["year"], input_key=row["input_key"], reading=row["reading"], contract_id=row["contract_id"],
             contract_sha256=row["contract_sha256"], report_sha256=row["report_sha256"],
-            revenues={int(k): v for k, v in json.loads(row["revenues_json"]).items()},
+            revenues={int(k): Decimal(v) for k, v in json.loads(row["revenues_json"]).items()},
             reports={int(k): v for k, v in json.loads(row["reports_json"]).items()},
             figures=json.loads(row["figures_json"]), release_shares=row["release_shares"],
             as_of=dt.date.fromisoformat(row["as_of"]), id=row["id"], superseded_by=row["superseded_by"],

@@ -18,7 +18,7 @@ def _check_contract(ledger: Ledger, path: Path, contract: Contract) -> None:
 
 
 @contextmanager
-def reading(path: Path, contract: Contract) -> Iterator[Ledger]:
+def open_to_read(path: Path, contract: Contract) -> Iterator[Ledger]:
     """An existing ledger, to read."""
     with open_ledger(path, create=False) as ledger:
         _check_contract(ledger, path, contract)
@@ -26,7 +26,7 @@ def reading(path: Path, contract: Contract) -> Iterator[Ledger]:
 
 
 @contextmanager
-def writing(path: Path, contract: Contract, *, what: str, wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[Ledger]:
+def open_to_write(path: Path, contract: Contract, *, what: str, wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[Ledger]:
     """An existing ledger under its writer lock (`what` names the writer to one who has to wait)."""
     if not Path(path).exists():
         raise LedgerError(f"no ledger at {path}; run `compliance run INBOX --out DIR` first or pass --db")

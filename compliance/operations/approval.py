@@ -16,24 +16,18 @@ while any of the letters has open items, to the person who prepared them, and to
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from compliance.contract import Contract
 from compliance.ledger import Approval, ApprovedFile, Determination, Document, Ledger
 from compliance.operations.accounts import AccountError, check_may
-from compliance.operations.issuing import Workspace, report_for_documents
+from compliance.operations.determinations import contract_fingerprint, recorded_assessment
+from compliance.operations.issuing import report_for_documents
 from compliance.operations.open_items import recorded_open_items
-from compliance.operations.planning import contract_fingerprint, released_by_year
-from compliance.rules.earnout import assess_year
+from compliance.operations.planning import released_by_year
+from compliance.operations.workspace import Toolkit, Workspace, place
 from compliance.values.digest import sha256_hex
-from compliance.values.files import FileConflict, place_file
-
-if TYPE_CHECKING:
-    from compliance.operations.run import Toolkit
 
 APPROVED_FOLDER = "approved"
 # Issued beside a determination but not part of its approval: the penalty statement is a statement of the
@@ -127,9 +121,7 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
     """Approve the year's current documents as `by` at `at` (the caller's clock, read at its edge): render
     the finals, record the approval, then place the finals. Refused, with nothing written, when `by` is not
     an approver, prepared them, or a letter has open items."""
-    from compliance.operations.run import Toolkit as RealToolkit  # run imports this module
-
-    ws = Workspace(ledger, contract, output_folder(ledger), at.date(), toolkit or RealToolkit(),
+    ws = Workspace(ledger, contract, output_folder(ledger), at.date(), toolkit or Toolkit(),
                    checkpoint=lambda name: None)
     numbers = [item.number for item in ws.contract.assessment_years]
     if year not in numbers:
@@ -205,8 +197,7 @@ def _staging_key(input_key: str) -> str:
 
 def _render_finals(ws: Workspace, determination: Determination, drafts: list[Document]) -> list[ApprovedFile]:
     """The determination's documents rendered again from its recorded inputs, without the DRAFT mark."""
-    revenues = {y: Decimal(v) for y, v in determination.revenues.items()}
-    determined = assess_year(ws.contract, revenues, determination.year, determination.reading)
+    determined = recorded_assessment(ws.contract, determination)
     rendered = ws.toolkit.render_year(ws.contract, determined, as_of=determination.as_of,
                                       out_dir=ws.staged(_staging_key(determination.input_key)),
                                       report=report_for_documents(ws, determination.report_sha256),
@@ -224,20 +215,22 @@ def _render_finals(ws: Workspace, determination: Determination, drafts: list[Doc
     return files
 
 
+@dataclass(frozen=True)
+class _Final:
+    """An approved file as `place` moves it: staged under its draft's slot, placed at its final path."""
+
+    slot: str
+    pdf_path: str
+    pdf_sha256: str
+    docx_path: str
+    docx_sha256: str
+
+
 def _place(ws: Workspace, input_key: str, approval: Approval) -> None:
-    staged = ws.staged(_staging_key(input_key))
     drafts = {d.id: d for d in ws.ledger.documents()}
-    for item in approval.files:
-        slot = drafts[item.document].slot
-        for relative, sha, suffix in ((item.pdf_path, item.pdf_sha256, ".pdf"),
-                                      (item.docx_path, item.docx_sha256, ".docx")):
-            source = staged / f"{slot}{suffix}"
-            try:
-                if source.exists() and place_file(source, ws.out / relative, sha):
-                    ws.written.append(relative)
-            except FileConflict as exc:
-                ws.notes.append(str(exc))
-    shutil.rmtree(staged, ignore_errors=True)
+    finals = [_Final(drafts[item.document].slot, item.pdf_path, item.pdf_sha256, item.docx_path, item.docx_sha256)
+              for item in approval.files]
+    place(ws, finals, _staging_key(input_key))
 
 
 def approved_file_paths(ledger: Ledger) -> list[tuple[str, str]]:

@@ -12,80 +12,27 @@ re-issues nothing unless the figures behind a document change.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
 
-from compliance.contract import Contract
-from compliance.ledger import Document, Ledger, NewDetermination, NewDocument
+from compliance.ledger import Document, NewDetermination, NewDocument
+from compliance.operations.determinations import determination_inputs
 from compliance.operations.open_items import open_items_data
-from compliance.operations.planning import (
-    YearPlan,
-    YearStatus,
-    contract_fingerprint,
-    determination_inputs,
-    premature,
-    released_by_year,
-)
+from compliance.operations.planning import YearPlan, YearStatus, premature, released_by_year
+from compliance.operations.workspace import Workspace, blocked_target, one_line, place
 from compliance.rules.earnout import YearAssessment, assess_year
 from compliance.rules.earnout_json import year_json
-from compliance.values.digest import sha256_file
-from compliance.values.files import FileConflict, place_file, versioned_name
+from compliance.values.files import versioned_name
 
-if TYPE_CHECKING:
-    from compliance.operations.run import Toolkit
-
-STAGING = ".staging"
 CANCELLATION_SLOT = "cancellation-instruction"
-FORMATS = (("pdf_path", "pdf_sha256", ".pdf"), ("docx_path", "docx_sha256", ".docx"))
-
-
-class Placeable(Protocol):
-    """A recorded or new document: where its two files go and what they must hold."""
-
-    slot: str
-    pdf_path: str
-    pdf_sha256: str
-    docx_path: str
-    docx_sha256: str
-
-
-@dataclass
-class Workspace:
-    """One run's output folder, ledger and renderer, and what the run has written so far."""
-
-    ledger: Ledger
-    contract: Contract
-    out: Path
-    as_of: dt.date
-    toolkit: Toolkit  # the extractor, the renderer and the penalty (a fake in tests)
-    checkpoint: Callable[[str], None]
-    prepared_by: str = "unknown"  # who prepares the documents this run writes (four-eyes: operations.approval)
-    written: list[str] = field(default_factory=list)  # placed by this run, relative to `out`
-    notes: list[str] = field(default_factory=list)  # what the user should know, one sentence each
-
-    def __post_init__(self) -> None:
-        self.reading = self.contract.default_reading
-        self.contract_sha = contract_fingerprint(self.contract)
-        self.last_year = self.contract.assessment_years[-1].number
-
-    @property
-    def staging(self) -> Path:
-        return self.out / STAGING
-
-    def staged(self, key: str) -> Path:
-        return self.staging / key[:16]
-
-
 @dataclass
 class YearOutcome:
     year: int
     status: YearStatus
     report_sha256: str | None
     report_name: str | None
-    revenue: str | None
+    revenue: Decimal | None  # the operating revenue of the report that decides the year
     release_shares: int | None
     deadline: dt.date
     documents: list[Document]
@@ -97,15 +44,10 @@ class YearOutcome:
         return f"{self.status}_{self.waiting_for}" if self.status == YearStatus.WAITING else str(self.status)
 
 
-def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text or exc.__class__.__name__
-
-
 def outcome(ws: Workspace, plan: YearPlan, status: YearStatus, note: str = "") -> YearOutcome:
     current = ws.ledger.current_determination(plan.year)
     sha = plan.report_sha256 or (current.report_sha256 if current else None)
-    revenue = ws.ledger.extraction(sha)["operating_revenue"] if sha else None
+    revenue = ws.ledger.revenue(sha) if sha else None
     return YearOutcome(
         plan.year, status, sha, ws.ledger.first_name(sha) if sha else None, revenue,
         current.release_shares if current else None, ws.contract.release_deadline(plan.year),
@@ -148,50 +90,6 @@ def new_documents(ws: Workspace, rendered: list, key: str) -> list[NewDocument]:
     return rows
 
 
-def blocked_target(ws: Workspace, documents: list[NewDocument]) -> str | None:
-    """What stops a year before anything is recorded (an issued name is never overwritten): a final name
-    taken by a file the ledger did not issue, a symbolic link at it, or a file where its folder must be."""
-    for doc in documents:
-        for path_key, sha_key, _ in FORMATS:
-            relative = Path(getattr(doc, path_key))
-            target = ws.out / relative
-            for folder in [ws.out / part for part in relative.parents if part != Path(".")]:
-                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                    return (f"{folder} is a file or a link where the documents' folder must be; move it away and "
-                            "run again")
-            if target.is_symlink():
-                return f"{target} is a symbolic link, not a document this ledger issued; move it away and run again"
-            if target.exists() and sha256_file(target) != getattr(doc, sha_key):
-                return f"{target} already exists and was not issued by this ledger; move it away and run again"
-    return None
-
-
-def place(ws: Workspace, documents: list[Placeable], key: str) -> None:
-    """Move staged files to their final names (the ledger already records them). An annex a document names
-    (`<stem>-*.csv` beside it: the penalty schedule, named with its sha256 in the statement) goes first, so
-    that a kill before the document is placed restores both."""
-    for doc in documents:
-        folder, _, stem = doc.slot.rpartition("/")
-        staged_folder = (ws.staged(key) / doc.slot).parent
-        for annex in sorted(staged_folder.glob(f"{stem}-*.csv")) if staged_folder.is_dir() else []:
-            relative = f"{folder}/{annex.name}" if folder else annex.name
-            try:
-                if place_file(annex, ws.out / relative, sha256_file(annex)):
-                    ws.written.append(relative)
-            except FileConflict as exc:
-                ws.notes.append(str(exc))
-        for path_key, sha_key, suffix in FORMATS:
-            staged = ws.staged(key) / f"{doc.slot}{suffix}"
-            relative = getattr(doc, path_key)
-            try:
-                if staged.exists() and place_file(staged, ws.out / relative, getattr(doc, sha_key)):
-                    ws.written.append(relative)
-            except FileConflict as exc:
-                ws.notes.append(str(exc))
-            ws.checkpoint(f"placed {relative}")
-    shutil.rmtree(ws.staged(key), ignore_errors=True)
-
-
 # --- a year's determination --------------------------------------------------------------------------
 def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutcome:
     """Determine a ready year under SPA 5.2 and issue its documents, unless its current determination has
@@ -222,7 +120,7 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
     determination = NewDetermination(
         year=plan.year, input_key=key, reading=ws.reading, contract_id=ws.contract.id,
         contract_sha256=ws.contract_sha, report_sha256=plan.report_sha256,
-        revenues={k: str(v) for k, v in inputs.revenues.items()}, reports=dict(inputs.reports),
+        revenues=dict(inputs.revenues), reports=dict(inputs.reports),
         figures=year_json(result), release_shares=result.release_shares, as_of=ws.as_of,
     )
     open_items = open_items_data(rendered)  # recorded beside the documents (operations.open_items)
@@ -251,7 +149,7 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
     return outcome(ws, plan, YearStatus.ISSUED)
 
 
-def year_documents(ws: Workspace, year: int) -> list[Document]:
+def current_documents(ws: Workspace, year: int) -> list[Document]:
     """The year's current documents (the last year's include the cancellation instruction)."""
     return [d for d in ws.ledger.documents(current_only=True)
             if d.year == year or (d.slot == CANCELLATION_SLOT and year == ws.last_year)]

@@ -9,12 +9,12 @@ A file that is present but differs from what was issued is reported and left as 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from compliance.ledger import Document
-from compliance.operations.issuing import FORMATS, Workspace, one_line, place, render_determination
-from compliance.operations.penalties import PenaltyInputs
-from compliance.rules.earnout import assess_year
+from compliance.operations.accrual import PenaltyInputs
+from compliance.operations.determinations import recorded_assessment
+from compliance.operations.issuing import render_determination
+from compliance.operations.workspace import FORMATS, Workspace, one_line, place
 from compliance.values.digest import sha256_file
 
 
@@ -59,9 +59,8 @@ def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty:
         render_penalty(first.year, PenaltyInputs.from_json(event.data["inputs"]), key, first.as_of)
         return
     determination = ws.ledger.determination(first.determination_id)
-    revenues = {year: Decimal(value) for year, value in determination.revenues.items()}
-    determined = assess_year(ws.contract, revenues, determination.year, determination.reading)
-    render_determination(ws, determined, determination.report_sha256, determination.as_of, key)
+    render_determination(ws, recorded_assessment(ws.contract, determination), determination.report_sha256,
+                         determination.as_of, key)
 
 
 def _documents_of(event) -> set[int]:

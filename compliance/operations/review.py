@@ -5,6 +5,11 @@ decides anything (the rules are in compliance.rules, the verdicts in the recorde
     one report: fields, sources, evidence, problems     report_view -> ReportView
     one year: the computation, readings, deadline       year_view -> YearView
     the five years and the ledger                       overview -> Overview
+    the documents, current and superseded               documents_view -> DocumentsView
+    one document: open items, final, approval           document_view -> DocumentView
+    a recorded document, an approved final's file       recorded_document, approved_file
+    a report's evidence picture (its recorded path)     evidence_picture
+    the release deadlines as an iCalendar file          deadlines_calendar
 """
 
 from __future__ import annotations
@@ -17,12 +22,16 @@ from pathlib import Path
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.extract.problems import what_to_do
-from compliance.ledger import Determination, Document, Event, Ledger
+from compliance.ledger import Approval, ApprovedFile, Determination, Document, Event, Ledger
+from compliance.operations.accrual import accrued_penalty
 from compliance.operations.approval import YearApproval, output_folder, year_approval
-from compliance.operations.penalties import accrued_penalty
+from compliance.operations.determinations import recorded_assessment
+from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import YearPlan, YearStatus, plan_years, releases
 from compliance.operations.status import YearStatusRow, recorded_prices, year_statuses
-from compliance.rules.earnout import Assessment, YearResult, assess_all_readings
+from compliance.rules.business_days import load_calendar
+from compliance.rules.deadlines import deadline_rows, ics_bytes
+from compliance.rules.earnout import Assessment, YearResult
 from compliance.rules.penalty import PenaltyResult
 
 # The extracted fields, in the order a person checks them against the report, and the key the extractor's
@@ -183,10 +192,10 @@ def year_view(ledger: Ledger, contract: Contract, year: int, as_of: dt.date) -> 
         view.report = report_view(ledger, contract, row.report_sha256)
     if determination is None:
         return view
-    revenues = {int(y): Decimal(v) for y, v in determination.revenues.items()}
-    view.readings = assess_all_readings(contract, revenues)
-    view.reading = determination.reading
-    view.chosen = view.readings[determination.reading].year(year)
+    assessed = recorded_assessment(contract, determination)
+    view.readings = assessed.readings
+    view.reading = assessed.reading
+    view.chosen = assessed.result
     view.documents = tuple(d for d in ledger.documents(current_only=True) if d.determination_id == determination.id
                            or (d.year == year and d.kind == "penalty-statement"))
     if prices is None:
@@ -230,9 +239,8 @@ def overview(ledger: Ledger, contract: Contract, as_of: dt.date) -> Overview:
                  default=None)
     retained: dict[int, int] = {}
     if latest is not None:  # the latest determination sees every earlier year, offsets included
-        revenues = {int(y): Decimal(v) for y, v in latest.revenues.items()}
-        assessed = assess_all_readings(contract, revenues)[latest.reading]
-        retained = {y.year: y.retained_shares for y in assessed.years if y.year in revenues}
+        assessed = recorded_assessment(contract, latest).assessment
+        retained = {y.year: y.retained_shares for y in assessed.years if y.year <= latest.year}
     size = int(contract.tranche_shares)  # T = C / 5 (SPA 5.1), a whole number (the contract model checks it)
     states = []
     for row in rows:
@@ -244,3 +252,68 @@ def overview(ledger: Ledger, contract: Contract, as_of: dt.date) -> Overview:
             if report.ok else f"broken: {report.problem}")
     return Overview(as_of, tuple(rows), tuple(states), tuple(ledger.events()), report.ok, text)
 
+
+
+@dataclass(frozen=True)
+class DocumentsView:
+    current: tuple[Document, ...]
+    superseded: tuple[Document, ...]
+    open_items: dict[str, list[str]]  # PDF path -> what the letter still lacks
+    approvals: dict[int, YearApproval]  # every Assessment Year of the contract
+    finals: dict[int, tuple[Approval, int]]  # document id -> the approval of its final and the file's place in it
+
+
+def documents_view(ledger: Ledger, contract: Contract) -> DocumentsView:
+    documents = ledger.documents()
+    return DocumentsView(
+        current=tuple(d for d in documents if d.superseded_by is None),
+        superseded=tuple(d for d in documents if d.superseded_by is not None),
+        open_items=recorded_open_items(ledger),
+        approvals={year.number: year_approval(ledger, year.number) for year in contract.assessment_years},
+        finals={f.document: (a, index) for a in ledger.approvals() for index, f in enumerate(a.files)})
+
+
+def recorded_document(ledger: Ledger, document_id: int) -> Document | None:
+    return next((d for d in ledger.documents() if d.id == document_id), None)
+
+
+def approved_file(ledger: Ledger, approval_id: int, index: int) -> ApprovedFile | None:
+    """File `index` (0-based) of an approval's finals, or None when the ledger has no such approval or file."""
+    approval = next((a for a in ledger.approvals() if a.id == approval_id), None)
+    if approval is None or not 0 <= index < len(approval.files):
+        return None
+    return approval.files[index]
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    open_items: list[str]
+    final: tuple[Approval, int] | None  # the approval holding this document's final, and the file's place in it
+    approval: YearApproval | None  # where the document's year stands in the four-eyes step
+
+
+def document_view(ledger: Ledger, document_id: int) -> DocumentView | None:
+    """One recorded document as the desk shows it, or None when the ledger has no such document."""
+    document = recorded_document(ledger, document_id)
+    if document is None:
+        return None
+    final = next(((a, i) for a in ledger.approvals() for i, f in enumerate(a.files) if f.document == document.id),
+                 None)
+    return DocumentView(document, recorded_open_items(ledger).get(document.pdf_path, []), final,
+                        year_approval(ledger, document.year) if document.year else None)
+
+
+def evidence_picture(ledger: Ledger, sha256: str) -> str | None:
+    """The evidence picture's path as the report's extraction recorded it (meant relative to the output
+    folder; the caller checks where it points), or None when there is none."""
+    extraction = ledger.extraction(sha256) or {}
+    evidence = extraction.get("evidence") or {}
+    return evidence.get("png_path") if isinstance(evidence, dict) else None
+
+
+def deadlines_calendar(contract: Contract, as_of: dt.date) -> bytes:
+    """Every release deadline (SPA 5.1) as an iCalendar file, the bytes of `compliance deadlines --ics`.
+    Raises ScheduleNotPublished when a deadline needs a year whose official holiday schedule is not available."""
+    rows = deadline_rows(contract, as_of, load_calendar(contract, []))
+    return ics_bytes(contract, rows, as_of)

@@ -24,32 +24,30 @@ import datetime as dt
 import os
 import shutil
 import signal
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from compliance.contract import Contract, ContractError, load_contract
+from compliance.contract import ContractError, load_contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import DEFAULT_WAIT_SECONDS, LedgerBusy, LedgerError, open_ledger, writer_lock
 from compliance.operations.accounts import AccountError, check_preparer
 from compliance.operations.approval import restore_all_finals
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_inbox
-from compliance.operations.issuing import Workspace, YearOutcome, issue_year, year_documents
+from compliance.operations.issuing import YearOutcome, current_documents, issue_year
 from compliance.operations.open_items import recorded_open_items
-from compliance.operations.penalties import PenaltyInputs, PenaltyPrices, compute_from, issue_penalty, render_statement
+from compliance.operations.penalties import PenaltyPrices, issue_penalty, render_statement
 from compliance.operations.planning import YearPlan, YearStatus, plan_years
 from compliance.operations.recovery import restore_documents
 from compliance.operations.summary import mark_roles, write_reviews, write_summary
+from compliance.operations.uploads import desk_inbox
+from compliance.operations.workspace import RunError, Toolkit, Workspace
 from compliance.values.digest import sha256_file
 from compliance.values.files import remove_stale_temporaries
 
 # Test hooks (read only when set): kill the run at the K-th checkpoint, and log the checkpoints passed.
 KILL_AT_ENV = "COMPLIANCE_TEST_KILL_AT"
 CHECKPOINT_LOG_ENV = "COMPLIANCE_TEST_CHECKPOINT_LOG"
-
-
-class RunError(Exception):
-    """The run cannot start as asked (bad inbox, contract, prices, busy ledger); one plain line, exit 2."""
 
 
 @dataclass(frozen=True)
@@ -83,61 +81,6 @@ class RunResult:
         files_ok = all(f.status == FileStatus.ACCEPTED for f in self.files)
         years_ok = all(y.status not in (YearStatus.CONFLICTING, YearStatus.ERROR) for y in self.years)
         return 0 if files_ok and years_ok else 1
-
-
-class Toolkit:
-    """The other layers' functions the run calls; tests pass a fake with the same methods."""
-
-    def __init__(self) -> None:
-        self._renderer = None
-
-    def extract(self, paths: Sequence[Path], contract: Contract, *, evidence_dir: Path, workers: int,
-                progress: Callable[[int, int], None] | None) -> list[dict]:
-        from compliance.extract import extract_batch
-
-        results = extract_batch(list(paths), contract, evidence_dir=evidence_dir, workers=workers,
-                                progress=progress)
-        return [result.to_json() for result in results]
-
-    def renderer(self):
-        if self._renderer is None:
-            from compliance.documents import Renderer
-
-            self._renderer = Renderer()
-        return self._renderer
-
-    def render_year(self, contract, determined, *, as_of, out_dir, report, released,
-                    awaiting_approval: bool = False) -> list:
-        from compliance.documents import render_year
-
-        return render_year(contract, determined, as_of=as_of, out_dir=out_dir, renderer=self.renderer(),
-                           report=report, released=released, awaiting_approval=awaiting_approval)
-
-    def load_prices(self, path: Path):
-        from compliance.values.prices import PriceFileError, load_prices
-
-        try:
-            return load_prices(path)
-        except PriceFileError as exc:
-            raise RunError(str(exc)) from None
-
-    def penalty(self, contract, year: int, inputs: PenaltyInputs, prices):
-        return compute_from(contract, year, inputs, prices)
-
-    def render_penalty(self, contract, result, *, as_of, prices_source: str, outstanding: bool, out_base: Path):
-        from compliance.documents.penalty_statement import penalty_statement_context, schedule_annex
-        from compliance.documents.registry import kind
-        from compliance.values.files import atomic_write_bytes
-
-        context = penalty_statement_context(contract, result, as_of=as_of, prices_source=prices_source,
-                                            outstanding=outstanding)
-        rendered = self.renderer().render("penalty-statement", context, out_base, as_of=as_of,
-                                          slot=kind("penalty-statement").slot(result.year))
-        if context["annex"] is None:
-            return rendered
-        name, data = schedule_annex(result, context["document_id"])  # the exact daily table it names
-        atomic_write_bytes(Path(out_base).parent / name, data)
-        return replace(rendered, annexes=(name,))
 
 
 class _Checkpoints:
@@ -225,7 +168,7 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
             if outcome.status == YearStatus.ISSUED:
                 issue_penalty(ws, outcome, prices)
     for outcome in years:  # documents as they stand after this run
-        outcome.documents = year_documents(ws, outcome.year)
+        outcome.documents = current_documents(ws, outcome.year)
     mark_roles(files, plans)
     write_reviews(ws, files)
     write_summary(ws, files, years, inbox=options.inbox, prices_path=options.prices_path, skipped=skipped)
@@ -277,8 +220,6 @@ def prepare(out_dir: Path, *, by: str, as_of: dt.date, contract_path: Path | Non
             toolkit: Toolkit | None = None) -> RunResult:
     """The review desk's Prepare: the main job on the output folder's own inbox (the desk's uploads,
     operations.uploads), with the prices file the ledger records, its documents prepared by `by`."""
-    from compliance.operations.uploads import desk_inbox
-
     db = out_dir / "ledger.sqlite"
     prices_path = None
     if db.exists():

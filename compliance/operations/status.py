@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.ledger import Ledger
-from compliance.operations.access import reading
+from compliance.operations.access import open_to_read
+from compliance.operations.accrual import accrued_penalty
 from compliance.operations.approval import year_approval
+from compliance.operations.determinations import contract_fingerprint, determination_inputs
 from compliance.operations.open_items import recorded_open_items
-from compliance.operations.penalties import accrued_penalty
-from compliance.operations.planning import YearStatus, contract_fingerprint, determination_inputs, plan_years, releases
+from compliance.operations.planning import YearStatus, plan_years, releases
 from compliance.values.digest import sha256_file
 from compliance.values.money import round_cents
 from compliance.values.prices import PriceFileError, PriceSeries, load_prices
@@ -25,7 +27,7 @@ class YearStatusRow:
     note: str
     report_name: str | None
     report_sha256: str | None
-    revenue: str | None
+    revenue: Decimal | None
     release_shares: int | None  # what the current joint instruction states
     documents: list[str]  # current documents' PDF paths, relative to the output folder
     deadline: dt.date  # SPA 5.1
@@ -43,7 +45,8 @@ class YearStatusRow:
         return {
             "year": self.year, "status": self.status, "note": self.note or None,
             "report": {"file": self.report_name, "sha256": self.report_sha256} if self.report_sha256 else None,
-            "revenue": self.revenue, "release_shares": self.release_shares, "documents": self.documents,
+            "revenue": None if self.revenue is None else str(self.revenue),
+            "release_shares": self.release_shares, "documents": self.documents,
             "deadline": self.deadline.isoformat(), "days_left": self.days_left,
             "released_shares": self.released_shares,
             "last_released_on": self.last_released_on.isoformat() if self.last_released_on else None,
@@ -73,12 +76,11 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
             else:
                 status = YearStatus.ISSUED
         sha = plan.report_sha256 or (determination.report_sha256 if determination else None)
-        extraction = ledger.extraction(sha) if sha else None
         deadline = contract.release_deadline(plan.year)  # SPA 5.1
         found = releases(ledger, plan.year)
         row = YearStatusRow(
             plan.year, status, note, ledger.first_name(sha) if sha else None, sha,
-            extraction["operating_revenue"] if extraction else None,
+            ledger.revenue(sha) if sha else None,
             determination.release_shares if determination else None,
             [d.pdf_path for d in current_docs if d.year == plan.year],
             deadline, (deadline - as_of).days,
@@ -130,6 +132,6 @@ def recorded_prices(ledger: Ledger) -> tuple[PriceSeries | None, str]:
 def status_report(path: Path, contract: Contract, as_of: dt.date) -> StatusReport:
     """Each Assessment Year as the ledger at `path` stands on `as_of`, with the penalty accrued when the
     ledger records a prices file. Raises LedgerError when there is no such ledger or it is another contract's."""
-    with reading(path, contract) as ledger:
+    with open_to_read(path, contract) as ledger:
         prices, note = recorded_prices(ledger)
         return StatusReport(as_of, path, year_statuses(ledger, contract, as_of, prices), note)

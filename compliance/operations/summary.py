@@ -10,9 +10,10 @@ from compliance.extract.model import FileStatus
 from compliance.ledger import Document, chain_head
 from compliance.operations.approval import year_approval
 from compliance.operations.inbox import FileOutcome, FileRole, Skipped
-from compliance.operations.issuing import Workspace, YearOutcome
+from compliance.operations.issuing import YearOutcome
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import YearPlan, YearStatus
+from compliance.operations.workspace import Workspace
 from compliance.values.digest import sha256_hex
 from compliance.values.files import json_bytes, write_if_changed
 
@@ -105,7 +106,8 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
         "years": [
             {"year": y.year, "status": y.label, "note": y.note or None,
              "report": {"file": y.report_name, "sha256": y.report_sha256} if y.report_sha256 else None,
-             "revenue": y.revenue, "release_shares": y.release_shares, "deadline": y.deadline.isoformat(),
+             "revenue": _decimal_text(y.revenue), "release_shares": y.release_shares,
+             "deadline": y.deadline.isoformat(),
              "documents": _documents_json(y.documents, open_items),
              # Four-eyes: drafts awaiting approval until a second person approves (operations.approval).
              "approval": year_approval(ws.ledger, y.year).as_json()}
@@ -120,3 +122,8 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
     }
     if write_if_changed(ws.out / "summary.json", json_bytes(summary)):
         ws.written.append("summary.json")
+
+
+def _decimal_text(value) -> str | None:
+    """An exact amount as JSON carries it: its decimal string, never a float."""
+    return None if value is None else str(value)

@@ -87,8 +87,8 @@ def group(amount: Decimal | int, places: int = 2) -> str:
     return f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_ROOMY):,}"
 
 
-def group_text(value: str | None) -> str:
-    """A decimal string as stored in the ledger ('702345678.9') -> '702,345,678.90'; None -> ''."""
+def group_text(value: Decimal | str | None) -> str:
+    """An amount, exact or as a decimal string ('702345678.9') -> '702,345,678.90'; None -> ''."""
     return group(Decimal(value)) if value is not None else ""
 
 

@@ -19,7 +19,8 @@ import yaml
 
 from compliance.documents import RenderedDocument
 from compliance.documents.registry import due_documents
-from compliance.operations.run import RunOptions, Toolkit, run
+from compliance.operations.run import RunOptions, run
+from compliance.operations.workspace import Toolkit
 from compliance.values.digest import sha256_file
 from helpers.examples import EXAMPLE_1 as WORKED_EXAMPLE_1
 

@@ -36,10 +36,10 @@ def _password(path: Path | None, prompt: str, *, confirm: bool) -> str:
 
 
 def _writing(db: Path | None, contract: Path | None, wait: float | None, what: str):
-    from compliance.ledger import DEFAULT_WAIT_SECONDS
-    from compliance.operations.access import writing
+    from compliance.operations.access import open_to_write
+    from compliance.operations.facade import DEFAULT_WAIT_SECONDS
 
-    return writing(db or DEFAULT_DB, contract_or_exit(contract), what=what,
+    return open_to_write(db or DEFAULT_DB, contract_or_exit(contract), what=what,
                    wait=DEFAULT_WAIT_SECONDS if wait is None else wait)
 
 
@@ -78,9 +78,9 @@ def users_revoke(name: str = typer.Argument(..., show_default=False), db: Path =
 @users_app.command("list")
 def users_list(db: Path = DbOption, contract: Path = ContractOption) -> None:
     """The accounts, their roles and whether they are active."""
-    from compliance.operations.access import reading
+    from compliance.operations.access import open_to_read
 
-    with ledger_errors(), reading(db or DEFAULT_DB, contract_or_exit(contract)) as ledger:
+    with ledger_errors(), open_to_read(db or DEFAULT_DB, contract_or_exit(contract)) as ledger:
         users = ledger.users()
     for user in users:
         typer.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'revoked'}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:  # the contract model (pydantic) loads only when a command runs: `--help` stays fast
-    from compliance.contract import Contract
+    from compliance.operations.facade import Contract
 
 ContractOption = typer.Option(
     None, "--contract", help="Contract file (YAML); the built-in Kaixin contract when omitted.",
@@ -44,7 +44,7 @@ def unexpected_line(exc: BaseException) -> str:
 
 
 def contract_or_exit(path: Path | None) -> Contract:
-    from compliance.contract import ContractError, load_contract
+    from compliance.operations.facade import ContractError, load_contract
 
     try:
         return load_contract(path)
@@ -62,7 +62,7 @@ def year_or_exit(terms: Contract, year: int) -> int:
 
 def reading_or_exit(reading: str | None) -> str | None:
     """--reading NAME: one of the engine's readings (None: the contract's default)."""
-    from compliance.contract import READINGS
+    from compliance.operations.facade import READINGS
 
     if reading is not None and reading not in READINGS:
         usage_error(f"--reading {reading}: not a reading; choose one of {', '.join(READINGS)}")

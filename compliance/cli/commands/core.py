@@ -47,8 +47,7 @@ def assess(
     contract: Path = ContractOption,
 ) -> None:
     """Apply SPA 5.1 and 5.2 to audited revenues: releases, deductions, offsets, retained shares."""
-    from compliance.rules.earnout import assess_all_readings
-    from compliance.rules.earnout_json import assessment_json
+    from compliance.operations.figures import assess_figures, assessment_as_json
 
     terms = contract_or_exit(contract)
     reading_or_exit(reading)
@@ -56,11 +55,11 @@ def assess(
     if not revenues:
         usage_error("--revenue: give at least one audited revenue, e.g. --revenue 1=702345678.90")
     as_of_date = parse_date(as_of, "--as-of")
-    chosen = reading or terms.default_reading
-    results = assess_all_readings(terms, revenues)
     if json_output:
-        typer.echo(json.dumps(assessment_json(results[chosen], results, as_of_date), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(assessment_as_json(terms, revenues, reading, as_of_date), indent=2, ensure_ascii=False))
         return
+    chosen = reading or terms.default_reading
+    results = assess_figures(terms, revenues)
     from compliance.cli.views.assessment import print_assessment
 
     print_assessment(terms, results[chosen], results, as_of_date)
@@ -77,8 +76,7 @@ def deadlines(
 ) -> None:
     """Each year's release deadline (SPA 5.1) with days left or overdue; the agent's window (EA 3.2)."""
     from compliance.cli.views.deadlines import print_deadlines
-    from compliance.rules.business_days import ScheduleFileError, ScheduleNotPublished, load_calendar
-    from compliance.rules.deadlines import deadline_rows, write_ics
+    from compliance.operations.figures import FiguresError, deadline_table, write_deadlines_ics
 
     terms = contract_or_exit(contract)
     as_of_date = as_of_or_today(as_of)
@@ -93,17 +91,13 @@ def deadlines(
         except ValueError:
             usage_error(f"--received {raw}: '{date_text}' is not a date; write YEAR=YYYY-MM-DD")
     try:
-        business_calendar = load_calendar(terms, calendar or [])
-    except ScheduleFileError as exc:
-        usage_error(str(exc))
-    try:
-        rows = deadline_rows(terms, as_of_date, business_calendar, received)
-    except ScheduleNotPublished as exc:
+        rows = deadline_table(terms, as_of_date, calendar_files=calendar or [], received=received)
+    except FiguresError as exc:
         usage_error(str(exc))
     print_deadlines(rows, as_of_date)
     if ics is not None:
         try:
-            write_ics(terms, rows, ics, as_of_date)
+            write_deadlines_ics(terms, rows, ics, as_of_date)
         except OSError as exc:
             usage_error(f"--ics {ics}: cannot write the file ({exc.strerror or exc.__class__.__name__})")
         typer.echo(f"Wrote {ics}")

@@ -26,8 +26,8 @@ def serve(
     """Open the review desk: pages over the ledger, uploads, four-eyes approval. Stop it with Ctrl-C."""
     import uvicorn
 
-    from compliance.contract import ContractError
     from compliance.desk import DeskSettings, create_app
+    from compliance.operations.facade import ContractError
 
     if not (out / "ledger.sqlite").is_file():
         usage_error(f"--out {out}: no ledger.sqlite there; run `compliance run INBOX --out {out}` (or `make demo`) "

@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         import json
         import sys
 
-        from compliance.extract import Limits, extract_batch
+        from compliance.operations.facade import Limits, extract_batch
 
         terms = contract_or_exit(contract)
         if evidence_dir is not None:
@@ -72,7 +72,7 @@ def _with_progress(pdfs, terms, kwargs):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from compliance.extract import extract_batch
+    from compliance.operations.facade import extract_batch
 
     # Redrawn on each finished file rather than by rich's timer thread: the batch forks its workers, and a
     # process with no other threads forks safely.

@@ -29,12 +29,12 @@ def _write(db: Path | None, contract: Path | None, wait: float | None, action) -
     from compliance.operations.recording import RecordError
 
     with ledger_errors(RecordError):
-        from compliance.ledger import DEFAULT_WAIT_SECONDS
-        from compliance.operations.access import writing
+        from compliance.operations.access import open_to_write
+        from compliance.operations.facade import DEFAULT_WAIT_SECONDS
 
         terms = contract_or_exit(contract)
-        with writing(db or DEFAULT_DB, terms, what="record", wait=DEFAULT_WAIT_SECONDS if wait is None else wait) \
-                as ledger:
+        waiting = DEFAULT_WAIT_SECONDS if wait is None else wait
+        with open_to_write(db or DEFAULT_DB, terms, what="record", wait=waiting) as ledger:
             message = action(ledger, terms)
     from compliance.cli.views.common import printable
 
@@ -150,7 +150,7 @@ def ledger_verify(
     ),
 ) -> None:
     """Recompute every hash (read-only): exit 0 when intact, 1 naming the first edited, removed or added row."""
-    from compliance.ledger import AnchorError, check_anchor, open_for_checking, read_anchor
+    from compliance.operations.facade import AnchorError, check_anchor, open_for_checking, read_anchor
 
     with ledger_errors(AnchorError):
         anchored = read_anchor(anchor) if anchor is not None else None
@@ -178,7 +178,7 @@ def ledger_verify(
 @ledger_app.command("anchor")
 def ledger_anchor(db: Path = DbOption) -> None:
     """Print the ledger's head as SEQ:HASH, to keep outside the ledger for `ledger verify --anchor`."""
-    from compliance.ledger import chain_head, open_for_checking
+    from compliance.operations.facade import chain_head, open_for_checking
 
     with ledger_errors():
         with open_for_checking(db or DEFAULT_DB) as ledger:
@@ -196,7 +196,7 @@ def ledger_events(
 ) -> None:
     """The event log, oldest first."""
     with ledger_errors():
-        from compliance.ledger import open_ledger
+        from compliance.operations.facade import open_ledger
 
         path = db or DEFAULT_DB
         with open_ledger(path, create=False) as ledger:

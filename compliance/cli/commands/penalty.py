@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -16,20 +15,6 @@ from compliance.cli.commands.common import (
     usage_error,
     year_or_exit,
 )
-
-
-def ledger_inputs(db: Path, year: int, until: dt.date) -> tuple[tuple, dt.date | None]:
-    """(justified-delay periods, date the agent held both EA 3.1 documents) for `year` from the ledger:
-    recorded disputes (EA 3.3) and suspensions (SPA 8.1), each closed by `until`."""
-    from compliance.ledger import LedgerError
-    from compliance.operations.penalties import recorded_delays
-
-    if not Path(db).is_file():
-        usage_error(f"--db {db}: no ledger at this path (`compliance run` creates it)")
-    try:
-        return recorded_delays(db, year, until)
-    except LedgerError as exc:
-        usage_error(f"--db {db}: {exc}")
 
 
 def penalty(
@@ -60,10 +45,8 @@ def penalty(
     calendar: list[Path] = CalendarOption,
 ) -> None:
     """SPA 8.2 late-release penalty (built-in contract: 0.01% a day of the unreleased shares' value, at most 5%)."""
-    from compliance.contract import VALUATIONS
-    from compliance.rules.business_days import ScheduleFileError, ScheduleNotPublished, load_calendar
-    from compliance.rules.penalty import PenaltyInputError, compute_penalty
-    from compliance.values.prices import PriceFileError, load_prices
+    from compliance.operations.facade import VALUATIONS
+    from compliance.operations.figures import FiguresError, penalty_from_figures
 
     terms = contract_or_exit(contract)
     year_or_exit(terms, year)
@@ -74,18 +57,9 @@ def penalty(
         usage_error(f"--valuation {valuation}: choose one of {', '.join(VALUATIONS)}")
     released = parse_date(released_on, "--released-on")
     try:
-        series = load_prices(prices)
-    except PriceFileError as exc:
-        usage_error(str(exc))
-
-    periods, received_on = ledger_inputs(db, year, released) if db is not None else ((), None)
-    try:
-        business_calendar = load_calendar(terms, calendar or []) if received_on is not None else None
-        result = compute_penalty(
-            terms, year=year, shares=shares, released_on=released, prices=series, valuation=chosen,
-            excluded=periods, documents_received_on=received_on, calendar=business_calendar,
-        )
-    except (PriceFileError, PenaltyInputError, ScheduleFileError, ScheduleNotPublished) as exc:
+        result = penalty_from_figures(terms, year=year, shares=shares, released_on=released, prices=prices,
+                                      valuation=chosen, db=db, calendar_files=calendar or [])
+    except FiguresError as exc:
         usage_error(str(exc))
 
     if json_output:

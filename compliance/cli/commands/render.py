@@ -19,7 +19,7 @@ from compliance.cli.commands.common import (
     usage_error,
     year_or_exit,
 )
-from compliance.documents.registry import DETERMINATION_KINDS
+from compliance.operations.facade import DETERMINATION_KINDS
 
 RENDERABLE = DETERMINATION_KINDS  # the kinds a determination issues; the penalty statement needs prices
 
@@ -74,19 +74,13 @@ def render(
         usage_error(f"--revenue: give the audited revenue of year {year}, e.g. --revenue {year}=702345678.90")
     as_of_date = as_of_or_today(as_of)
 
-    from compliance.documents import DocumentError, Renderer, year_documents
-    from compliance.rules.earnout import assess_year
+    from compliance.operations.figures import DocumentError, LetterNotDue, render_letter
 
     try:
-        renderer = Renderer(templates_dir=templates, reference_docx=reference_docx)
-        folder = out / f"year-{year}"
-        contexts = year_documents(terms, assess_year(terms, revenues, year, reading), as_of=as_of_date)
-        if kind not in contexts:
-            usage_error(f"{kind}: Assessment Year {year} met its target, so there is no deduction to notify")
-        document = renderer.render(kind, contexts[kind], folder / kind, as_of=as_of_date)
-    except typer.Exit:
-        raise
-    except DocumentError as exc:
+        document = render_letter(terms, kind, year=year, revenues=revenues, reading=reading, as_of=as_of_date,
+                                 out_base=out / f"year-{year}" / kind, templates=templates,
+                                 reference_docx=reference_docx)
+    except (LetterNotDue, DocumentError) as exc:
         usage_error(str(exc))
     except OSError as exc:
         usage_error(f"{out}: cannot write the documents ({exc.strerror or exc.__class__.__name__})")

@@ -54,7 +54,7 @@ def fail_unexpected(exc: BaseException) -> None:
 def ledger_errors(*usage: type[Exception]) -> Iterator[None]:
     """Around a command's ledger work: a ledger problem (or one of `usage`) is a usage line, exit 2;
     anything unexpected is one line, exit 1. Never a traceback."""
-    from compliance.ledger import LedgerBusy, LedgerError
+    from compliance.operations.facade import LedgerBusy, LedgerError
 
     try:
         yield
@@ -105,7 +105,7 @@ def run(
     Exit 0 when every file was accepted, 1 when any was not (or a year needs a decision), 2 on a usage error.
     Running again on the same inbox changes nothing."""
     try:
-        from compliance.ledger import DEFAULT_WAIT_SECONDS
+        from compliance.operations.facade import DEFAULT_WAIT_SECONDS
         from compliance.operations.run import RunError, RunOptions
         from compliance.operations.run import run as run_job
 

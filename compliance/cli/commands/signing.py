@@ -57,7 +57,7 @@ def sign(
     so the other party can sign afterwards. The signed copy stays PDF/A-2b."""
     import datetime as dt
 
-    from compliance.documents.signing import SignRequest
+    from compliance.operations.facade import SignRequest
 
     signing_key = _key(key, passphrase_file, pkcs11_lib, slot, key_label)
     request = SignRequest(field=field, reason=reason, location=location, timestamp_url=timestamp_url)
@@ -70,10 +70,10 @@ def sign(
         if db is None:
             outcome = sign_document(file, signing_key, request, out=out)
         else:
-            from compliance.ledger import DEFAULT_WAIT_SECONDS
-            from compliance.operations.access import writing
+            from compliance.operations.access import open_to_write
+            from compliance.operations.facade import DEFAULT_WAIT_SECONDS
 
-            with writing(db, contract_or_exit(contract), what="sign",
+            with open_to_write(db, contract_or_exit(contract), what="sign",
                          wait=DEFAULT_WAIT_SECONDS if wait is None else wait) as ledger:
                 outcome = sign_document(file, signing_key, request, out=out, ledger=ledger, on=on_date)
     from compliance.cli.views.signing import print_signed
@@ -105,7 +105,7 @@ def verify(
 
 def _key(key: Path | None, passphrase_file: Path | None, pkcs11_lib: Path | None, slot: int | None,
          key_label: str | None):
-    from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key
+    from compliance.operations.facade import Pkcs11Key, Pkcs12Key
 
     if (key is None) == (pkcs11_lib is None):
         usage_error("give the signing key: --key KEY.p12, or --pkcs11-lib MODULE.so with --key-label")

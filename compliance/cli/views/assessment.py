@@ -10,9 +10,7 @@ from rich.table import Table
 
 from compliance.cli.views.common import console as make_console
 from compliance.cli.views.common import days_text, literal
-from compliance.contract import Contract
-from compliance.documents.words import exact_shares
-from compliance.rules.earnout import Assessment
+from compliance.operations.facade import Assessment, Contract, exact_shares
 from compliance.values.money import group
 
 

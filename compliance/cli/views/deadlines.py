@@ -6,7 +6,7 @@ import datetime as dt
 
 from compliance.cli.views.common import console as make_console
 from compliance.cli.views.common import days_text
-from compliance.rules.deadlines import DeadlineRow
+from compliance.operations.facade import DeadlineRow
 
 
 def print_deadlines(rows: list[DeadlineRow], as_of: dt.date) -> None:

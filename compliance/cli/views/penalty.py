@@ -6,8 +6,8 @@ from rich.table import Table
 
 from compliance.cli.views.common import console as make_console
 from compliance.cli.views.common import literal
-from compliance.documents.words import long_date as day
-from compliance.documents.words import percent
+from compliance.operations.facade import long_date as day
+from compliance.operations.facade import percent
 from compliance.values.money import exact_grouped, usd, usd_exact
 
 

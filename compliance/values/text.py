@@ -1,4 +1,5 @@
-"""Text normalisation shared by the extractor: one place that decides what counts as "the same text".
+"""Text normalisation: one place that decides what counts as "the same text" (the extractor, and the contract
+when it compares a firm's name).
 
 PDF text arrives with full-width forms (（）０-９，), odd minus signs, curly quotes, ideographic spaces and
 labels spaced out glyph by glyph. Everything else compares normalised text only.

@@ -1,0 +1,206 @@
+"""What every route of the review desk shares: the desk's settings and state (`Desk`), the signed-in user and
+the role check (`require`, from operations.accounts.MAY), the CSRF check, the ledger handle (`ledger_as`),
+the as-of date read once per request, the year in a path, and the page renderer. The route modules
+(pages.py, actions.py, files.py) import from here and never from each other; app.py assembles them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from compliance.desk.sessions import COOKIE, LoginThrottle, Session, SessionStore
+from compliance.operations.access import open_to_read, open_to_write
+from compliance.operations.accounts import MAY, active_user
+from compliance.operations.facade import Contract, Ledger
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    out_dir: Path  # the output folder of `compliance run`: its ledger.sqlite and documents
+    as_of: dt.date | None = None  # the date the pages compute for; None: the clock's date at each request
+    contract_path: Path | None = None
+    max_upload_mb: int = 100
+    session_idle_minutes: int = 120
+    login_attempts: int = 5
+    login_window_minutes: int = 15
+    secure_cookie: bool = False  # set when the desk is served behind TLS
+    clock: Callable[[], dt.datetime] = _utc_now  # the one clock of the desk (approval times, default as-of)
+    monotonic: Callable[[], float] = time.monotonic  # session idle time and the sign-in throttle
+
+    @property
+    def db_path(self) -> Path:
+        return self.out_dir / "ledger.sqlite"
+
+
+class DeskError(Exception):
+    """A request the desk answers with a page saying why (status and one plain sentence)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class NotSignedIn(Exception):
+    """The request needs a signed-in user: answered with the sign-in page (then back to where it was)."""
+
+
+@dataclass
+class Desk:
+    """What the handlers share: settings, the contract, sessions, the throttle, the templates."""
+
+    settings: DeskSettings
+    contract: Contract
+    sessions: SessionStore
+    throttle: LoginThrottle
+    templates: jinja2.Environment
+    previews: dict[tuple[str, int], bytes] = field(default_factory=dict)  # (pdf sha256, page) -> PNG
+
+    def open_to_read(self):
+        if not self.settings.db_path.exists():
+            raise DeskError(404, f"There is no ledger in {self.settings.out_dir} yet; run `compliance run INBOX "
+                                 f"--out {self.settings.out_dir}` first.")
+        return open_to_read(self.settings.db_path, self.contract)
+
+    def open_to_write(self, what: str):
+        return open_to_write(self.settings.db_path, self.contract, what=f"the review desk ({what})", wait=10)
+
+
+def desk_of(request: Request) -> Desk:
+    return request.app.state.desk
+
+
+def as_of_date(request: Request) -> dt.date:
+    """The date this request computes for: `--as-of`, or the clock's date read once per request, so the
+    figures of a page and the date it prints agree even when the request straddles midnight."""
+    state = request.state
+    if not hasattr(state, "as_of"):
+        settings = desk_of(request).settings
+        state.as_of = settings.as_of or settings.clock().date()
+    return state.as_of
+
+
+@dataclass(frozen=True)
+class Visitor:
+    session: Session
+    name: str
+    role: str
+
+    def may(self, action: str) -> bool:
+        return self.role in MAY[action]
+
+
+def session_of(request: Request) -> Session | None:
+    return desk_of(request).sessions.get(request.cookies.get(COOKIE))
+
+
+def visitor(request: Request, ledger: Ledger | None = None) -> Visitor | None:
+    """The signed-in user of this request, with the role the ledger gives them now (None: not signed in,
+    or the account was revoked since)."""
+    desk = desk_of(request)
+    session = session_of(request)
+    if session is None or session.user is None:
+        return None
+    if ledger is None:
+        with desk.open_to_read() as opened:
+            user = active_user(opened, session.user)
+    else:
+        user = active_user(ledger, session.user)
+    if user is None:
+        desk.sessions.end_user(session.user)
+        return None
+    return Visitor(session, user.name, user.role)
+
+
+def require(request: Request, ledger: Ledger, action: str) -> Visitor:
+    """The signed-in user, who may do `action`; otherwise NotSignedIn or a 403 saying which role may."""
+    who = visitor(request, ledger)
+    if who is None:
+        raise NotSignedIn
+    if not who.may(action):
+        allowed = " or ".join(sorted(MAY[action]))
+        raise DeskError(403, f"You are signed in as {who.name}, a {who.role}; only a {allowed} may {action}.")
+    return who
+
+
+@contextmanager
+def ledger_as(request: Request, action: str) -> Iterator[tuple[Ledger, Visitor]]:
+    """The ledger, to read, with the signed-in user checked to be one who may do `action` (`require`)."""
+    with desk_of(request).open_to_read() as ledger:
+        yield ledger, require(request, ledger, action)
+
+
+def signed_in_as(request: Request, action: str) -> Visitor:
+    """`require` for a handler that reads nothing else from the ledger before it acts."""
+    with ledger_as(request, action) as (_, who):
+        return who
+
+
+CSRF_REFUSED = ("The form did not carry this session's security token (it expired or came from another site); "
+                "nothing was done. Reload the page and try again.")
+
+
+def check_csrf(session: Session | None, form) -> None:
+    if session is None or not session.csrf_ok(form.get("csrf")):
+        raise DeskError(403, CSRF_REFUSED)
+
+
+def year_of(request: Request) -> int:
+    """The path's {year}, one of the contract's Assessment Years (a 404 otherwise)."""
+    year = request.path_params["year"]
+    numbers = [item.number for item in desk_of(request).contract.assessment_years]
+    if year not in numbers:
+        raise DeskError(404, f"Year {year} is not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]}).")
+    return year
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this site (never //elsewhere or a full URL): no open redirect through the sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/overview"
+    return target
+
+
+def set_session_cookie(response: Response, desk: Desk, token: str) -> None:
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=desk.settings.secure_cookie,
+                        path="/")
+
+
+def moment_text(value: str | None) -> str:
+    """An ISO time the ledger recorded ('2027-01-20T09:30:00+00:00') as a person reads it: '20 January 2027,
+    09:30 UTC'."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
+def render(request: Request, template: str, status: int = 200, who: Visitor | None = None,
+           session: Session | None = None, **values: Any) -> HTMLResponse:
+    desk = desk_of(request)
+    session = who.session if who else session or session_of(request)
+    values.setdefault("page", None)  # which navigation link is the current page
+    flash = list(session.flash) if session else []
+    if session:
+        session.flash.clear()
+    html = desk.templates.get_template(template).render(
+        request=request, who=who, csrf=session.csrf if session else "", flash=flash, as_of=as_of_date(request),
+        contract=desk.contract, years=[y.number for y in desk.contract.assessment_years], **values)
+    return HTMLResponse(html, status_code=status)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
