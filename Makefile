@@ -62,8 +62,10 @@ fonts:
 
 test: install
 	@$(BIN)/python tests/packaging/versions.py
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider --ignore=tests/faults
-	@$(MAKE) --no-print-directory wheel-check
+	@started=$$(date +%s); \
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider --ignore=tests/faults && \
+	$(MAKE) --no-print-directory wheel-check; status=$$?; \
+	echo "make test took $$(( $$(date +%s) - started )) s"; exit $$status
 
 # Slow fault runs kept out of the fast suite: 20 random kills of the main job (tests/faults/).
 faults: install

@@ -17,7 +17,7 @@ _HOME = {
     "compliance.contract": ("READINGS", "VALUATIONS", "Contract", "ContractError", "load_contract"),
     "compliance.documents.environment": ("make_environment",),
     "compliance.documents.registry": ("DETERMINATION_KINDS",),
-    "compliance.documents.signing": ("SignRequest",),
+    "compliance.documents.pades": ("SignRequest",),
     "compliance.documents.signing_keys": ("Pkcs11Key", "Pkcs12Key"),
     "compliance.documents.words": ("exact_shares", "long_date", "percent"),
     "compliance.extract": ("Limits", "extract_batch"),

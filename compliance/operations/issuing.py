@@ -56,12 +56,13 @@ def outcome(ws: Workspace, plan: YearPlan, status: YearStatus, note: str = "") -
 
 
 # --- rendering into staging --------------------------------------------------------------------------
-def render_determination(ws: Workspace, determined: YearAssessment, report_sha: str, as_of: dt.date,
+def render_determination(ws: Workspace, determined: YearAssessment, report: dict, as_of: dt.date,
                          key: str) -> list:
     """Every document of the determination (documents.registry decides which), under the staging folder,
-    as drafts awaiting approval (marked DRAFT; operations.approval renders the finals)."""
+    as drafts awaiting approval (marked DRAFT; operations.approval renders the finals). `report` is the
+    recorded extraction behind it, as `report_for_documents` gives it."""
     return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
-                                  report=report_for_documents(ws, report_sha),
+                                  report=report,
                                   released=released_by_year(ws.ledger, ws.contract), awaiting_approval=True)
 
 
@@ -101,13 +102,13 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
     current = ws.ledger.current_determination(plan.year)
     if current is not None and current.input_key == key:
         return outcome(ws, plan, YearStatus.ISSUED)
-    report = ws.ledger.extraction(plan.report_sha256)
+    report = report_for_documents(ws, plan.report_sha256)  # read once, for the date check and the letters
     too_early = premature(ws.contract, plan.year, ws.as_of, report.get("report_date"))
     if too_early:
         return outcome(ws, plan, YearStatus.PREMATURE, too_early)
     determined = assess_year(ws.contract, inputs.revenues, plan.year, ws.reading)  # once, for all its documents
     try:
-        rendered = render_determination(ws, determined, plan.report_sha256, ws.as_of, key)
+        rendered = render_determination(ws, determined, report, ws.as_of, key)
     except Exception as exc:  # a document that cannot be rendered stops this year only
         return outcome(ws, plan, YearStatus.ERROR,
                        f"documents for year {plan.year} could not be rendered: {one_line(exc)}")

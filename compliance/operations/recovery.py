@@ -13,7 +13,7 @@ from collections.abc import Callable
 from compliance.ledger import Document
 from compliance.operations.accrual import PenaltyInputs
 from compliance.operations.determinations import recorded_assessment
-from compliance.operations.issuing import render_determination
+from compliance.operations.issuing import render_determination, report_for_documents
 from compliance.operations.workspace import FORMATS, Workspace, one_line, place
 from compliance.values.digest import sha256_file
 
@@ -59,8 +59,8 @@ def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty:
         render_penalty(first.year, PenaltyInputs.from_json(event.data["inputs"]), key, first.as_of)
         return
     determination = ws.ledger.determination(first.determination_id)
-    render_determination(ws, recorded_assessment(ws.contract, determination), determination.report_sha256,
-                         determination.as_of, key)
+    render_determination(ws, recorded_assessment(ws.contract, determination),
+                         report_for_documents(ws, determination.report_sha256), determination.as_of, key)
 
 
 def _documents_of(event) -> set[int]:

@@ -1,6 +1,6 @@
 """`compliance sign` and `compliance verify`: a signatory signs a letter, anyone checks its signatures.
 
-- sign_document: the PAdES signature into the named field (documents/signing), written beside the file it
+- sign_document: the PAdES signature into the named field (documents/pades), written beside the file it
   signs and never over it (default_signed_path), and, with a ledger, recorded as a `document_signed` event:
   which recorded document, which field, who signed, the signed file's sha256, the order of the signature
   (Party A's is 1, Party B's 2 when they sign in that order) and the date the caller gives.
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from compliance.documents.pades import SignRequest, check_field, sign_pdf
 from compliance.documents.pdf_update import PdfUnusable
-from compliance.documents.signing import SignRequest, check_field, sign_pdf
 from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key, SigningError
 from compliance.documents.verification import SignatureCheck, TrustRootError, check_signatures, load_trust_roots
 from compliance.ledger import Event, Ledger

@@ -21,10 +21,18 @@ done
 
 echo "wheel check: installing it in a fresh virtualenv, with the runtime lock (hashes checked) and nothing else"
 "$python" -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet --require-hashes --no-deps -r "$repo/requirements/runtime.lock" 2>&1 \
-  | { grep -v '^WARNING: Location' || true; }
-"$work/venv/bin/pip" install --quiet --no-deps "$wheel" 2>&1 | { grep -v '^WARNING: Location' || true; }
-"$work/venv/bin/pip" check >/dev/null || { "$work/venv/bin/pip" check; echo "wheel check: the runtime lock misses a dependency"; exit 1; }
+uv="$(dirname "$python")/uv"  # the locked uv (requirements/build.in): the same files as pip, from its cache
+if [ -x "$uv" ]; then
+  "$uv" pip install --quiet --python "$work/venv/bin/python" --require-hashes --no-deps \
+    -r "$repo/requirements/runtime.lock"
+  "$uv" pip install --quiet --python "$work/venv/bin/python" --no-deps "$wheel"
+else
+  "$work/venv/bin/pip" install --quiet --require-hashes --no-deps -r "$repo/requirements/runtime.lock" 2>&1 \
+    | { grep -v '^WARNING: Location' || true; }
+  "$work/venv/bin/pip" install --quiet --no-deps "$wheel" 2>&1 | { grep -v '^WARNING: Location' || true; }
+fi
+"$work/venv/bin/python" -m pip check >/dev/null || { "$work/venv/bin/python" -m pip check;
+  echo "wheel check: the runtime lock misses a dependency"; exit 1; }
 
 cd "$work"  # nothing of the source tree on the path
 "$work/venv/bin/python" - <<'PY'
