@@ -47,7 +47,7 @@ def approval_form(html: str) -> dict:
 
 
 def client(app) -> TestClient:
-    return TestClient(app, follow_redirects=False)
+    return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
 
 
 def signed_in(app, name: str) -> TestClient:
@@ -278,7 +278,8 @@ def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int, c
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": headers, "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+             "headers": [(b"host", b"127.0.0.1"), *headers], "client": ("127.0.0.1", 5000),
+             "server": ("testserver", 80)}
     asyncio.run(app(scope, receive, send))
     return statuses[0], read
 
@@ -375,3 +376,97 @@ def test_serve_binds_to_this_machine_and_warns_on_any_other_address(desk, monkey
     assert "behind a TLS proxy" in wide.output
     missing = CliRunner().invoke(app, ["serve", "--out", str(out / "nowhere")])
     assert missing.exit_code == 2 and "no ledger.sqlite there" in missing.output
+
+
+# --- issue 26: a desk that resists abuse -------------------------------------------------------------------------
+def test_a_forwarded_address_is_believed_only_from_a_named_proxy(desk, monkeypatch):
+    """uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could choose the address the
+    sign-in throttle counts. The desk believes no forwarded header unless --proxy-headers names the proxy."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from compliance.cli import app
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **options: calls.append(options))
+    assert CliRunner().invoke(app, ["serve", "--out", str(desk[0])]).exit_code == 0
+    assert calls[-1]["proxy_headers"] is False
+    behind = CliRunner().invoke(app, ["serve", "--out", str(desk[0]), "--proxy-headers", "10.0.0.5"])
+    assert behind.exit_code == 0 and calls[-1]["proxy_headers"] is True
+    assert calls[-1]["forwarded_allow_ips"] == "10.0.0.5"
+
+
+def test_a_request_naming_another_host_is_refused(desk):
+    """DNS rebinding: a page of another site that resolves its name to 127.0.0.1 must not read the desk."""
+    elsewhere = TestClient(desk[3], base_url="http://attacker.example", follow_redirects=False)
+    assert elsewhere.get("/login").status_code == 400
+    assert client(desk[3]).get("/login").status_code == 200
+
+
+def test_the_hosts_serve_allows_are_this_machines_its_own_and_the_named_ones(desk, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from compliance.cli import app
+
+    apps = []
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **options: apps.append(asgi))
+    done = CliRunner().invoke(app, ["serve", "--out", str(desk[0]), "--allowed-host", "desk.firm.example"])
+    assert done.exit_code == 0
+    named = TestClient(apps[-1], base_url="http://desk.firm.example", follow_redirects=False)
+    assert named.get("/login").status_code == 200
+    assert TestClient(apps[-1], base_url="http://other.example").get("/login").status_code == 400
+
+
+def test_a_drafts_page_image_does_not_stay_in_the_browser_cache(desk):
+    browser = signed_in(desk[3], "victor")
+    response = browser.get("/files/pages/1/1.png")
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+
+
+def test_behind_tls_the_session_cookie_is_host_only_and_hsts_is_sent(base, tmp_path):
+    out, contract = base
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    app = desk_app(copy, contract, secure_cookie=True)
+    browser = TestClient(app, base_url="https://127.0.0.1", follow_redirects=False)
+    response = browser.get("/login")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("__Host-desk_session=") and "secure" in cookie.lower() and "domain" not in cookie.lower()
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+    assert "strict-transport-security" not in client(desk_app(copy, contract)).get("/login").headers
+
+
+def test_a_busy_ledger_page_names_no_path_and_no_process(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "bob")
+    form = approval_form(browser.get("/years/1").text)
+    with writer_lock(out / "ledger.sqlite", what="another run"):
+        response = browser.post("/years/1/approve", data={**form, "password": PASSWORD})
+    assert response.status_code == 503 and "Try again in a moment" in response.text
+    assert str(out) not in response.text and "pid" not in response.text.lower()
+
+
+def test_a_resolve_reason_longer_than_the_limit_is_refused_by_the_server(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "paula")
+    token = csrf_of(browser.get("/inbox").text)
+    response = browser.post("/inbox/resolve", data={"csrf": token, "year": "1", "report": report_sha(out),
+                                                    "reason": "x" * 3068})
+    assert response.status_code == 400 and "at most 500" in response.text
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        assert ledger.events(kinds=("resolved",)) == []
+
+
+def test_a_rejected_upload_is_recorded_and_not_kept(desk):
+    """A file with a PDF header and junk behind it is rejected: its sha256 and problem stay in the ledger, its
+    bytes do not stay in the inbox (to be read again at every Prepare, for ever)."""
+    out, _, _, app = desk
+    junk = b"%PDF-1.7\n" + bytes(range(256)) * 400
+    browser = signed_in(app, "paula")
+    token = csrf_of(browser.get("/inbox").text)
+    browser.post("/inbox/upload", data={"csrf": token}, files={"reports": ("junk.pdf", junk, "application/pdf")})
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        rejected = [r for r in ledger.reports() if r["status"] == "rejected"]
+        assert len(rejected) == 1 and ledger.extraction(rejected[0]["sha256"])["problems"][0]["code"] == "corrupt"
+    assert not (out / "inbox" / "junk.pdf").exists()

@@ -9,6 +9,6 @@ check, the ledger handle, the as-of date) is in requests.py. Pages (pages.py), b
 """
 
 from compliance.desk.app import create_app
-from compliance.desk.requests import DeskSettings
+from compliance.desk.requests import LOOPBACK_HOSTS, DeskSettings
 
-__all__ = ["DeskSettings", "create_app"]
+__all__ = ["LOOPBACK_HOSTS", "DeskSettings", "create_app"]

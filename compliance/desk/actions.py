@@ -14,9 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from compliance.desk.requests import (
+    REASON_CHARS,
     DeskError,
     as_of_date,
     check_csrf,
+    cookie_name,
     desk_of,
     moment_text,
     redirect,
@@ -27,7 +29,6 @@ from compliance.desk.requests import (
     signed_in_as,
     year_of,
 )
-from compliance.desk.sessions import COOKIE
 from compliance.operations.accounts import authenticate
 from compliance.operations.approval import ApprovalError, approve_year
 from compliance.operations.facade import ContractError, load_contract
@@ -86,7 +87,8 @@ async def logout(request: Request) -> Response:
     check_csrf(session, form)
     desk.sessions.end(session.token)
     response = redirect("/login")
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(cookie_name(desk.settings), path="/", secure=desk.settings.secure_cookie,
+                           httponly=True, samesite="strict")
     return response
 
 
@@ -141,11 +143,14 @@ async def resolve(request: Request) -> Response:
         year = int(str(form.get("year") or ""))
     except ValueError:
         raise DeskError(400, "Choose the Assessment Year whose reports conflict.") from None
+    reason = str(form.get("reason") or "")
+    if len(reason) > REASON_CHARS:  # the page's maxlength is a courtesy; this is the limit
+        raise DeskError(400, f"The reason is {len(reason):,} characters long; say it in at most {REASON_CHARS}.")
 
     def record():
         with desk.open_to_write("resolve") as ledger:
             return record_resolution(ledger, desk.contract, year=year, report=str(form.get("report") or ""),
-                                     by=who.name, reason=str(form.get("reason") or ""))
+                                     by=who.name, reason=reason)
 
     try:
         await run_in_threadpool(record)

@@ -12,6 +12,7 @@ which works without it.
 from __future__ import annotations
 
 import importlib.resources
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,7 @@ from urllib.parse import quote
 import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -82,10 +84,16 @@ async def _desk_error(request: Request, exc: Exception) -> Response:
         limit = desk_of(request).settings.max_upload_mb
         return error_page(request, 413, f"The upload is larger than the limit of {limit} MB; upload only the "
                                         "audit report.")
+    # The ledger's own sentences name its path and the process holding it: for the operator's console, not
+    # for a page a browser shows (and caches, and screenshots).
     if isinstance(exc, LedgerBusy):
-        return error_page(request, 503, f"{exc} Try again in a moment.")
+        print(f"desk: {exc}", file=sys.stderr)
+        return error_page(request, 503, "Another person or command is writing to the ledger just now. Try again "
+                                        "in a moment.")
     if isinstance(exc, LedgerError):
-        return error_page(request, 409, str(exc))
+        print(f"desk: {exc}", file=sys.stderr)
+        return error_page(request, 409, "The ledger cannot be used as it is; the person who runs the desk sees "
+                                        "why on its console (`compliance ledger verify` checks it).")
     return error_page(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "Not found.")
 
 
@@ -126,6 +134,8 @@ def create_app(settings: DeskSettings) -> Any:
     app = Starlette(routes=routes, exception_handlers={kind: _desk_error for kind in handled})
     app.state.desk = desk
     limited = BodyLimit(app, upload_path=UPLOAD_PATH, upload_bytes=settings.max_upload_mb * 1024 * 1024 + 64 * 1024)
-    wrapped = SecurityHeaders(limited)
+    # Only the names the desk is served under: a page fetched through another name (DNS rebinding) gets 400.
+    hosts = TrustedHostMiddleware(limited, allowed_hosts=list(settings.allowed_hosts))
+    wrapped = SecurityHeaders(hosts, hsts=settings.secure_cookie)
     wrapped.state = app.state  # tests reach the desk's sessions through the app they were given
     return wrapped

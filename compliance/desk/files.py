@@ -94,7 +94,8 @@ def final_file(request: Request) -> Response:
 
 
 def _png(data: bytes) -> Response:
-    return Response(data, media_type="image/png", headers={"cache-control": "private, max-age=3600"})
+    # A draft's page shows deal data: it must not stay in the browser's cache after sign-out.
+    return Response(data, media_type="image/png", headers={"cache-control": "no-store"})
 
 
 def document_page_png(request: Request) -> Response:

@@ -22,6 +22,15 @@ from compliance.operations.access import open_to_read, open_to_write
 from compliance.operations.accounts import MAY, active_user
 from compliance.operations.facade import Contract, Ledger
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+REASON_CHARS = 500  # the longest reason a resolution records
+
+
+def cookie_name(settings: DeskSettings) -> str:
+    """Behind TLS the session cookie takes the __Host- prefix: the browser then sends it to this origin only
+    (Secure, path /, no Domain), never to another port's listener."""
+    return f"__Host-{COOKIE}" if settings.secure_cookie else COOKIE
+
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -36,7 +45,8 @@ class DeskSettings:
     session_idle_minutes: int = 120
     login_attempts: int = 5
     login_window_minutes: int = 15
-    secure_cookie: bool = False  # set when the desk is served behind TLS
+    secure_cookie: bool = False  # set when the desk is served behind TLS: Secure, __Host- cookie, HSTS
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS  # the Host names a request may carry (DNS rebinding)
     clock: Callable[[], dt.datetime] = _utc_now  # the one clock of the desk (approval times, default as-of)
     monotonic: Callable[[], float] = time.monotonic  # session idle time and the sign-in throttle
 
@@ -71,8 +81,8 @@ class Desk:
 
     def open_to_read(self):
         if not self.settings.db_path.exists():
-            raise DeskError(404, f"There is no ledger in {self.settings.out_dir} yet; run `compliance run INBOX "
-                                 f"--out {self.settings.out_dir}` first.")
+            raise DeskError(404, f"There is no ledger in the output folder {self.settings.out_dir.name} yet; run "
+                                 "`compliance run` on it first.")
         return open_to_read(self.settings.db_path, self.contract)
 
     def open_to_write(self, what: str):
@@ -104,7 +114,8 @@ class Visitor:
 
 
 def session_of(request: Request) -> Session | None:
-    return desk_of(request).sessions.get(request.cookies.get(COOKIE))
+    desk = desk_of(request)
+    return desk.sessions.get(request.cookies.get(cookie_name(desk.settings)))
 
 
 def visitor(request: Request, ledger: Ledger | None = None) -> Visitor | None:
@@ -175,8 +186,8 @@ def safe_next(target: str | None) -> str:
 
 
 def set_session_cookie(response: Response, desk: Desk, token: str) -> None:
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=desk.settings.secure_cookie,
-                        path="/")
+    response.set_cookie(cookie_name(desk.settings), token, httponly=True, samesite="strict",
+                        secure=desk.settings.secure_cookie, path="/")
 
 
 def moment_text(value: str | None) -> str:

@@ -22,9 +22,13 @@ HEADERS = {
 }
 
 
+HSTS = "max-age=31536000"  # behind TLS (--secure-cookie): the browser never tries plain HTTP again
+
+
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, *, hsts: bool = False):
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -39,6 +43,8 @@ class SecurityHeaders:
                 csp = SVG_CSP if content_type.startswith(b"image/svg") else CSP
                 headers.append((b"content-security-policy", csp.encode()))
                 headers.extend((k.encode(), v.encode()) for k, v in HEADERS.items())
+                if self.hsts:
+                    headers.append((b"strict-transport-security", HSTS.encode()))
                 if not any(k.lower() == b"cache-control" for k, _ in headers):
                     headers.append((b"cache-control", b"no-store"))  # pages show the ledger as it is now
                 message = {**message, "headers": headers}

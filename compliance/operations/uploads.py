@@ -3,7 +3,8 @@ inbox the desk's Prepare runs the main job on) and read and recorded at once, ex
 
 The upload's name is only a label: it is cut to its last component, stripped of control characters and
 made a `.pdf` name, so no name from a browser ever chooses where a file goes. Two uploads with the same
-name and different contents are both kept (`NAME-2.pdf`); the same contents again only adds the name.
+name and different contents are both kept (`NAME-2.pdf`); the same contents again only adds the name. A
+rejected upload (not an audit report) is recorded, with its sha256 and its problem, and then deleted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from compliance.contract import Contract
+from compliance.extract.model import FileStatus
 from compliance.ledger import Ledger
 from compliance.operations.accounts import AccountError, check_may
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_path
@@ -80,10 +82,15 @@ def receive_upload(ledger: Ledger, contract: Contract, out: Path, *, name: str, 
         raise UploadError(str(exc)) from None
     found = scan_path(target)
     if isinstance(found, Skipped):
+        target.unlink(missing_ok=True)
         raise UploadError(f"{found.name} was not kept: {found.reason}")
 
     def read(paths: list[Path]) -> list[dict]:
         return extract(paths, contract, evidence_dir=out / "evidence", workers=1, progress=None)
 
     record_files(ledger, [found], read, out)
+    if found.status == FileStatus.REJECTED and found.recorded:
+        # Not an audit report: the ledger keeps its sha256 and why it was rejected; the bytes are not kept
+        # (an uploaded junk file would otherwise sit in the inbox, and be read again, for ever).
+        target.unlink(missing_ok=True)
     return found

@@ -83,7 +83,7 @@ for path in ("/login", "/static/desk.css"):
     sent.clear()
     received.clear()
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": [],
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")],
              "client": ("127.0.0.1", 1), "server": ("localhost", 80)}
     asyncio.run(app(scope, receive, send))
     assert sent[0]["status"] == 200, (path, sent[0]["status"])
