@@ -75,17 +75,22 @@ faults: install
 wheel-check: install
 	bash tests/packaging/check_wheel.sh $(BIN)/python
 
+DEMO_PASSWORD := fixtures/desk/demo-password.txt
+
+# A new deal's way in: `init` (the administrator ada), the accounts she adds, then paula prepares with her password.
 demo: install
-	$(BIN)/compliance run fixtures/audit-reports --out output --as-of $(AS_OF) --prices fixtures/prices/kxin-sample.csv; \
-	  status=$$?; echo; echo "Documents written:"; find output -name '*.pdf' -o -name '*.docx' | sort; \
-	  [ $$status -le 1 ]
+	@[ -f output/ledger.sqlite ] || $(BIN)/compliance init --out output --admin ada --password-file $(DEMO_PASSWORD)
 	@for account in paula:preparer alice:approver; do \
 	  $(BIN)/compliance users list --db output/ledger.sqlite | grep -q "^$${account%%:*}	" || \
-	  $(BIN)/compliance users add $${account%%:*} --role $${account#*:} --db output/ledger.sqlite \
-	    --password-file fixtures/desk/demo-password.txt >/dev/null; done
+	  $(BIN)/compliance users add $${account%%:*} --role $${account#*:} --by ada --by-password-file $(DEMO_PASSWORD) \
+	    --password-file $(DEMO_PASSWORD) --db output/ledger.sqlite >/dev/null; done
+	$(BIN)/compliance run fixtures/audit-reports --out output --as-of $(AS_OF) --prices fixtures/prices/kxin-sample.csv \
+	  --by paula --password-file $(DEMO_PASSWORD); \
+	  status=$$?; echo; echo "Documents written:"; find output -name '*.pdf' -o -name '*.docx' | sort; \
+	  [ $$status -le 1 ]
 	@echo; echo "Review desk: $(BIN)/compliance serve --out output --as-of $(AS_OF)"; \
 	  echo "  then open http://127.0.0.1:8000/ and sign in as paula (preparer) or alice (approver)"; \
-	  echo "  with the demo password in fixtures/desk/demo-password.txt (demo accounts only)."
+	  echo "  with the demo password in $(DEMO_PASSWORD) (demo accounts only; ada administers them)."
 
 bench: install
 	$(BIN)/python bench/run.py

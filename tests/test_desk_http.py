@@ -114,7 +114,7 @@ def test_a_viewer_may_not_upload_prepare_or_approve(desk):
     assert browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD}).status_code == 403
     refused = browser.post("/inbox/upload", data={"csrf": token},
                            files={"reports": ("r.pdf", YEAR_1_REPORT.read_bytes(), "application/pdf")})
-    assert refused.status_code == 403 and "only a approver or preparer may upload" in refused.text
+    assert refused.status_code == 403 and "only an approver or a preparer may upload" in refused.text
 
 
 def test_a_preparer_may_not_approve(desk):

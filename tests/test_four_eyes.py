@@ -71,7 +71,7 @@ def test_a_different_approver_approves_and_the_finals_keep_figures_and_ids(prepa
 
 
 @pytest.mark.parametrize(("who", "says"), [
-    ("paula", "is a preparer; only a approver may approve"),
+    ("paula", "is a preparer; only an approver may approve"),
     ("victor", "is a viewer"),
     ("nobody", "has no active account"),
 ])
@@ -104,11 +104,12 @@ def test_a_new_report_changing_the_figure_needs_a_new_approval(prepared):
     inbox, out = prepared
     _approve(out, 1, "alice")
     restated = write_report(inbox, "year1-restated.pdf", 1, "702345000.00")
-    run_fake(inbox, out, "2031-03-31", prepared_by="paula")  # two reports for year 1: a conflict
+    proven = {"prepared_by": "paula", "password": lambda: PASSWORD}  # accounts exist: the preparer is proven
+    run_fake(inbox, out, "2031-03-31", **proven)  # two reports for year 1: a conflict
     with writer_lock(out / "ledger.sqlite", what="test"), open_ledger(out / "ledger.sqlite") as ledger:
         resolve(ledger, load_contract(), year=1, report=sha256_file(restated)[:12], by="A. Partner",
                 reason="restated report")
-    run_fake(inbox, out, "2031-03-31", prepared_by="paula")
+    run_fake(inbox, out, "2031-03-31", **proven)
     with open_ledger(out / "ledger.sqlite") as ledger:
         state = year_approval(ledger, 1)
         assert state.state == ApprovalState.AWAITING and state.drafts[0].version == 2
@@ -117,7 +118,9 @@ def test_a_new_report_changing_the_figure_needs_a_new_approval(prepared):
 def test_once_accounts_exist_the_preparer_must_be_one_that_may_prepare(prepared):
     inbox, out = prepared
     with pytest.raises(RunError, match="victor is a viewer"):
-        run_fake(inbox, out, "2031-03-31", prepared_by="victor")
+        run_fake(inbox, out, "2031-03-31", prepared_by="victor", password=lambda: PASSWORD)
+    with pytest.raises(RunError, match="paula: no active account with that password"):
+        run_fake(inbox, out, "2031-03-31", prepared_by="paula", password=lambda: "alice's password")
 
 
 def test_accounts_passwords_are_hashed_checked_and_revocable(tmp_path):
@@ -143,8 +146,10 @@ def test_cli_users_add_and_approve_refuse_the_preparer_in_one_line(tmp_path):
     secret = tmp_path / "pw"
     secret.write_text(PASSWORD + "\n")
     db = str(out / "ledger.sqlite")
+    assert run_cli("init", "--out", str(out), "--admin", "ada", "--password-file", str(secret)).returncode == 0
     for name, role in (("paula", "approver"), ("alice", "approver")):
-        done = run_cli("users", "add", name, "--role", role, "--password-file", str(secret), "--db", db)
+        done = run_cli("users", "add", name, "--role", role, "--by", "ada", "--by-password-file", str(secret),
+                       "--password-file", str(secret), "--db", db)
         assert done.returncode == 0, done.stderr
     done = run_cli("approve", "--year", "1", "--by", "paula", "--password-file", str(secret), "--db", db)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot also approve" in done.stderr

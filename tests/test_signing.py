@@ -1,30 +1,36 @@
 """Issue 14: `compliance sign` and `compliance verify` on a real year-1 joint instruction.
 
-One module fixture runs `compliance run` on the year-1 audit report (a real ledger, a real letter), makes a
-test PKI (root, Party A, Party B; PKCS#12 files with a passphrase) and signs through the CLI: Party A,
-then Party B on Party A's signed copy, both recorded in the ledger. The tests read those files; tests that
+One module fixture runs `compliance run` on the year-1 audit report (a real ledger, a real letter) under a
+contract with no open item, has a second person approve it (signing follows approval: the final in
+year-1/approved/ is the letter signed), makes a test PKI (root, Party A, Party B; PKCS#12 files with a
+passphrase) and signs through the CLI: Party A, then Party B on Party A's signed copy, both recorded in the
+ledger. The tests read those files; tests that
 sign again write their own copies. PDF/A-2b is checked structurally (helpers/pdfa) before and after each
 signature; veraPDF is not installed here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from helpers.certificates import PASSPHRASE, SigningPki, make_test_pki, make_tsa
 from helpers.cli import REPO, one_error_line, run_cli
+from helpers.contracts import filled_contract
 from helpers.pdfa import pdfa_problems
 from helpers.softhsm import PIN, make_token, softhsm_library
 from helpers.timestamp_server import timestamp_server
 
+from compliance.ledger import open_ledger, writer_lock
+from compliance.operations.accounts import add_user
 from compliance.operations.signing import default_signed_path
 
 YEAR_1_REPORT = REPO / "fixtures" / "audit-reports" / "y1-zh-yuan-two-columns.pdf"
+APPROVER_PASSWORD = "alice's long password"
 
 
 @dataclass(frozen=True)
@@ -51,17 +57,26 @@ def signed(tmp_path_factory) -> Signed:
     inbox.mkdir()
     shutil.copy(YEAR_1_REPORT, inbox)
     out = root / "out"
-    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+    contract = str(filled_contract(root / "filled.yaml"))
+    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20", "--contract", contract)
     assert done.returncode == 0, done.stdout + done.stderr
-    pki = make_test_pki(root / "pki")
     db = out / "ledger.sqlite"
-    unsigned = out / "year-1" / "joint-instruction.pdf"
+    with writer_lock(db, what="test"), open_ledger(db) as ledger:
+        add_user(ledger, name="alice", role="approver", password=APPROVER_PASSWORD, on=dt.date(2027, 1, 20))
+    secret = root / "alice.secret"
+    secret.write_text(APPROVER_PASSWORD + "\n", encoding="utf-8")
+    approved = run_cli("approve", "--year", "1", "--by", "alice", "--password-file", str(secret), "--db", str(db),
+                       "--contract", contract)
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+    pki = make_test_pki(root / "pki")
+    folder = out / "year-1" / "approved"
+    unsigned = folder / "joint-instruction.pdf"
     sign_a = _sign(pki, unsigned, "PartyA_Signature", pki.party_a_p12, "--db", str(db), "--on", "2027-01-21",
                    "--reason", "Party A joins the instruction", "--location", "Beijing")
-    sign_b = _sign(pki, out / "year-1" / "joint-instruction.signed.pdf", "PartyB_Signature", pki.party_b_p12,
+    sign_b = _sign(pki, folder / "joint-instruction.signed.pdf", "PartyB_Signature", pki.party_b_p12,
                    "--db", str(db), "--on", "2027-01-22")
-    return Signed(out, db, unsigned, out / "year-1" / "joint-instruction.signed.pdf",
-                  out / "year-1" / "joint-instruction.signed-2.pdf", pki, sign_a, sign_b)
+    return Signed(out, db, unsigned, folder / "joint-instruction.signed.pdf",
+                  folder / "joint-instruction.signed-2.pdf", pki, sign_a, sign_b)
 
 
 
@@ -169,16 +184,13 @@ def test_the_ledger_shows_both_signatures_in_order_hash_chained(signed):
     assert [(e["data"]["order"], e["data"]["field"], e["data"]["signer"], e["date"], e["year"])
             for e in signings] == [(1, "PartyA_Signature", "Yi Yang", "2027-01-21", 1),
                                    (2, "PartyB_Signature", "王小明", "2027-01-22", 1)]
-    assert signings[0]["data"]["signed_file"] == "year-1/joint-instruction.signed.pdf"
+    assert signings[0]["data"]["signed_file"] == "year-1/approved/joint-instruction.signed.pdf"
     assert signings[1]["data"]["from_sha256"] == signings[0]["data"]["signed_sha256"]
     assert signings[0]["data"]["document"] == signings[1]["data"]["document"]
-    conn = sqlite3.connect(signed.db)
-    try:
-        recorded = conn.execute("SELECT pdf_sha256 FROM documents WHERE id = ?",
-                                (signings[0]["data"]["document"],)).fetchone()[0]
-    finally:
-        conn.close()
-    assert signings[0]["data"]["from_sha256"] == recorded
+    with open_ledger(signed.db, create=False) as ledger:  # the letter signed is the approved final
+        [approval] = ledger.approvals()
+        final = next(item for item in approval.files if item.document == signings[0]["data"]["document"])
+    assert signings[0]["data"]["from_sha256"] == final.pdf_sha256 and signings[0]["data"]["approval"] == approval.id
     assert run_cli("ledger", "verify", "--db", str(signed.db)).returncode == 0
 
 

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from compliance.desk.sessions import COOKIE, LoginThrottle, Session, SessionStore
 from compliance.operations.access import open_to_read, open_to_write
-from compliance.operations.accounts import MAY, active_user
+from compliance.operations.accounts import MAY, active_user, with_article
 from compliance.operations.facade import Contract, Ledger
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -142,8 +142,9 @@ def require(request: Request, ledger: Ledger, action: str) -> Visitor:
     if who is None:
         raise NotSignedIn
     if not who.may(action):
-        allowed = " or ".join(sorted(MAY[action]))
-        raise DeskError(403, f"You are signed in as {who.name}, a {who.role}; only a {allowed} may {action}.")
+        allowed = " or ".join(with_article(role) for role in sorted(MAY[action]))
+        raise DeskError(403, f"You are signed in as {who.name}, {with_article(who.role)}; only {allowed} may "
+                             f"{action.replace('_', ' ')}.")
     return who
 
 

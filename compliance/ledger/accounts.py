@@ -19,17 +19,17 @@ class AccountRecords(LedgerConnection):
     def users(self) -> list[User]:
         return [User.from_row(row) for row in self.conn.execute("SELECT * FROM users ORDER BY name")]
 
-    def add_user(self, name: str, role: str, password_hash: str, *, on_date: dt.date) -> Event:
-        """A new account, or a revoked one given back with a new role and password."""
+    def add_user(self, name: str, role: str, password_hash: str, *, on_date: dt.date, by: str | None = None) -> Event:
+        """A new account, or a revoked one given back with a new role and password; `by`: who made it."""
         values = {"role": role, "password_hash": password_hash, "active": 1}
-        data = {"name": name, "role": role}
+        data = {"name": name, "role": role, **({"by": by} if by else {})}
         if self.user(name) is None:
             return self._record("user_added", on_date=on_date, data=data,
                                 inserts=[("users", {"name": name, **values})])
         return self._record("user_added", on_date=on_date, data=data, updates=[("users", {"name": name}, values)])
 
-    def revoke_user(self, name: str, *, on_date: dt.date) -> Event:
-        return self._record("user_revoked", on_date=on_date, data={"name": name},
+    def revoke_user(self, name: str, *, on_date: dt.date, by: str | None = None) -> Event:
+        return self._record("user_revoked", on_date=on_date, data={"name": name, **({"by": by} if by else {})},
                             updates=[("users", {"name": name}, {"active": 0})])
 
     def approvals(self, *, determination_id: int | None = None) -> list[Approval]:

@@ -33,3 +33,20 @@ def open_to_write(path: Path, contract: Contract, *, what: str, wait: float = DE
     with writer_lock(path, what=what, wait=wait), open_ledger(path, create=False) as ledger:
         _check_contract(ledger, path, contract)
         yield ledger
+
+
+@contextmanager
+def open_to_create(path: Path, contract: Contract, *, what: str,
+                   wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[Ledger]:
+    """A ledger made now, or the one already at `path`, under its writer lock (`compliance init`)."""
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LedgerError(f"{folder}: cannot create the folder ({exc.strerror or exc.__class__.__name__})") from None
+    with writer_lock(path, what=what, wait=wait), open_ledger(path) as ledger:
+        _check_contract(ledger, path, contract)
+        if ledger.meta("contract_id") is None:
+            with ledger.transaction():
+                ledger.set_meta({"contract_id": contract.id, "out_dir": "."})
+        yield ledger

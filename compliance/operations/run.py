@@ -31,10 +31,11 @@ from pathlib import Path
 from compliance.contract import ContractError, load_contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import DEFAULT_WAIT_SECONDS, LedgerBusy, LedgerError, open_ledger, writer_lock
-from compliance.operations.accounts import AccountError, check_preparer
+from compliance.operations.accounts import AccountError, preparer
 from compliance.operations.approval import restore_all_finals
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_inbox
 from compliance.operations.issuing import YearOutcome, current_documents, issue_year
+from compliance.operations.issuing import outcome as plan_outcome
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.penalties import PenaltyPrices, issue_penalty, render_statement
 from compliance.operations.planning import YearPlan, YearStatus, plan_years
@@ -61,7 +62,10 @@ class RunOptions:
     wait: float = DEFAULT_WAIT_SECONDS
     workers: int = 2
     progress: Callable[[int, int], None] | None = None
-    prepared_by: str = "unknown"  # recorded as the preparer of the documents it writes (four-eyes)
+    prepared_by: str | None = None  # who prepares the documents (four-eyes); None: read and record only
+    password: Callable[[], str] | None = None  # the preparer's password, asked for only when accounts exist
+    signed_in: bool = False  # the preparer signed in at the desk (their password was checked there)
+    login_name: str = "unknown"  # the preparer recorded on a ledger with no account yet
 
 
 @dataclass
@@ -145,9 +149,10 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
 def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -> RunResult:
     _check_settings(ws, options, prices)
     try:
-        check_preparer(ws.ledger, options.prepared_by)
+        ws.prepared_by = preparer(ws.ledger, options.prepared_by, options.password, signed_in=options.signed_in,
+                                  unmanaged_name=options.login_name)
     except AccountError as exc:
-        raise RunError(f"--by {options.prepared_by}: {exc}") from None
+        raise RunError(f"--by: {exc}" if options.prepared_by else str(exc)) from None
     remove_stale_temporaries(ws.out)
     skipped: list[Skipped] = []
     files = scan_inbox(options.inbox, skipped)
@@ -162,7 +167,12 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
     restore_all_finals(ws)
     plans = plan_years(ws.ledger, ws.contract)
     _record_conflicts(ws, plans)
-    years = [issue_year(ws, plan, plans) for plan in plans]
+    if ws.prepared_by is None:  # nobody proven to prepare: the reports are read and recorded, nothing is issued
+        years = [plan_outcome(ws, plan, plan.status) for plan in plans]
+        ws.notes.append("No documents were prepared: this ledger has accounts, so preparing needs --by NAME (a "
+                        "preparer or approver) and that person's password.")
+    else:
+        years = [issue_year(ws, plan, plans) for plan in plans]
     if prices is not None:
         for outcome in years:
             if outcome.status == YearStatus.ISSUED:
@@ -228,4 +238,4 @@ def prepare(out_dir: Path, *, by: str, as_of: dt.date, contract_path: Path | Non
         prices_path = Path(recorded) if recorded and Path(recorded).is_file() else None
     desk_inbox(out_dir).mkdir(parents=True, exist_ok=True)
     return run(RunOptions(inbox=desk_inbox(out_dir), out_dir=out_dir, as_of=as_of, contract_path=contract_path,
-                          prices_path=prices_path, db_path=db, workers=1, prepared_by=by), toolkit)
+                          prices_path=prices_path, db_path=db, workers=1, prepared_by=by, signed_in=True), toolkit)

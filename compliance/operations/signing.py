@@ -23,6 +23,7 @@ from compliance.documents.pdf_update import PdfUnusable
 from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key, SigningError
 from compliance.documents.verification import SignatureCheck, TrustRootError, check_signatures, load_trust_roots
 from compliance.ledger import Event, Ledger
+from compliance.operations.approval import NOT_APPROVED_KINDS, year_approval
 from compliance.values.digest import sha256_hex
 from compliance.values.files import FileConflict, write_new_file
 
@@ -106,17 +107,31 @@ def verify_document(file: Path, trust: Sequence[Path]) -> list[SignatureCheck]:
 
 
 def _recorded_source(ledger: Ledger, pdf: bytes, file: Path, field: str) -> dict:
-    """Which recorded document `pdf` is (an issued letter, or a signed copy an earlier event recorded), and
-    which signature of it this is. Refused: a superseded letter, a field the ledger already records signed."""
+    """Which recorded document `pdf` is (an approved final, a signed copy an earlier event recorded, or a
+    letter issued without approval such as a penalty statement), and which signature of it this is. Refused:
+    a draft awaiting approval, a superseded letter, a field the ledger already records signed."""
     digest = sha256_hex(pdf)
     documents = {document.id: document for document in ledger.documents()}
     signings = ledger.events(kinds=("document_signed",))
-    copy_of = next((e.data["document"] for e in reversed(signings) if e.data.get("signed_sha256") == digest), None)
-    document = documents.get(copy_of) if copy_of is not None else \
-        next((d for d in documents.values() if d.pdf_sha256 == digest), None)
+    finals = {item.pdf_sha256: (approval, item) for approval in ledger.approvals() for item in approval.files}
+    copy = next((e.data for e in reversed(signings) if e.data.get("signed_sha256") == digest), None)
+    final = finals.get(digest)
+    if copy is not None:
+        document, approved = documents.get(copy["document"]), copy.get("approval")
+    elif final is not None:
+        document, approved = documents.get(final[1].document), final[0].id
+    else:
+        document, approved = next((d for d in documents.values() if d.pdf_sha256 == digest), None), None
     if document is None:
         raise SignError(f"{file}: not a document recorded in {ledger.path} (no issued letter or signed copy has "
                         "these bytes); sign without --db, or pass the ledger the letter was issued from")
+    if approved is None and document.kind not in NOT_APPROVED_KINDS:
+        year = document.year if document.year is not None else ledger.determination(document.determination_id).year
+        state = year_approval(ledger, year)
+        who = f"prepared by {state.prepared_by}; " if state.prepared_by else ""
+        raise SignError(f"{file}: this is the DRAFT {document.kind} awaiting approval ({who}an approver other "
+                        f"than its preparer must approve it first: `compliance approve --year {year}`); then "
+                        "sign its final in the approved folder")
     if document.superseded_by is not None:
         raise SignError(f"{file}: this {document.kind} was superseded by a later version (document "
                         f"{document.superseded_by} in {ledger.path}); sign the current one")
@@ -127,7 +142,7 @@ def _recorded_source(ledger: Ledger, pdf: bytes, file: Path, field: str) -> dict
                             f"{document.document_id} by {event.data['signer']} (event {event.seq}, "
                             f"{event.data['signed_file']})")
     return {"year": document.year, "document": document.id, "document_id": document.document_id,
-            "from_sha256": digest, "order": len(earlier) + 1}
+            "from_sha256": digest, "order": len(earlier) + 1, **({"approval": approved} if approved else {})}
 
 
 def _shown_path(target: Path, ledger: Ledger) -> str:

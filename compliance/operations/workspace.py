@@ -51,7 +51,7 @@ class Workspace:
     as_of: dt.date
     toolkit: Toolkit  # the extractor, the renderer and the penalty (a fake in tests)
     checkpoint: Callable[[str], None]
-    prepared_by: str = "unknown"  # who prepares the documents this run writes (four-eyes: operations.approval)
+    prepared_by: str | None = "unknown"  # who prepares the documents this run writes (four-eyes); None: nobody
     written: list[str] = field(default_factory=list)  # placed by this run, relative to `out`
     notes: list[str] = field(default_factory=list)  # what the user should know, one sentence each
 

@@ -6,34 +6,22 @@ review desk, approves only as someone who can prove who they are.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from compliance.cli.commands.common import ContractOption, contract_or_exit, usage_error, year_or_exit
+from compliance.cli.commands.common import (
+    ContractOption,
+    PasswordFileOption,
+    contract_or_exit,
+    read_password,
+    usage_error,
+    year_or_exit,
+)
 from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
 
 users_app = typer.Typer(help="Accounts of the review desk: who may view, prepare and approve.",
                         no_args_is_help=True)
-
-PasswordFileOption = typer.Option(
-    None, "--password-file", show_default=False,
-    help="Read the password from this file's first line instead of asking (for scripts and tests).",
-)
-
-
-def _password(path: Path | None, prompt: str, *, confirm: bool) -> str:
-    if path is not None:
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            usage_error(f"--password-file {path}: cannot be read ({getattr(exc, 'strerror', None) or exc})")
-        return lines[0] if lines else ""
-    if not sys.stdin.isatty():
-        usage_error("no terminal to ask for the password; pass --password-file")
-    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
-
 
 def _writing(db: Path | None, contract: Path | None, wait: float | None, what: str):
     from compliance.operations.access import open_to_write
@@ -43,36 +31,61 @@ def _writing(db: Path | None, contract: Path | None, wait: float | None, what: s
                    wait=DEFAULT_WAIT_SECONDS if wait is None else wait)
 
 
+ByOption = typer.Option(..., "--by", show_default=False,
+                        help="Your user name: an administrator of this ledger (your password is asked for).")
+ByPasswordFileOption = typer.Option(
+    None, "--by-password-file", show_default=False,
+    help="Read your own password from this file's first line (scripts may set COMPLIANCE_PASSWORD).",
+)
+NewPasswordFileOption = typer.Option(
+    None, "--password-file", show_default=False,
+    help="Read the new account's password from this file's first line instead of asking for it twice.",
+)
+
+
+def _new_password(path: Path | None, name: str) -> str:
+    return read_password(path, f"Password for {name}", confirm=True, from_environment=False)
+
+
 @users_app.command("add")
 def users_add(
     name: str = typer.Argument(..., help="The user name they sign in with.", show_default=False),
-    role: str = typer.Option(..., "--role", help="preparer, approver or viewer.", show_default=False),
-    password_file: Path = PasswordFileOption, db: Path = DbOption, contract: Path = ContractOption,
+    role: str = typer.Option(..., "--role", help="admin, preparer, approver or viewer.", show_default=False),
+    by: str = ByOption, by_password_file: Path = ByPasswordFileOption,
+    password_file: Path = NewPasswordFileOption, db: Path = DbOption, contract: Path = ContractOption,
     wait: float = WaitOption,
 ) -> None:
-    """Add an account (the password is asked for and kept only as an argon2 hash)."""
+    """Add an account, as an administrator (the new password is asked for twice and kept only as an argon2
+    hash); the ledger records who added it."""
     import datetime as dt
 
-    from compliance.operations.accounts import AccountError, add_user
+    from compliance.operations.accounts import AccountError, add_user, administrator
 
     with ledger_errors(AccountError):
-        password = _password(password_file, f"Password for {name}", confirm=True)
+        own = read_password(by_password_file, f"Your password ({by})", option="--by-password-file")
+        password = _new_password(password_file, name)
         with _writing(db, contract, wait, "users") as ledger:
-            event = add_user(ledger, name=name, role=role, password=password, on=dt.date.today())
-    typer.echo(f"Recorded event {event.seq}: {name} may sign in to the review desk as {role}.")
+            administrator(ledger, by, own)
+            event = add_user(ledger, name=name, role=role, password=password, on=dt.date.today(), by=by)
+    typer.echo(f"Recorded event {event.seq}: {name} may sign in to the review desk as {role} (added by {by}).")
 
 
 @users_app.command("revoke")
-def users_revoke(name: str = typer.Argument(..., show_default=False), db: Path = DbOption,
+def users_revoke(name: str = typer.Argument(..., show_default=False), by: str = ByOption,
+                 by_password_file: Path = ByPasswordFileOption, db: Path = DbOption,
                  contract: Path = ContractOption, wait: float = WaitOption) -> None:
-    """End an account: it cannot sign in again, and its open desk sessions end at their next request."""
+    """End an account, as an administrator: it cannot sign in again, and its open desk sessions end at their
+    next request."""
     import datetime as dt
 
-    from compliance.operations.accounts import AccountError, revoke_user
+    from compliance.operations.accounts import AccountError, administrator, revoke_user
 
-    with ledger_errors(AccountError), _writing(db, contract, wait, "users") as ledger:
-        event = revoke_user(ledger, name=name, on=dt.date.today())
-    typer.echo(f"Recorded event {event.seq}: {name} can no longer sign in.")
+    with ledger_errors(AccountError):
+        own = read_password(by_password_file, f"Your password ({by})", option="--by-password-file")
+        with _writing(db, contract, wait, "users") as ledger:
+            administrator(ledger, by, own)
+            event = revoke_user(ledger, name=name, on=dt.date.today(), by=by)
+    typer.echo(f"Recorded event {event.seq}: {name} can no longer sign in (revoked by {by}).")
 
 
 @users_app.command("list")
@@ -85,7 +98,37 @@ def users_list(db: Path = DbOption, contract: Path = ContractOption) -> None:
     for user in users:
         typer.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'revoked'}")
     if not users:
-        typer.echo("No accounts yet; add one with `compliance users add NAME --role approver`.")
+        typer.echo("No accounts yet; `compliance init --out DIR --admin NAME` makes the first, an administrator.")
+
+
+def init(
+    out: Path = typer.Option(Path("output"), "--out", help="The output folder: its ledger.sqlite is made here."),
+    admin: str = typer.Option(..., "--admin", show_default=False,
+                              help="The first account's user name: an administrator, who adds the others."),
+    password_file: Path = NewPasswordFileOption,
+    by: str = typer.Option(None, "--by", show_default=False,
+                           help="Only on a ledger whose accounts predate administrators: an approver's name."),
+    by_password_file: Path = ByPasswordFileOption, contract: Path = ContractOption, wait: float = WaitOption,
+) -> None:
+    """Start a ledger: make DIR/ledger.sqlite and its first account, an administrator (the password is asked
+    for twice). Then `compliance users add` (as that administrator) and `compliance serve --out DIR`."""
+    import datetime as dt
+
+    from compliance.operations.access import open_to_create
+    from compliance.operations.accounts import AccountError, init_accounts
+    from compliance.operations.facade import DEFAULT_WAIT_SECONDS
+
+    terms = contract_or_exit(contract)
+    with ledger_errors(AccountError):
+        password = _new_password(password_file, admin)
+        own = read_password(by_password_file, f"Your password ({by})", option="--by-password-file") if by else ""
+        with open_to_create(out / "ledger.sqlite", terms, what="init",
+                            wait=DEFAULT_WAIT_SECONDS if wait is None else wait) as ledger:
+            event = init_accounts(ledger, admin=admin, password=password, on=dt.date.today(), by=by,
+                                  by_password=own)
+    typer.echo(f"Recorded event {event.seq}: {admin} administers the accounts of {out / 'ledger.sqlite'}.")
+    typer.echo(f"Next: compliance users add NAME --role preparer|approver|viewer --by {admin} --db "
+               f"{out / 'ledger.sqlite'}")
 
 
 def approve(
@@ -107,7 +150,7 @@ def approve(
     terms = contract_or_exit(contract)
     year_or_exit(terms, year)
     with ledger_errors(ApprovalError, AccountError):
-        password = _password(password_file, f"Password for {by}", confirm=False)
+        password = read_password(password_file, f"Password for {by}")
         database = db or DEFAULT_DB
         with _writing(database, contract, wait, "approve") as ledger:
             if authenticate(ledger, by, password) is None:
@@ -121,5 +164,6 @@ def approve(
 
 
 def register(app: typer.Typer) -> None:
+    app.command("init")(init)
     app.command("approve")(approve)
     app.add_typer(users_app, name="users")

@@ -103,3 +103,29 @@ def parse_revenue_args(values: list[str] | None, contract: Contract) -> dict[int
         except AmountError as exc:
             usage_error(f"--revenue {raw}: {exc}")
     return revenues
+
+
+PASSWORD_ENV = "COMPLIANCE_PASSWORD"
+PasswordFileOption = typer.Option(
+    None, "--password-file", show_default=False,
+    help=f"Read your password from this file's first line instead of being asked (scripts may set {PASSWORD_ENV}).",
+)
+
+
+def read_password(path: Path | None, prompt: str, *, confirm: bool = False, option: str = "--password-file",
+                  from_environment: bool = True) -> str:
+    """A password, from the first line of `path`, else the COMPLIANCE_PASSWORD environment variable (for
+    scripts), else asked for on the terminal (twice when `confirm`); never from anywhere else."""
+    import os
+
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            usage_error(f"{option} {path}: cannot be read ({getattr(exc, 'strerror', None) or exc})")
+        return lines[0] if lines else ""
+    if from_environment and os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if not sys.stdin.isatty():
+        usage_error(f"no terminal to ask for the password; pass {option} (or set {PASSWORD_ENV})")
+    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)

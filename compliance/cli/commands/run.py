@@ -16,8 +16,10 @@ import typer
 from compliance.cli.commands.common import (
     AsOfOption,
     ContractOption,
+    PasswordFileOption,
     as_of_or_today,
     contract_or_exit,
+    read_password,
     unexpected_line,
     usage_error,
 )
@@ -97,7 +99,9 @@ def run(
     db: Path = typer.Option(None, "--db", show_default=False, help="Ledger database (default DIR/ledger.sqlite)."),
     wait: float = WaitOption,
     by: str = typer.Option(None, "--by", show_default=False,
-                           help="Who prepares the documents (default: your login name); recorded for four-eyes."),
+                           help="Who prepares the documents (a preparer or approver; your password is asked for). "
+                                "Without it a ledger with accounts only reads and records the reports."),
+    password_file: Path = PasswordFileOption,
 ) -> None:
     """Read every report in INBOX, record it in the ledger, and prepare each determined year's documents
     (drafts awaiting approval by a second person: `compliance approve`).
@@ -110,11 +114,11 @@ def run(
         from compliance.operations.run import run as run_job
 
         as_of_date = as_of_or_today(as_of)
-        preparer = by or login_name()
         progress, stop = _progress_bar()
         options = RunOptions(
             inbox=inbox, out_dir=out, as_of=as_of_date, contract_path=contract, prices_path=prices, db_path=db,
-            wait=DEFAULT_WAIT_SECONDS if wait is None else wait, progress=progress, prepared_by=preparer,
+            wait=DEFAULT_WAIT_SECONDS if wait is None else wait, progress=progress, prepared_by=by,
+            password=lambda: read_password(password_file, f"Password for {by}"), login_name=login_name(),
         )
         try:
             result = run_job(options)
