@@ -470,3 +470,75 @@ def test_a_rejected_upload_is_recorded_and_not_kept(desk):
         rejected = [r for r in ledger.reports() if r["status"] == "rejected"]
         assert len(rejected) == 1 and ledger.extraction(rejected[0]["sha256"])["problems"][0]["code"] == "corrupt"
     assert not (out / "inbox" / "junk.pdf").exists()
+
+
+def _from(app, address: str) -> TestClient:
+    return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False, client=(address, 50000))
+
+
+def test_an_outsider_cannot_lock_a_named_person_out(desk):
+    """Five wrong passwords for alice from one address stop that address guessing alice's password; alice,
+    from her own address, still signs in."""
+    app = desk[3]
+    outsider = _from(app, "10.9.8.7")
+    for _ in range(5):
+        assert sign_in(outsider, "alice", "wrong password!").status_code == 401
+    assert sign_in(outsider, "alice").status_code == 429
+    assert sign_in(_from(app, "10.1.1.1"), "alice").status_code == 303
+
+
+def test_one_address_cannot_guess_on_for_ever_whatever_the_names(desk):
+    guesser = _from(desk[3], "10.9.8.7")
+    for number in range(20):
+        assert sign_in(guesser, f"user{number}", "wrong password!").status_code == 401
+    assert sign_in(guesser, "alice").status_code == 429
+
+
+def test_concurrent_wrong_passwords_are_counted_before_they_are_checked(desk, monkeypatch):
+    """30 guesses at once for one name from one address: only the first five are evaluated."""
+    from compliance.desk import actions
+
+    checked = []
+    real = actions.authenticate
+
+    def counting(ledger, name, password):
+        checked.append(name)
+        return real(ledger, name, password)
+
+    monkeypatch.setattr(actions, "authenticate", counting)
+    app = desk[3]
+    statuses: list[int] = []
+
+    def guess():
+        statuses.append(sign_in(_from(app, "10.9.8.7"), "alice", "wrong password!").status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) <= 5 and statuses.count(429) >= 25
+
+
+def test_the_approval_password_counts_against_the_same_limit(desk):
+    out, _, _, app = desk
+    browser = signed_in(app, "bob")
+    form = approval_form(browser.get("/years/1").text)
+    for _ in range(5):
+        response = browser.post("/years/1/approve", data={**form, "password": "wrong password!"},
+                                follow_redirects=True)
+        assert "the password is not right" in response.text
+    response = browser.post("/years/1/approve", data={**form, "password": PASSWORD}, follow_redirects=True)
+    assert "too many wrong passwords" in response.text
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        assert ledger.approvals() == []
+
+
+def test_cookie_less_sign_in_pages_do_not_grow_the_sessions_without_bound(desk):
+    from compliance.desk.sessions import MAX_ANONYMOUS
+
+    app = desk[3]
+    for _ in range(MAX_ANONYMOUS + 200):
+        TestClient(app, base_url="http://127.0.0.1").get("/login")
+    assert len(app.state.desk.sessions) <= MAX_ANONYMOUS
+    assert sign_in(client(app), "victor").status_code == 303  # a real sign-in still works

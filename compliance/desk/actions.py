@@ -49,6 +49,17 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def checked_password(desk, ledger, name: str, password: str):
+    """The user if the password is theirs, else None; at most a few argon2 checks at once (each costs memory
+    by design): a flood of guesses waits its turn instead of filling the server's memory."""
+    if not desk.throttle.checks.acquire(timeout=30):
+        raise DeskError(503, "The desk is busy checking passwords; try again in a moment.")
+    try:
+        return authenticate(ledger, name, password)
+    finally:
+        desk.throttle.checks.release()
+
+
 async def login(request: Request) -> Response:
     desk = desk_of(request)
     form = await _form(request)
@@ -57,22 +68,20 @@ async def login(request: Request) -> Response:
     name = str(form.get("name") or "").strip()[:40]
     password = str(form.get("password") or "")[:1024]
     target = safe_next(str(form.get("next") or ""))
-    keys = (f"name:{name.lower()}", f"client:{_client(request)}")
-    if desk.throttle.blocked(*keys):
+    if not desk.throttle.attempt(name, _client(request)):
         return render(request, "login.html.j2", status=429, session=session, next=target, name=name,
                       problem=f"Too many failed sign-ins. Wait {desk.throttle.window_minutes} minutes and try "
                               "again, or ask an administrator to check the account.")
 
     def check():
         with desk.open_to_read() as ledger:
-            return authenticate(ledger, name, password)
+            return checked_password(desk, ledger, name, password)
 
     user = await run_in_threadpool(check)
     if user is None:
-        desk.throttle.failed(*keys)
         return render(request, "login.html.j2", status=401, session=session, next=target, name=name,
                       problem="The user name or the password is not right.")
-    desk.throttle.succeeded(*keys)
+    desk.throttle.succeeded(name, _client(request))
     desk.sessions.end(session.token)
     signed_in = desk.sessions.start(user.name, [("ok", f"Signed in as {user.name} ({user.role}).")])
     response = redirect(target)
@@ -202,10 +211,16 @@ async def approve(request: Request) -> Response:
     except ValueError:
         raise DeskError(400, "The form does not say which prepared documents it approves; reload the page.") from None
 
+    if not desk.throttle.attempt(who.name, _client(request)):  # the same limit as signing in
+        session.flash.append(("problem", f"Not approved: too many wrong passwords; wait "
+                                         f"{desk.throttle.window_minutes} minutes."))
+        return redirect(f"/years/{year}")
+
     def give():
         with desk.open_to_write("approve") as ledger:
-            if authenticate(ledger, who.name, password) is None:
+            if checked_password(desk, ledger, who.name, password) is None:
                 raise ApprovalError("the password is not right; the approval was not given")
+            desk.throttle.succeeded(who.name, _client(request))
             contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
             return approve_year(ledger, contract, year=year, by=who.name, at=desk.settings.clock(),
                                 determination_id=seen)

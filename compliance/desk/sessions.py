@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 COOKIE = "desk_session"
+MAX_ANONYMOUS = 1000  # sign-in pages shown and not (yet) signed in
 
 
 @dataclass
@@ -52,8 +53,22 @@ class SessionStore:
     def start(self, user: str | None, flash: list[tuple[str, str]] | None = None) -> Session:
         session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, self._now(), list(flash or []))
         with self._lock:
+            self._prune()
             self._sessions[session.token] = session
         return session
+
+    def _prune(self) -> None:
+        """Idle sessions go; and sessions of nobody (a sign-in page shown, no sign-in) are kept for the
+        newest MAX_ANONYMOUS only, so a flood of cookie-less requests cannot fill the server's memory."""
+        now = self._now()
+        for token in [t for t, s in self._sessions.items() if now - s.last_seen > self._idle]:
+            del self._sessions[token]
+        anonymous = [t for t, s in self._sessions.items() if s.user is None]
+        for token in anonymous[:max(0, len(anonymous) - MAX_ANONYMOUS + 1)]:  # oldest first (insertion order)
+            del self._sessions[token]
+
+    def __len__(self) -> int:
+        return len(self._sessions)
 
     def end(self, token: str) -> None:
         with self._lock:
@@ -67,34 +82,58 @@ class SessionStore:
 
 
 class LoginThrottle:
-    """At most `attempts` failed sign-ins per user name and per client address within `window` seconds."""
+    """Password guesses (sign-in and the approval form alike) limited per user name *and* client address:
+    at most `attempts` failures of one name from one address within `window` seconds, and at most
+    `attempts * 4` failures from one address whatever the names. An outsider therefore cannot lock a named
+    person out from their own address, and one address cannot guess on for ever.
 
-    def __init__(self, *, attempts: int, window_seconds: float, monotonic: Callable[[], float]):
+    `attempt` counts a try before its password is checked (atomically, under the lock), so a burst of
+    concurrent guesses is limited as a sequence of them would be; `succeeded` forgets the name's failures
+    from that address. At most `concurrent` password checks run at once (argon2 is made to cost memory)."""
+
+    def __init__(self, *, attempts: int, window_seconds: float, monotonic: Callable[[], float],
+                 concurrent: int = 2):
         self._attempts = attempts
         self._window = window_seconds
         self._now = monotonic
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
+        self.checks = threading.BoundedSemaphore(concurrent)
+
+    @staticmethod
+    def keys(name: str, client: str) -> tuple[str, str]:
+        return f"pair:{name.lower()}|{client}", f"client:{client}"
 
     def _recent(self, key: str) -> list[float]:
         cutoff = self._now() - self._window
         kept = [t for t in self._failures.get(key, []) if t > cutoff]
-        self._failures[key] = kept
+        if kept:
+            self._failures[key] = kept
+        else:
+            self._failures.pop(key, None)  # nothing kept for a key that has no recent failure
         return kept
 
-    def blocked(self, *keys: str) -> bool:
-        with self._lock:
-            return any(len(self._recent(key)) >= self._attempts for key in keys)
+    def _limit(self, key: str) -> int:
+        return self._attempts if key.startswith("pair:") else self._attempts * 4
 
-    def failed(self, *keys: str) -> None:
+    def attempt(self, name: str, client: str) -> bool:
+        """True, and the try counted as a failure until `succeeded` says otherwise; False when the limit is
+        reached."""
+        keys = self.keys(name, client)
         with self._lock:
+            if any(len(self._recent(key)) >= self._limit(key) for key in keys):
+                return False
             for key in keys:
-                self._recent(key).append(self._now())
+                self._failures.setdefault(key, []).append(self._now())
+            return True
 
-    def succeeded(self, *keys: str) -> None:
+    def succeeded(self, name: str, client: str) -> None:
+        pair, address = self.keys(name, client)
         with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+            self._failures.pop(pair, None)
+            recent = self._recent(address)
+            if recent:
+                recent.pop()  # this try was not a failure
 
     @property
     def window_minutes(self) -> int:
