@@ -112,7 +112,7 @@ def test_a_viewer_may_not_upload_prepare_or_approve(desk):
     token = csrf_of(browser.get("/inbox").text)
     assert browser.post("/years/1/prepare", data={"csrf": token}).status_code == 403
     assert browser.post("/years/1/approve", data={"csrf": token, "password": PASSWORD}).status_code == 403
-    refused = browser.post("/inbox/upload", data={"csrf": token},
+    refused = browser.post(f"/inbox/upload?csrf={token}", data={"csrf": token},
                            files={"reports": ("r.pdf", YEAR_1_REPORT.read_bytes(), "application/pdf")})
     assert refused.status_code == 403 and "only an approver or a preparer may upload" in refused.text
 
@@ -240,7 +240,8 @@ def test_a_report_uploaded_is_read_recorded_once_and_kept_in_the_desk_inbox(desk
     token = csrf_of(browser.get("/inbox").text)
     for _ in range(2):
         upload = {"reports": ("../../年度审计报告.pdf", YEAR_1_REPORT.read_bytes(), "application/pdf")}
-        response = browser.post("/inbox/upload", data={"csrf": token}, follow_redirects=True, files=upload)
+        response = browser.post(f"/inbox/upload?csrf={token}", data={"csrf": token}, follow_redirects=True,
+                                files=upload)
         assert "年度审计报告.pdf: accepted (year 1)" in response.text
     assert (out / "inbox" / "年度审计报告.pdf").is_file() and not (out.parent / "年度审计报告.pdf").exists()
     with open_ledger(out / "ledger.sqlite", create=False) as ledger:
@@ -252,7 +253,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_recorded(desk):
     out, _, _, app = desk
     browser = signed_in(app, "paula")
     token = csrf_of(browser.get("/inbox").text)
-    response = browser.post("/inbox/upload", data={"csrf": token}, follow_redirects=True,
+    response = browser.post(f"/inbox/upload?csrf={token}", data={"csrf": token}, follow_redirects=True,
                             files={"reports": ("report.pdf", b"PK\x03\x04 a Word file", "application/pdf")})
     assert "report.pdf is not a PDF" in response.text
     with open_ledger(out / "ledger.sqlite", create=False) as ledger:
@@ -260,7 +261,8 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_recorded(desk):
     assert not (out / "inbox" / "report.pdf").exists()
 
 
-def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int, chunk: bytes) -> tuple[int, int]:
+def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int, chunk: bytes,
+              query: bytes = b"") -> tuple[int, int]:
     """POST straight to the ASGI app with a body of `chunks` chunks; (status, how many chunks the app read)."""
     read = 0
     statuses = []
@@ -277,7 +279,7 @@ def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int, c
             statuses.append(message["status"])
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
              "headers": [(b"host", b"127.0.0.1"), *headers], "client": ("127.0.0.1", 5000),
              "server": ("testserver", 80)}
     asyncio.run(app(scope, receive, send))
@@ -465,7 +467,8 @@ def test_a_rejected_upload_is_recorded_and_not_kept(desk):
     junk = b"%PDF-1.7\n" + bytes(range(256)) * 400
     browser = signed_in(app, "paula")
     token = csrf_of(browser.get("/inbox").text)
-    browser.post("/inbox/upload", data={"csrf": token}, files={"reports": ("junk.pdf", junk, "application/pdf")})
+    browser.post(f"/inbox/upload?csrf={token}", data={"csrf": token},
+                 files={"reports": ("junk.pdf", junk, "application/pdf")})
     with open_ledger(out / "ledger.sqlite", create=False) as ledger:
         rejected = [r for r in ledger.reports() if r["status"] == "rejected"]
         assert len(rejected) == 1 and ledger.extraction(rejected[0]["sha256"])["problems"][0]["code"] == "corrupt"
@@ -542,3 +545,14 @@ def test_cookie_less_sign_in_pages_do_not_grow_the_sessions_without_bound(desk):
         TestClient(app, base_url="http://127.0.0.1").get("/login")
     assert len(app.state.desk.sessions) <= MAX_ANONYMOUS
     assert sign_in(client(app), "victor").status_code == 303  # a real sign-in still works
+
+
+def test_an_upload_with_a_wrong_token_is_refused_before_its_body_is_read(desk):
+    app = desk[3]
+    browser = signed_in(app, "paula")
+    cookie = f"desk_session={browser.cookies.get('desk_session')}".encode()
+    headers = [(b"cookie", cookie), (b"content-type", b"multipart/form-data; boundary=x"),
+               (b"content-length", str(50 * 1024 * 1024).encode())]
+    status, read = _raw_post(app, "/inbox/upload", headers, 50, b"\0" * (1024 * 1024), query=b"csrf=forged")
+    assert status == 403 and read == 0
+

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from compliance.desk.requests import (
+    CSRF_REFUSED,
     REASON_CHARS,
     DeskError,
     as_of_date,
@@ -106,6 +107,9 @@ async def upload(request: Request) -> Response:
     desk = desk_of(request)
     session = session_of(request)
     who = signed_in_as(request, "upload")
+    # The token rides in the form's address too, so a forged upload is refused before a byte of its body is read.
+    if session is None or not session.csrf_ok(request.query_params.get("csrf")):
+        raise DeskError(403, CSRF_REFUSED)
     spool = desk.settings.out_dir / ".desk-uploads"  # on the output folder's file system: the file is moved
     spool.mkdir(parents=True, exist_ok=True)
     form = await request.form(max_files=20, max_fields=MAX_FIELDS, max_part_size=64 * 1024)
