@@ -166,3 +166,15 @@ def test_from_nothing_to_a_served_desk_with_init_and_serve(tmp_path, monkeypatch
     served = CliRunner().invoke(app, ["serve", "--out", str(out)])
     assert served.exit_code == 0, served.output
     assert TestClient(apps[-1], base_url="http://127.0.0.1").get("/login").status_code == 200
+
+
+def test_a_release_is_recorded_only_under_a_proven_name(copy, tmp_path):
+    db = str(copy / "ledger.sqlite")
+    release = ("record", "released", "--year", "1", "--date", "2027-01-25", "--db", db)
+    one_error_line(cli(*release), "say who records this with --by NAME")
+    one_error_line(cli(*release, "--by", "paula", "--password-file", _secret(tmp_path, "alice")),
+                   "paula: no active account with that password")
+    done = cli(*release, "--by", "paula", "--password-file", _secret(tmp_path, "paula"))
+    assert done.returncode == 0, done.stderr
+    [released] = _events(copy, "released")
+    assert released.data["by"] == "paula" and released.data["shares"] == 3_000_000

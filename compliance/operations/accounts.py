@@ -26,6 +26,7 @@ MAY = {
     "upload": frozenset({"preparer", "approver"}),
     "prepare": frozenset({"preparer", "approver"}),
     "approve": frozenset({"approver"}),
+    "record": frozenset({"preparer", "approver"}),  # the agent's receipt, releases, disputes, resolutions
 }
 MIN_PASSWORD = 10
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,39}")
@@ -181,3 +182,15 @@ def preparer(ledger: Ledger, name: str | None, password: Callable[[], str] | Non
         check_may(ledger, name, "prepare")
         return name
     return proven(ledger, name, password() if password is not None else "", "prepare").name
+
+
+def recorder(ledger: Ledger, name: str | None, password: Callable[[], str]) -> str | None:
+    """Who records an event (`record`, `resolve`): on a ledger with accounts, a person who may record,
+    proven by their password (asked for only then); on one without, the name as given, if any."""
+    if not ledger.users():
+        return name or None  # nothing to prove it against: recorded as given
+    if not name:
+        raise AccountError("this ledger has accounts: say who records this with --by NAME (their password is "
+                           "asked for)")
+    return proven(ledger, name, password(), "record").name
+

@@ -63,7 +63,8 @@ def _write(ledger: Ledger, kind: str, year: int, on: dt.date | None, data: dict)
         return ledger.add_event(kind, year=year, on_date=on, data={k: v for k, v in data.items() if v is not None})
 
 
-def record_received(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None) -> Event:
+def record_received(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None,
+                    by: str | None = None) -> Event:
     """EA 3.1/3.2: the day the escrow agent held both the report and the joint instruction."""
     determination = _instructed(ledger, contract, year, on, "the agent's receipt")
     for event in ledger.events(year=year, kinds=("documents_received_by_agent",)):
@@ -72,11 +73,11 @@ def record_received(ledger: Ledger, contract: Contract, *, year: int, on: dt.dat
                 f"the escrow agent's receipt of year {year}'s documents is already recorded (on {event.on_date})"
             )
     return _write(ledger, "documents_received_by_agent", year, on,
-                  {"determination": determination.id, "note": note})
+                  {"determination": determination.id, "note": note, "by": by})
 
 
 def record_released(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, shares: int | None = None,
-                    note: str | None = None) -> Event:
+                    note: str | None = None, by: str | None = None) -> Event:
     """SPA 5.1 / EA 3.2: shares transferred to Party C; the total never exceeds the instruction."""
     determination = _instructed(ledger, contract, year, on, "a release")
     received = documents_received_on(ledger, year)
@@ -108,7 +109,8 @@ def record_released(ledger: Ledger, contract: Contract, *, year: int, on: dt.dat
             f"{determination.release_shares:,} shares, {done:,} are already recorded as released, so at most "
             f"{remaining:,} more (not {shares:,})"
         )
-    return _write(ledger, "released", year, on, {"determination": determination.id, "shares": shares, "note": note})
+    return _write(ledger, "released", year, on, {"determination": determination.id, "shares": shares, "note": note,
+                                                 "by": by})
 
 
 def _open_dispute(ledger: Ledger, year: int) -> Event | None:
@@ -118,17 +120,19 @@ def _open_dispute(ledger: Ledger, year: int) -> Event | None:
     return latest
 
 
-def record_dispute(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None) -> Event:
+def record_dispute(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None,
+                   by: str | None = None) -> Event:
     """EA 3.3: a dispute on the quantity; the agent may suspend until a settlement or a ruling."""
     determination = _instructed(ledger, contract, year, on, "a dispute")
     opened = _open_dispute(ledger, year)
     if opened is not None:
         raise RecordError(f"a dispute for year {year} is already open (since {opened.on_date}); record its "
                           "settlement first")
-    return _write(ledger, "dispute_opened", year, on, {"determination": determination.id, "note": note})
+    return _write(ledger, "dispute_opened", year, on, {"determination": determination.id, "note": note, "by": by})
 
 
-def record_settled(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None) -> Event:
+def record_settled(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None,
+                   by: str | None = None) -> Event:
     """EA 3.3: the settlement signed by all parties, or the ruling, that ends a dispute."""
     _check_year(contract, year)
     _check_date(contract, on, "The settlement on")
@@ -137,11 +141,11 @@ def record_settled(ledger: Ledger, contract: Contract, *, year: int, on: dt.date
         raise RecordError(f"year {year} has no open dispute to settle")
     if on < opened.on_date:
         raise RecordError(f"the settlement on {on} is before the dispute was opened ({opened.on_date})")
-    return _write(ledger, "dispute_settled", year, on, {"note": note})
+    return _write(ledger, "dispute_settled", year, on, {"note": note, "by": by})
 
 
 def record_suspended(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, until: dt.date | None = None,
-                     note: str | None = None) -> Event:
+                     note: str | None = None, by: str | None = None) -> Event:
     """SPA 8.1: Party A suspends the release (from `on` to `until`, both days inside; open while no end)."""
     _check_year(contract, year)
     _check_date(contract, on, "The suspension from")
@@ -150,7 +154,8 @@ def record_suspended(ledger: Ledger, contract: Contract, *, year: int, on: dt.da
     _after_year_end(contract, year, on, "a suspension")
     if until is not None and until < on:
         raise RecordError(f"the suspension ends ({until}) before it starts ({on})")
-    return _write(ledger, "suspension", year, on, {"until": until.isoformat() if until else None, "note": note})
+    return _write(ledger, "suspension", year, on, {"until": until.isoformat() if until else None, "note": note,
+                                                   "by": by})
 
 
 def resolve(ledger: Ledger, contract: Contract, *, year: int, report: str, by: str, reason: str) -> Event | None:

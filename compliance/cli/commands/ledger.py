@@ -10,7 +10,14 @@ from pathlib import Path
 
 import typer
 
-from compliance.cli.commands.common import ContractOption, contract_or_exit, parse_date, usage_error
+from compliance.cli.commands.common import (
+    ContractOption,
+    PasswordFileOption,
+    contract_or_exit,
+    parse_date,
+    read_password,
+    usage_error,
+)
 from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
 
 record_app = typer.Typer(
@@ -22,20 +29,27 @@ ledger_app = typer.Typer(help="Inspect the ledger: verify its hash chain, list i
 YearOption = typer.Option(..., "--year", help="Assessment Year (1-5 in the built-in contract).", show_default=False)
 DateOption = typer.Option(..., "--date", help="The day it happened (YYYY-MM-DD).", show_default=False)
 NoteOption = typer.Option(None, "--note", help="A short note kept with the entry.", show_default=False)
+RecorderOption = typer.Option(None, "--by", show_default=False,
+                              help="Who records it (a preparer or approver; your password is asked for). Required "
+                                   "once the ledger has accounts.")
 
 
-def _write(db: Path | None, contract: Path | None, wait: float | None, action) -> None:
-    """Open the ledger under the writer lock, run `action(ledger, contract)`, print its line."""
+def _write(db: Path | None, contract: Path | None, wait: float | None, action, by: str | None,
+           password_file: Path | None) -> None:
+    """Open the ledger under the writer lock, prove who records (`recorder`), run `action(ledger, contract,
+    who)`, print its line."""
+    from compliance.operations.accounts import AccountError, recorder
     from compliance.operations.recording import RecordError
 
-    with ledger_errors(RecordError):
+    with ledger_errors(RecordError, AccountError):
         from compliance.operations.access import open_to_write
         from compliance.operations.facade import DEFAULT_WAIT_SECONDS
 
         terms = contract_or_exit(contract)
         waiting = DEFAULT_WAIT_SECONDS if wait is None else wait
         with open_to_write(db or DEFAULT_DB, terms, what="record", wait=waiting) as ledger:
-            message = action(ledger, terms)
+            who = recorder(ledger, by, lambda: read_password(password_file, f"Password for {by}"))
+            message = action(ledger, terms, who)
     from compliance.cli.views.common import printable
 
     typer.echo(printable(message))
@@ -47,14 +61,15 @@ def _recorded(event, what: str) -> str:
 
 @record_app.command("received")
 def record_received(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
-                    contract: Path = ContractOption, wait: float = WaitOption) -> None:
+                    contract: Path = ContractOption, wait: float = WaitOption, by: str = RecorderOption,
+                    password_file: Path = PasswordFileOption) -> None:
     """The escrow agent holds both the report and the joint instruction (EA 3.1); its EA 3.2 window starts."""
     from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
-    _write(db, contract, wait, lambda ledger, terms: _recorded(
-        record.record_received(ledger, terms, year=year, on=on, note=note),
-        f"the escrow agent received year {year}'s documents on {on}"))
+    _write(db, contract, wait, lambda ledger, terms, who: _recorded(
+        record.record_received(ledger, terms, year=year, on=on, note=note, by=who),
+        f"the escrow agent received year {year}'s documents on {on}"), by, password_file)
 
 
 @record_app.command("released")
@@ -63,40 +78,45 @@ def record_released(
     shares: int = typer.Option(None, "--shares", show_default=False,
                                help="Shares released (default: all the instruction states not yet released)."),
     note: str = NoteOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+    by: str = RecorderOption, password_file: Path = PasswordFileOption,
 ) -> None:
     """Shares transferred to Party C (SPA 5.1); never more than the joint instruction states."""
     from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
 
-    def action(ledger, terms):
-        event = record.record_released(ledger, terms, year=year, on=on, shares=shares, note=note)
+    def action(ledger, terms, who):
+        event = record.record_released(ledger, terms, year=year, on=on, shares=shares, note=note, by=who)
         count = event.data["shares"]
         return _recorded(event, f"{count:,} share{'s' if count != 1 else ''} of year {year} released on {on}")
 
-    _write(db, contract, wait, action)
+    _write(db, contract, wait, action, by, password_file)
 
 
 @record_app.command("dispute")
 def record_dispute(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
-                   contract: Path = ContractOption, wait: float = WaitOption) -> None:
+                   contract: Path = ContractOption, wait: float = WaitOption, by: str = RecorderOption,
+                   password_file: Path = PasswordFileOption) -> None:
     """A dispute on the quantity opens (EA 3.3): its days are a justified delay."""
     from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
-    _write(db, contract, wait, lambda ledger, terms: _recorded(
-        record.record_dispute(ledger, terms, year=year, on=on, note=note), f"dispute on year {year} opened {on}"))
+    _write(db, contract, wait, lambda ledger, terms, who: _recorded(
+        record.record_dispute(ledger, terms, year=year, on=on, note=note, by=who),
+        f"dispute on year {year} opened {on}"), by, password_file)
 
 
 @record_app.command("settled")
 def record_settled(year: int = YearOption, date: str = DateOption, note: str = NoteOption, db: Path = DbOption,
-                   contract: Path = ContractOption, wait: float = WaitOption) -> None:
+                   contract: Path = ContractOption, wait: float = WaitOption, by: str = RecorderOption,
+                   password_file: Path = PasswordFileOption) -> None:
     """The dispute ends by a settlement signed by all parties or a ruling (EA 3.3)."""
     from compliance.operations import recording as record
 
     on = parse_date(date, "--date")
-    _write(db, contract, wait, lambda ledger, terms: _recorded(
-        record.record_settled(ledger, terms, year=year, on=on, note=note), f"dispute on year {year} settled {on}"))
+    _write(db, contract, wait, lambda ledger, terms, who: _recorded(
+        record.record_settled(ledger, terms, year=year, on=on, note=note, by=who),
+        f"dispute on year {year} settled {on}"), by, password_file)
 
 
 @record_app.command("suspended")
@@ -106,6 +126,7 @@ def record_suspended(
     until: str = typer.Option(None, "--until", help="Last day of the suspension, when known (YYYY-MM-DD).",
                               show_default=False),
     note: str = NoteOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+    by: str = RecorderOption, password_file: Path = PasswordFileOption,
 ) -> None:
     """Party A suspends the release for a breach by Party C (SPA 8.1): a justified delay."""
     from compliance.operations import recording as record
@@ -113,31 +134,34 @@ def record_suspended(
     on = parse_date(date, "--date")
     end = parse_date(until, "--until")
     span = f"from {on}" + (f" to {end}" if end else " (open)")
-    _write(db, contract, wait, lambda ledger, terms: _recorded(
-        record.record_suspended(ledger, terms, year=year, on=on, until=end, note=note),
-        f"release of year {year} suspended {span}"))
+    _write(db, contract, wait, lambda ledger, terms, who: _recorded(
+        record.record_suspended(ledger, terms, year=year, on=on, until=end, note=note, by=who),
+        f"release of year {year} suspended {span}"), by, password_file)
 
 
 def resolve(
     year: int = YearOption,
     report: str = typer.Option(..., "--report", help="sha256 (or its first 6+ characters) of the report chosen.",
                                show_default=False),
-    by: str = typer.Option(..., "--by", help="Who decided.", show_default=False),
+    by: str = typer.Option(..., "--by", show_default=False,
+                           help="Who decided (on a ledger with accounts: a preparer or approver, whose password is "
+                                "asked for)."),
     reason: str = typer.Option(..., "--reason", help="Why this report decides the year.", show_default=False),
     db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+    password_file: Path = PasswordFileOption,
 ) -> None:
     """Choose which of a year's conflicting accepted reports decides it; the next `run` issues its documents."""
     from compliance.operations import recording as record
 
-    def action(ledger, terms):
-        event = record.resolve(ledger, terms, year=year, report=report, by=by, reason=reason)
+    def action(ledger, terms, who):
+        event = record.resolve(ledger, terms, year=year, report=report, by=who, reason=reason)
         if event is None:
             return f"Year {year} is already decided by that report; nothing recorded."
         name = ledger.first_name(event.data["report"])
         return (f"Recorded event {event.seq}: year {year} is decided by {name} ({event.data['report'][:12]}), "
                 f"chosen by {event.data['by']}. Run `compliance run` again to issue its documents.")
 
-    _write(db, contract, wait, action)
+    _write(db, contract, wait, action, by, password_file)
 
 
 @ledger_app.command("verify")
