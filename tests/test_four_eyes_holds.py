@@ -178,3 +178,21 @@ def test_a_release_is_recorded_only_under_a_proven_name(copy, tmp_path):
     assert done.returncode == 0, done.stderr
     [released] = _events(copy, "released")
     assert released.data["by"] == "paula" and released.data["shares"] == 3_000_000
+
+
+def test_a_person_changes_their_own_password_proving_the_old_one(copy, tmp_path):
+    db = str(copy / "ledger.sqlite")
+    new = _secret(tmp_path, "new", "paula's newer password")
+    wrong = cli("users", "password", "paula", "--old-password-file", _secret(tmp_path, "alice"), "--password-file",
+                new, "--db", db)
+    one_error_line(wrong, "paula: no active account with that password")
+    done = cli("users", "password", "paula", "--old-password-file", _secret(tmp_path, "paula"), "--password-file",
+               new, "--db", db)
+    assert done.returncode == 0, done.stderr
+    [changed] = _events(copy, "password_changed")
+    assert changed.data["name"] == "paula" and changed.data["by"] == "paula"
+    with open_ledger(copy / "ledger.sqlite", create=False) as ledger:
+        from compliance.operations.accounts import authenticate
+
+        assert authenticate(ledger, "paula", "paula's newer password") is not None
+        assert authenticate(ledger, "paula", PASSWORDS["paula"]) is None

@@ -28,6 +28,11 @@ class AccountRecords(LedgerConnection):
                                 inserts=[("users", {"name": name, **values})])
         return self._record("user_added", on_date=on_date, data=data, updates=[("users", {"name": name}, values)])
 
+    def set_password(self, name: str, password_hash: str, *, on_date: dt.date) -> Event:
+        """A person's new password (their own change: the event names them, never the hash)."""
+        return self._record("password_changed", on_date=on_date, data={"name": name, "by": name},
+                            updates=[("users", {"name": name}, {"password_hash": password_hash})])
+
     def revoke_user(self, name: str, *, on_date: dt.date, by: str | None = None) -> Event:
         return self._record("user_revoked", on_date=on_date, data={"name": name, **({"by": by} if by else {})},
                             updates=[("users", {"name": name}, {"active": 0})])

@@ -31,7 +31,7 @@ RECORD_EVENTS = (
 )
 SIGN_EVENTS = ("document_signed",)
 # The review desk's four-eyes step and its accounts (`compliance users`, `compliance approve`, the desk).
-APPROVAL_EVENTS = ("user_added", "user_revoked", "documents_approved")
+APPROVAL_EVENTS = ("user_added", "user_revoked", "password_changed", "documents_approved")
 EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS + SIGN_EVENTS + APPROVAL_EVENTS
 
 # State tables and the columns that identify a row; every other column except row_hash/event_seq is content.

@@ -75,6 +75,17 @@ def revoke_user(ledger: Ledger, *, name: str, on: dt.date, by: str | None = None
         return ledger.revoke_user(name, on_date=on, by=by)
 
 
+def change_password(ledger: Ledger, *, name: str, old: str, new: str, on: dt.date) -> Event:
+    """A person changes their own password, proving the old one; an administrator cannot set another's (they
+    revoke and add the account again, which the ledger shows)."""
+    if authenticate(ledger, name, old) is None:
+        raise AccountError(f"{name}: no active account with that password")
+    if len(new) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    with ledger.transaction():
+        return ledger.set_password(name, _hasher().hash(new), on_date=on)
+
+
 def proven(ledger: Ledger, name: str, password: str, action: str) -> User:
     """The active user `name`, proven by their password, who may do `action`; otherwise an AccountError. The
     one check every act recorded under a person's name goes through on the command line."""

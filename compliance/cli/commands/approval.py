@@ -88,6 +88,27 @@ def users_revoke(name: str = typer.Argument(..., show_default=False), by: str = 
     typer.echo(f"Recorded event {event.seq}: {name} can no longer sign in (revoked by {by}).")
 
 
+@users_app.command("password")
+def users_password(
+    name: str = typer.Argument(..., help="Your user name.", show_default=False),
+    by_password_file: Path = typer.Option(None, "--old-password-file", show_default=False,
+                                          help="Read your current password from this file's first line."),
+    password_file: Path = NewPasswordFileOption, db: Path = DbOption, contract: Path = ContractOption,
+    wait: float = WaitOption,
+) -> None:
+    """Change your own password (the current one first, then the new one twice)."""
+    import datetime as dt
+
+    from compliance.operations.accounts import AccountError, change_password
+
+    with ledger_errors(AccountError):
+        old = read_password(by_password_file, f"Current password ({name})", option="--old-password-file")
+        new = _new_password(password_file, name)
+        with _writing(db, contract, wait, "users") as ledger:
+            event = change_password(ledger, name=name, old=old, new=new, on=dt.date.today())
+    typer.echo(f"Recorded event {event.seq}: {name} changed their password.")
+
+
 @users_app.command("list")
 def users_list(db: Path = DbOption, contract: Path = ContractOption) -> None:
     """The accounts, their roles and whether they are active."""
