@@ -196,3 +196,20 @@ def test_a_person_changes_their_own_password_proving_the_old_one(copy, tmp_path)
 
         assert authenticate(ledger, "paula", "paula's newer password") is not None
         assert authenticate(ledger, "paula", PASSWORDS["paula"]) is None
+
+
+def test_status_shows_who_signed_which_field_of_each_letter_in_order(copy, tmp_path):
+    pki = make_test_pki(tmp_path / "pki")
+    folder = copy / "year-1" / "approved"
+    for pdf, field, key, day in ((folder / "joint-instruction.pdf", "PartyA_Signature", pki.party_a_p12, "2027-01-21"),
+                                 (folder / "joint-instruction.signed.pdf", "PartyB_Signature", pki.party_b_p12,
+                                  "2027-01-22")):
+        done = cli("sign", str(pdf), "--field", field, "--key", str(key), "--passphrase-file",
+                   str(pki.passphrase_file), "--db", str(copy / "ledger.sqlite"), "--on", day)
+        assert done.returncode == 0, done.stderr
+    status = cli("status", "--db", str(copy / "ledger.sqlite"), "--as-of", "2027-01-23")
+    assert status.returncode in (0, 1), status.stderr
+    lines = [line.strip() for line in status.stdout.splitlines() if line.strip().startswith("signed")]
+    assert lines == [
+        "signed      joint-instruction.signed.pdf: PartyA_Signature by Yi Yang on 2027-01-21 (signature 1)",
+        "signed      joint-instruction.signed-2.pdf: PartyB_Signature by 王小明 on 2027-01-22 (signature 2)"]

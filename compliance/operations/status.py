@@ -40,6 +40,7 @@ class YearStatusRow:
     over_released: int = 0  # released under earlier instructions beyond what the current one states
     open_items: dict[str, list[str]] = field(default_factory=dict)  # PDF path -> what it lacks (a DRAFT)
     approval: dict = field(default_factory=dict)  # four-eyes: state, prepared_by, approved_by, final files
+    signatures: list[dict] = field(default_factory=list)  # per signed letter, in order: field, signer, date, file
 
     def to_json(self) -> dict:
         return {
@@ -53,7 +54,7 @@ class YearStatusRow:
             "penalty": self.penalty, "penalty_note": self.penalty_note,
             "over_released": self.over_released,
             "open_items": [{"document": path, "items": items} for path, items in self.open_items.items()],
-            "approval": self.approval,
+            "approval": self.approval, "signatures": self.signatures,
         }
 
 
@@ -88,6 +89,7 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
         )
         row.open_items = {path: open_items[path] for path in row.documents if open_items.get(path)}
         row.approval = year_approval(ledger, plan.year).as_json()
+        row.signatures = signatures(ledger, plan.year)
         released = sum(r.shares for r in found)
         if row.release_shares is not None and released > row.release_shares:
             row.over_released = released - row.release_shares
@@ -98,6 +100,14 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
                 row.penalty = str(round_cents(accrued.amount.penalty)) if accrued.amount else "0.00"
         rows.append(row)
     return rows
+
+
+def signatures(ledger: Ledger, year: int) -> list[dict]:
+    """Who signed which field of the year's letters, in the order the ledger recorded them."""
+    return [{"document_id": e.data["document_id"], "order": e.data["order"], "field": e.data["field"],
+             "signer": e.data["signer"], "on": e.on_date.isoformat() if e.on_date else None,
+             "file": e.data["signed_file"], "approved": e.data.get("approval") is not None}
+            for e in ledger.events(year=year, kinds=("document_signed",))]
 
 
 @dataclass

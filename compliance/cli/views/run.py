@@ -125,6 +125,9 @@ def print_status(report, console: Console | None = None) -> None:
             console.print(f"  open items  {literal(Path(path).stem)} is a DRAFT until these are filled:")
             for item in items:
                 console.print(printable(f"    - {item}"), markup=False)
+        for signed in row.signatures:
+            console.print(f"  signed      {literal(Path(signed['file']).name)}: {literal(signed['field'])} by "
+                          f"{literal(signed['signer'])} on {signed['on']} (signature {signed['order']})")
         if row.penalty is not None or row.penalty_note:
             accrued = f"USD {group(Decimal(row.penalty))}" if row.penalty is not None else literal(row.penalty_note)
             console.print(f"  penalty     {accrued} (SPA 8.2, to {as_of})")
