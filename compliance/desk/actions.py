@@ -15,12 +15,14 @@ from starlette.responses import Response
 
 from compliance.desk.requests import (
     CSRF_REFUSED,
+    LOGIN_COOKIE,
     REASON_CHARS,
     DeskError,
     as_of_date,
     check_csrf,
     cookie_name,
     desk_of,
+    login_token_ok,
     moment_text,
     redirect,
     render,
@@ -64,13 +66,14 @@ def checked_password(desk, ledger, name: str, password: str):
 async def login(request: Request) -> Response:
     desk = desk_of(request)
     form = await _form(request)
-    session = session_of(request)
-    check_csrf(session, form)
+    token = str(form.get("csrf") or "")
+    if not login_token_ok(desk, request.cookies.get(cookie_name(desk.settings, LOGIN_COOKIE)), token):
+        raise DeskError(403, CSRF_REFUSED)
     name = str(form.get("name") or "").strip()[:40]
     password = str(form.get("password") or "")[:1024]
     target = safe_next(str(form.get("next") or ""))
     if not desk.throttle.attempt(name, _client(request)):
-        return render(request, "login.html.j2", status=429, session=session, next=target, name=name,
+        return render(request, "login.html.j2", status=429, csrf=token, next=target, name=name,
                       problem=f"Too many failed sign-ins. Wait {desk.throttle.window_minutes} minutes and try "
                               "again, or ask an administrator to check the account.")
 
@@ -80,13 +83,17 @@ async def login(request: Request) -> Response:
 
     user = await run_in_threadpool(check)
     if user is None:
-        return render(request, "login.html.j2", status=401, session=session, next=target, name=name,
+        return render(request, "login.html.j2", status=401, csrf=token, next=target, name=name,
                       problem="The user name or the password is not right.")
     desk.throttle.succeeded(name, _client(request))
-    desk.sessions.end(session.token)
+    previous = session_of(request)
+    if previous is not None:
+        desk.sessions.end(previous.token)
     signed_in = desk.sessions.start(user.name, [("ok", f"Signed in as {user.name} ({user.role}).")])
     response = redirect(target)
     set_session_cookie(response, desk, signed_in.token)
+    response.delete_cookie(cookie_name(desk.settings, LOGIN_COOKIE), path="/", secure=desk.settings.secure_cookie,
+                           httponly=True, samesite="strict")
     return response
 
 

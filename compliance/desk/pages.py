@@ -14,11 +14,12 @@ from compliance.desk.requests import (
     as_of_date,
     desk_of,
     ledger_as,
+    login_token,
     redirect,
     render,
     safe_next,
     session_of,
-    set_session_cookie,
+    set_login_cookie,
     visitor,
     year_of,
 )
@@ -41,10 +42,10 @@ def login_page(request: Request) -> Response:
     session = session_of(request)
     if session is not None and session.user is not None and visitor(request) is not None:
         return redirect(safe_next(request.query_params.get("next")))
-    if session is None:
-        session = desk.sessions.start(None)
-    response = render(request, "login.html.j2", session=session, next=safe_next(request.query_params.get("next")))
-    set_session_cookie(response, desk, session.token)
+    token = login_token(request)  # no session until someone signs in
+    response = render(request, "login.html.j2", session=session, csrf=token,
+                      next=safe_next(request.query_params.get("next")))
+    set_login_cookie(response, desk, token)
     return response
 
 

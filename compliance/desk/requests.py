@@ -6,6 +6,9 @@ the as-of date read once per request, the year in a path, and the page renderer.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,10 +29,13 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 REASON_CHARS = 500  # the longest reason a resolution records
 
 
-def cookie_name(settings: DeskSettings) -> str:
-    """Behind TLS the session cookie takes the __Host- prefix: the browser then sends it to this origin only
+LOGIN_COOKIE = "desk_login"
+
+
+def cookie_name(settings: DeskSettings, base: str = COOKIE) -> str:
+    """Behind TLS the desk's cookies take the __Host- prefix: the browser then sends them to this origin only
     (Secure, path /, no Domain), never to another port's listener."""
-    return f"__Host-{COOKIE}" if settings.secure_cookie else COOKIE
+    return f"__Host-{base}" if settings.secure_cookie else base
 
 
 def _utc_now() -> dt.datetime:
@@ -78,6 +84,7 @@ class Desk:
     throttle: LoginThrottle
     templates: jinja2.Environment
     previews: dict[tuple[str, int], bytes] = field(default_factory=dict)  # (pdf sha256, page) -> PNG
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs sign-in forms' tokens
 
     def open_to_read(self):
         if not self.settings.db_path.exists():
@@ -208,11 +215,41 @@ def render(request: Request, template: str, status: int = 200, who: Visitor | No
     flash = list(session.flash) if session else []
     if session:
         session.flash.clear()
+    values.setdefault("csrf", session.csrf if session else "")
     html = desk.templates.get_template(template).render(
-        request=request, who=who, csrf=session.csrf if session else "", flash=flash, as_of=as_of_date(request),
+        request=request, who=who, flash=flash, as_of=as_of_date(request),
         contract=desk.contract, years=[y.number for y in desk.contract.assessment_years], **values)
     return HTMLResponse(html, status_code=status)
 
 
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+# --- the sign-in form: no server-side session before sign-in ------------------------------------------------
+# A session is made only for a person who signed in. The sign-in form's CSRF token is a signed cookie instead
+# (a random nonce and its HMAC under the desk's own secret), so a flood of sign-in pages costs the server nothing.
+def _mac(desk: Desk, nonce: str) -> str:
+    return hmac.new(desk.secret, nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def login_token(request: Request) -> str:
+    """The sign-in form's token: the one its cookie already carries when that is genuine, else a new one."""
+    desk = desk_of(request)
+    current = request.cookies.get(cookie_name(desk.settings, LOGIN_COOKIE), "")
+    if login_token_ok(desk, current, current):
+        return current
+    nonce = secrets.token_urlsafe(24)
+    return f"{nonce}.{_mac(desk, nonce)}"
+
+
+def login_token_ok(desk: Desk, cookie: str | None, sent: str | None) -> bool:
+    nonce, _, mac = (cookie or "").partition(".")
+    return bool(nonce and mac) and hmac.compare_digest(mac, _mac(desk, nonce)) and \
+        hmac.compare_digest((cookie or "").encode(), str(sent or "").encode())
+
+
+def set_login_cookie(response: Response, desk: Desk, token: str) -> None:
+    response.set_cookie(cookie_name(desk.settings, LOGIN_COOKIE), token, httponly=True, samesite="strict",
+                        secure=desk.settings.secure_cookie, path="/")
+

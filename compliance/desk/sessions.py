@@ -15,14 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 COOKIE = "desk_session"
-MAX_ANONYMOUS = 1000  # sign-in pages shown and not (yet) signed in
 
 
 @dataclass
 class Session:
     token: str
     csrf: str
-    user: str | None  # None: not signed in yet
+    user: str | None  # who signed in (a session exists only after sign-in: the form's token is a cookie)
     last_seen: float
     flash: list[tuple[str, str]] = field(default_factory=list)  # (kind, sentence) shown on the next page
 
@@ -58,13 +57,9 @@ class SessionStore:
         return session
 
     def _prune(self) -> None:
-        """Idle sessions go; and sessions of nobody (a sign-in page shown, no sign-in) are kept for the
-        newest MAX_ANONYMOUS only, so a flood of cookie-less requests cannot fill the server's memory."""
+        """Idle sessions go when a new one starts, not only when their cookie comes back."""
         now = self._now()
         for token in [t for t, s in self._sessions.items() if now - s.last_seen > self._idle]:
-            del self._sessions[token]
-        anonymous = [t for t, s in self._sessions.items() if s.user is None]
-        for token in anonymous[:max(0, len(anonymous) - MAX_ANONYMOUS + 1)]:  # oldest first (insertion order)
             del self._sessions[token]
 
     def __len__(self) -> int:
