@@ -306,11 +306,11 @@ def test_an_upload_that_hides_its_length_is_cut_off_at_the_limit(base, tmp_path)
 # --- sessions and sign-in ----------------------------------------------------------------------------------
 def test_signing_out_ends_the_session_on_the_server(desk):
     browser = signed_in(desk[3], "victor")
-    cookie = browser.cookies.get("desk_session")
+    cookie = browser.cookies.get("desk_session-80")
     token = csrf_of(browser.get("/overview").text)
     assert browser.post("/logout", data={"csrf": token}).status_code == 303
     replay = client(desk[3])
-    replay.cookies.set("desk_session", cookie)
+    replay.cookies.set("desk_session-80", cookie)
     assert replay.get("/overview").status_code == 303  # the old cookie no longer opens anything
 
 
@@ -544,7 +544,7 @@ def test_the_approval_password_counts_against_the_same_limit(desk):
 def test_an_upload_with_a_wrong_token_is_refused_before_its_body_is_read(desk):
     app = desk[3]
     browser = signed_in(app, "paula")
-    cookie = f"desk_session={browser.cookies.get('desk_session')}".encode()
+    cookie = f"desk_session-80={browser.cookies.get('desk_session-80')}".encode()
     headers = [(b"cookie", cookie), (b"content-type", b"multipart/form-data; boundary=x"),
                (b"content-length", str(50 * 1024 * 1024).encode())]
     status, read = _raw_post(app, "/inbox/upload", headers, 50, b"\0" * (1024 * 1024), query=b"csrf=forged")
@@ -564,4 +564,23 @@ def test_no_server_side_session_is_made_before_sign_in(desk):
     response = forged.post("/login", data={"csrf": "nonce.0123", "name": "victor", "password": PASSWORD})
     assert response.status_code == 403 and "security token" in response.text
     assert sign_in(browser, "victor").status_code == 303 and len(app.state.desk.sessions) == 1
+
+
+def test_two_desks_in_one_browser_keep_their_own_sessions(base, tmp_path):
+    """A browser sends a host's cookies to every port: each desk's cookie is named after its port, so signing
+    in to the desk on 8002 does not sign the same browser out of the desk on 8001."""
+    out, contract = base
+    apps = []
+    for number in (1, 2):
+        copy = tmp_path / f"out-{number}"
+        shutil.copytree(out, copy)
+        apps.append(desk_app(copy, contract))
+    first = TestClient(apps[0], base_url="http://127.0.0.1:8001", follow_redirects=False)
+    assert sign_in(first, "victor").status_code == 303
+    second = TestClient(apps[1], base_url="http://127.0.0.1:8002", follow_redirects=False)
+    second.cookies = first.cookies  # one browser: one cookie jar for 127.0.0.1
+    assert sign_in(second, "alice").status_code == 303
+    first.cookies = second.cookies
+    assert first.get("/overview").status_code == 200 and "victor" in first.get("/overview").text
+    assert second.get("/overview").status_code == 200
 

@@ -67,7 +67,7 @@ async def login(request: Request) -> Response:
     desk = desk_of(request)
     form = await _form(request)
     token = str(form.get("csrf") or "")
-    if not login_token_ok(desk, request.cookies.get(cookie_name(desk.settings, LOGIN_COOKIE)), token):
+    if not login_token_ok(desk, request.cookies.get(cookie_name(request, LOGIN_COOKIE)), token):
         raise DeskError(403, CSRF_REFUSED)
     name = str(form.get("name") or "").strip()[:40]
     password = str(form.get("password") or "")[:1024]
@@ -91,8 +91,8 @@ async def login(request: Request) -> Response:
         desk.sessions.end(previous.token)
     signed_in = desk.sessions.start(user.name, [("ok", f"Signed in as {user.name} ({user.role}).")])
     response = redirect(target)
-    set_session_cookie(response, desk, signed_in.token)
-    response.delete_cookie(cookie_name(desk.settings, LOGIN_COOKIE), path="/", secure=desk.settings.secure_cookie,
+    set_session_cookie(response, request, signed_in.token)
+    response.delete_cookie(cookie_name(request, LOGIN_COOKIE), path="/", secure=desk.settings.secure_cookie,
                            httponly=True, samesite="strict")
     return response
 
@@ -104,7 +104,7 @@ async def logout(request: Request) -> Response:
     check_csrf(session, form)
     desk.sessions.end(session.token)
     response = redirect("/login")
-    response.delete_cookie(cookie_name(desk.settings), path="/", secure=desk.settings.secure_cookie,
+    response.delete_cookie(cookie_name(request), path="/", secure=desk.settings.secure_cookie,
                            httponly=True, samesite="strict")
     return response
 

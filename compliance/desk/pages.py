@@ -38,14 +38,13 @@ def no_icon(request: Request) -> Response:
 
 
 def login_page(request: Request) -> Response:
-    desk = desk_of(request)
     session = session_of(request)
     if session is not None and session.user is not None and visitor(request) is not None:
         return redirect(safe_next(request.query_params.get("next")))
     token = login_token(request)  # no session until someone signs in
     response = render(request, "login.html.j2", session=session, csrf=token,
                       next=safe_next(request.query_params.get("next")))
-    set_login_cookie(response, desk, token)
+    set_login_cookie(response, request, token)
     return response
 
 

@@ -32,10 +32,13 @@ REASON_CHARS = 500  # the longest reason a resolution records
 LOGIN_COOKIE = "desk_login"
 
 
-def cookie_name(settings: DeskSettings, base: str = COOKIE) -> str:
+def cookie_name(request: Request, base: str = COOKIE) -> str:
     """Behind TLS the desk's cookies take the __Host- prefix: the browser then sends them to this origin only
-    (Secure, path /, no Domain), never to another port's listener."""
-    return f"__Host-{base}" if settings.secure_cookie else base
+    (Secure, path /, no Domain), never to another port's listener. Over plain HTTP a browser sends a host's
+    cookies to every port: the name carries the desk's port, so two desks in one browser keep their own."""
+    if desk_of(request).settings.secure_cookie:
+        return f"__Host-{base}"
+    return f"{base}-{request.url.port or (443 if request.url.scheme == 'https' else 80)}"
 
 
 def _utc_now() -> dt.datetime:
@@ -122,7 +125,7 @@ class Visitor:
 
 def session_of(request: Request) -> Session | None:
     desk = desk_of(request)
-    return desk.sessions.get(request.cookies.get(cookie_name(desk.settings)))
+    return desk.sessions.get(request.cookies.get(cookie_name(request)))
 
 
 def visitor(request: Request, ledger: Ledger | None = None) -> Visitor | None:
@@ -193,8 +196,9 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def set_session_cookie(response: Response, desk: Desk, token: str) -> None:
-    response.set_cookie(cookie_name(desk.settings), token, httponly=True, samesite="strict",
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    desk = desk_of(request)
+    response.set_cookie(cookie_name(request), token, httponly=True, samesite="strict",
                         secure=desk.settings.secure_cookie, path="/")
 
 
@@ -236,7 +240,7 @@ def _mac(desk: Desk, nonce: str) -> str:
 def login_token(request: Request) -> str:
     """The sign-in form's token: the one its cookie already carries when that is genuine, else a new one."""
     desk = desk_of(request)
-    current = request.cookies.get(cookie_name(desk.settings, LOGIN_COOKIE), "")
+    current = request.cookies.get(cookie_name(request, LOGIN_COOKIE), "")
     if login_token_ok(desk, current, current):
         return current
     nonce = secrets.token_urlsafe(24)
@@ -249,7 +253,8 @@ def login_token_ok(desk: Desk, cookie: str | None, sent: str | None) -> bool:
         hmac.compare_digest((cookie or "").encode(), str(sent or "").encode())
 
 
-def set_login_cookie(response: Response, desk: Desk, token: str) -> None:
-    response.set_cookie(cookie_name(desk.settings, LOGIN_COOKIE), token, httponly=True, samesite="strict",
+def set_login_cookie(response: Response, request: Request, token: str) -> None:
+    desk = desk_of(request)
+    response.set_cookie(cookie_name(request, LOGIN_COOKIE), token, httponly=True, samesite="strict",
                         secure=desk.settings.secure_cookie, path="/")
 
