@@ -67,7 +67,8 @@ test: install
 	$(MAKE) --no-print-directory wheel-check; status=$$?; \
 	echo "make test took $$(( $$(date +%s) - started )) s"; exit $$status
 
-# Slow fault runs kept out of the fast suite: 20 random kills of the main job (tests/faults/).
+# Slow fault runs kept out of the fast suite (tests/faults/): 20 random kills of the main job, a kill at each of its
+# checkpoints, SIGKILL and SIGTERM while workers read. CI runs both `make test` and `make faults`.
 faults: install
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider tests/faults
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.cli import run_cli
+from helpers.cli import invoke
 from helpers.examples import EXAMPLE_1
 
 EXAMPLE = EXAMPLE_1.revenue_options(last_year=3)
 
 
 def test_assess_json_shape_and_worked_example_1_figures():
-    done = run_cli("assess", *EXAMPLE, "--json")
+    done = invoke("assess", *EXAMPLE, "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["contract"] == "kaixin-spa-2025" and data["reading"] == "spa"
@@ -43,19 +43,19 @@ def test_assess_json_shape_and_worked_example_1_figures():
 def test_assess_json_cancelled_at_expiry_is_a_number_once_year_5_is_assessed():
     revenues = ["--revenue", "1=600000000", "--revenue", "2=665000000", "--revenue", "3=805000000",
                 "--revenue", "4=885000000", "--revenue", "5=974000000"]
-    data = json.loads(run_cli("assess", *revenues, "--json").stdout)
+    data = json.loads(invoke("assess", *revenues, "--json").stdout)
     assert data["cancelled_at_expiry"] == 3_000_000 - 2_706_766 + 3_000_000 - 2_725_409
 
 
 def test_assess_accepts_grouped_amounts_and_any_order():
-    grouped = run_cli("assess", "--revenue", "3=912,234,567.00", "--revenue", "1=702,345,678.90",
+    grouped = invoke("assess", "--revenue", "3=912,234,567.00", "--revenue", "1=702,345,678.90",
                       "--revenue", "2=731,250,000", "--json")
-    plain = run_cli("assess", *EXAMPLE, "--json")
+    plain = invoke("assess", *EXAMPLE, "--json")
     assert json.loads(grouped.stdout) == json.loads(plain.stdout)
 
 
 def test_assess_table_a_lawyer_can_read():
-    done = run_cli("assess", *EXAMPLE, "--as-of", "2027-01-10")
+    done = invoke("assess", *EXAMPLE, "--as-of", "2027-01-10")
     assert done.returncode == 0
     for text in ("3,003,074", "(3,000,000 + 3,074)", "2,996,926", "Restores year 2: +3,074", "SPA 5.2(1)",
                  "29 Jan 2027", "19 days left", "Released 9,000,000", "6k-summary"):
@@ -73,7 +73,7 @@ def test_assess_table_a_lawyer_can_read():
     ("1", "write YEAR=AMOUNT"),
 ])
 def test_assess_bad_revenue_exits_2_with_one_plain_line(argument, words):
-    done = run_cli("assess", "--revenue", argument)
+    done = invoke("assess", "--revenue", argument)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and f"--revenue {argument}" in lines[0]
@@ -81,15 +81,15 @@ def test_assess_bad_revenue_exits_2_with_one_plain_line(argument, words):
 
 
 def test_assess_year_given_twice_exits_2():
-    done = run_cli("assess", "--revenue", "1=1", "--revenue", "1=2")
+    done = invoke("assess", "--revenue", "1=1", "--revenue", "1=2")
     assert done.returncode == 2 and done.stderr.strip() == "error: --revenue 1=2: year 1 is given twice"
 
 
 def test_assess_unknown_reading_exits_2():
-    done = run_cli("assess", "--revenue", "1=1", "--reading", "generous")
+    done = invoke("assess", "--revenue", "1=1", "--reading", "generous")
     assert done.returncode == 2 and "--reading generous" in done.stderr
 
 
 def test_python_dash_m_compliance_help_lists_the_commands():
-    done = run_cli("--help")
+    done = invoke("--help")
     assert done.returncode == 0 and "assess" in done.stdout and "contract" in done.stdout

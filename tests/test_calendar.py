@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from helpers.cli import run_cli
+from helpers.cli import invoke
 
 from compliance.rules.business_days import (
     ScheduleFileError,
@@ -82,13 +82,13 @@ def test_bad_schedule_files_name_the_problem(contract, tmp_path, text, words):
 
 
 def test_deadlines_command_days_left_and_overdue():
-    done = run_cli("deadlines", "--as-of", "2027-02-01")
+    done = invoke("deadlines", "--as-of", "2027-02-01")
     assert done.returncode == 0
     assert "29 January 2027" in done.stdout and "3 days overdue" in done.stdout and "29 January 2028" in done.stdout
 
 
 def test_deadlines_command_refuses_an_unpublished_year_in_one_line():
-    done = run_cli("deadlines", "--as-of", "2027-02-01", "--received", "1=2027-02-01")
+    done = invoke("deadlines", "--as-of", "2027-02-01", "--received", "1=2027-02-01")
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "2027" in done.stderr
 
 
@@ -96,8 +96,8 @@ def test_deadlines_ics_is_importable_and_deterministic(tmp_path):
     from icalendar import Calendar
 
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
-    assert run_cli("deadlines", "--as-of", "2026-11-22", "--ics", str(first)).returncode == 0
-    assert run_cli("deadlines", "--as-of", "2026-11-22", "--ics", str(second)).returncode == 0
+    assert invoke("deadlines", "--as-of", "2026-11-22", "--ics", str(first)).returncode == 0
+    assert invoke("deadlines", "--as-of", "2026-11-22", "--ics", str(second)).returncode == 0
     assert first.read_bytes() == second.read_bytes()
     events = [c for c in Calendar.from_ical(first.read_bytes()).walk("VEVENT")]
     assert [e.decoded("dtstart") for e in events] == [dt.date(2027 + n, 1, 29) for n in range(5)]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from helpers.cli import run_cli
+from helpers.cli import invoke, run_cli
 
 from compliance.contract import BUILTIN_CONTRACT, ContractError, contract_from_mapping, load_contract
 
@@ -74,8 +74,9 @@ def test_a_bad_contract_gets_one_message_naming_the_key(change, words):
 
 
 def test_contract_show_round_trips_through_contract_check(tmp_path, contract):
-    shown = run_cli("contract", "show")
+    shown = invoke("contract", "show")
     assert shown.returncode == 0
+    # a new process: /dev/stdin is the process's own standard input
     checked = run_cli("contract", "check", "/dev/stdin", input=shown.stdout)
     assert checked.returncode == 0, checked.stderr
     assert "valid contract 'kaixin-spa-2025'" in checked.stdout
@@ -89,7 +90,7 @@ def test_contract_check_bad_file_exits_2_with_one_line(tmp_path):
     data["assessment_years"][0]["end"] = "someday"
     file = tmp_path / "bad.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    done = run_cli("contract", "check", str(file))
+    done = invoke("contract", "check", str(file))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "assessment_years[0].end" in done.stderr
 
@@ -99,13 +100,13 @@ def test_every_command_takes_a_contract_file(tmp_path):
     data["assessment_years"][0]["target_revenue"] = "700000000.00"
     file = tmp_path / "amended.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    done = run_cli("assess", "--revenue", "1=702345678.90", "--json", "--contract", str(file))
+    done = invoke("assess", "--revenue", "1=702345678.90", "--json", "--contract", str(file))
     assert '"target": "700000000.00"' in done.stdout
-    assert run_cli("contract", "show", "--contract", str(file)).stdout.count("700000000.00") == 1
+    assert invoke("contract", "show", "--contract", str(file)).stdout.count("700000000.00") == 1
 
 
 def test_missing_and_invalid_yaml_files(tmp_path):
-    assert "no such contract file" in run_cli("contract", "check", str(tmp_path / "nope.yaml")).stderr
+    assert "no such contract file" in invoke("contract", "check", str(tmp_path / "nope.yaml")).stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: [unclosed", encoding="utf-8")
-    assert "not valid YAML" in run_cli("contract", "check", str(bad)).stderr
+    assert "not valid YAML" in invoke("contract", "check", str(bad)).stderr

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers.cli import run_cli
+from helpers.cli import invoke
 from helpers.examples import EXAMPLE_1
 
 from compliance.documents import DocumentError, Renderer, year_documents
@@ -81,7 +81,7 @@ def test_docx_zip_entries_carry_fixed_timestamps(context):
 
 
 def test_cli_render_writes_pdf_and_docx(tmp_path):
-    result = run_cli("render", "joint-instruction", "--year", "1", "--revenue", "1=702,345,678.90",
+    result = invoke("render", "joint-instruction", "--year", "1", "--revenue", "1=702,345,678.90",
                      "--as-of", "2027-01-10", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "year-1" / "joint-instruction.pdf").stat().st_size > 0
@@ -102,7 +102,7 @@ def test_cli_render_writes_pdf_and_docx(tmp_path):
     ],
 )
 def test_cli_render_usage_errors_are_one_line_exit_2(tmp_path, args, says):
-    result = run_cli("render", *args, "--as-of", "2027-01-10", "--out", str(tmp_path))
+    result = invoke("render", *args, "--as-of", "2027-01-10", "--out", str(tmp_path))
     assert result.returncode == 2
     assert says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -11,6 +11,7 @@ and the preparing party, with nothing left from python-docx's template.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from helpers.document_text import docx_text, pdf_text
 from helpers.examples import EXAMPLE_1 as WORKED_EXAMPLE_1
+from helpers.shared import built_once
 
 from compliance.documents import Renderer, render_year
 from compliance.rules.earnout import assess_year
@@ -45,20 +47,37 @@ def letters(contract, tmp_path_factory) -> dict:
     return rendered
 
 
+def _target(out: Path, docx: Path) -> Path:
+    """Where LibreOffice prints a DOCX: a folder per folder of letters (their names repeat across years)."""
+    return out / (docx.parent.name if docx.parent.name.startswith("year-") else "letters")
+
+
+def _print_with_libreoffice(docx_files: list[Path], out: Path) -> None:
+    """One LibreOffice per folder of letters, printing each of its DOCX to PDF (one start instead of one a file)."""
+    profile = out / "profile"  # a profile of its own: a user's open LibreOffice does not block the conversion
+    groups: dict[Path, list[Path]] = {}
+    for docx in docx_files:
+        groups.setdefault(_target(out, docx), []).append(docx)
+    for target, files in groups.items():
+        target.mkdir(parents=True)
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(target), *map(str, files)], check=True, capture_output=True, timeout=180)
+
+
 @pytest.fixture(scope="module")
 def converted(letters, tmp_path_factory) -> dict:
-    """Each DOCX printed to PDF by LibreOffice: slot -> that PDF."""
+    """Each DOCX printed to PDF by LibreOffice: slot -> that PDF. Printed once per session for these very DOCX
+    bytes (both xdist workers render the same bytes, so one of them prints them)."""
     if SOFFICE is None:
         pytest.skip("LibreOffice is not installed")
-    out = tmp_path_factory.mktemp("libreoffice")
-    profile = out / "profile"  # a profile of its own: a user's open LibreOffice does not block the conversion
-    result = {}
-    for slot, doc in letters.items():
-        target = out / slot.replace("/", "__")
-        target.mkdir()
-        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(target), str(doc.docx_path)], check=True, capture_output=True, timeout=180)
-        result[slot] = target / (Path(doc.docx_path).stem + ".pdf")
+    docx_files = [Path(doc.docx_path) for doc in letters.values()]
+    digest = hashlib.sha256()
+    for slot, doc in sorted(letters.items()):
+        digest.update(f"{slot}\0".encode() + Path(doc.docx_path).read_bytes())
+    out = built_once(tmp_path_factory, f"libreoffice-{digest.hexdigest()[:16]}",
+                     lambda folder: _print_with_libreoffice(docx_files, folder))
+    result = {slot: _target(out, Path(doc.docx_path)) / (Path(doc.docx_path).stem + ".pdf")
+              for slot, doc in letters.items()}
     pages = os.environ.get("DOCX_PAGES")
     if pages:
         _save_pages(result, Path(pages))

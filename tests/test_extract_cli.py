@@ -1,5 +1,5 @@
-"""`compliance extract` as a user runs it: the JSON shape, the table, exit codes 0 / 1 / 2, never a
-traceback."""
+"""`compliance extract` as a user runs it (its entry point, called in the test's process): the JSON shape, the
+table, exit codes 0 / 1 / 2, never a traceback."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import invoke
 from helpers.reports import ChineseReport, write_chinese
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,8 +19,8 @@ KEYS = ["file", "sha256", "status", "entity", "period_start", "period_end", "ass
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "compliance", "extract", *args], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
+    """`compliance extract ARGS` through the command's entry point, in this process (helpers.cli.invoke)."""
+    done = invoke("extract", *args, cwd=ROOT)
     assert "Traceback" not in done.stdout + done.stderr
     return done
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers.examples import EXAMPLE_1
+from helpers.shared import built_once
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "audit-reports"
@@ -44,12 +45,20 @@ def _run(files: list[Path], *options: str) -> tuple[int, list[dict]]:
     return done.returncode, json.loads(done.stdout)
 
 
+def _extract_every_fixture(folder: Path) -> None:
+    files = [REPORTS / entry["file"] for entry in TRUTH]
+    code, results = _run(files, "--evidence-dir", str(folder / "evidence"))
+    (folder / "extracted.json").write_text(json.dumps({"code": code, "results": results}), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> dict:
-    evidence = tmp_path_factory.mktemp("evidence")
-    files = [REPORTS / entry["file"] for entry in TRUTH]
-    code, results = _run(files, "--evidence-dir", str(evidence))
-    return {"code": code, "by_name": {Path(r["file"]).name: r for r in results}, "order": results}
+    """One `compliance extract --json --evidence-dir DIR` of every fixture, for the session (both xdist workers
+    read its answer and its evidence folder)."""
+    folder = built_once(tmp_path_factory, "extract-every-fixture", _extract_every_fixture)
+    done = json.loads((folder / "extracted.json").read_text(encoding="utf-8"))
+    results = done["results"]
+    return {"code": done["code"], "by_name": {Path(r["file"]).name: r for r in results}, "order": results}
 
 
 def _score(entry: dict, result: dict) -> list[str]:

@@ -1,5 +1,7 @@
 """Scanned and stamped reports read by offline OCR (issue 12), against fixtures/scanned/truth.yaml. The scans
-are made from the committed fixtures by fixtures/make_scans.py, here, for the files each test needs."""
+are made from the committed fixtures by fixtures/make_scans.py, here, for the files the tests need, once per
+session (helpers/scans.py); RapidOCR reads each distinct page image once per session, and every test runs the
+whole pipeline around it under its own contract."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers.reports import ChineseReport, write_chinese
-from helpers.scripts import load_script
+from helpers.scans import ScanMaker, make_scans, remembered_ocr, scan_spec
 
 from compliance.contract import load_contract
 from compliance.extract import extract_file
@@ -28,19 +30,15 @@ FIELDS = ("entity", "period_start", "period_end", "assessment_year", "operating_
 REAL_LETTER = ROOT.parent / "shared" / "real-reports" / "pr-136-example.pdf"
 
 
-make_scans = load_script(ROOT / "fixtures" / "make_scans.py")
-
-
 @pytest.fixture(scope="session")
-def scan(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("scanned")
+def scan(tmp_path_factory) -> ScanMaker:
+    return ScanMaker(tmp_path_factory)
 
-    def make(name: str) -> Path:
-        if not (folder / name).exists():
-            make_scans.make(next(spec for spec in make_scans.SCANS if spec.name == name), folder)
-        return folder / name
 
-    return make
+@pytest.fixture(scope="module", autouse=True)
+def _ocr_once_per_image(tmp_path_factory):
+    with remembered_ocr(tmp_path_factory):
+        yield
 
 
 def _approving(entry: dict):
@@ -84,7 +82,7 @@ def _assert_box_on_the_scanned_figure(entry: dict, bbox) -> None:
 
     import pdfplumber
 
-    spec = next(spec for spec in make_scans.SCANS if spec.name == entry["file"])
+    spec = scan_spec(entry["file"])
     page_number = spec.pages[entry["evidence_page"] - 1] if spec.pages else entry["evidence_page"]
     unit = Decimal({"元": 1, "千元": 1000}[entry["unit"]])
     with pdfplumber.open(ROOT / "fixtures" / "audit-reports" / spec.source, pages=[page_number]) as pdf:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers.cli import run_cli
+from helpers.cli import invoke
 from helpers.fakes import FakeToolkit, example_inbox, run_fake, write_report
 
 from compliance.contract import load_contract
@@ -146,13 +146,13 @@ def test_cli_users_add_and_approve_refuse_the_preparer_in_one_line(tmp_path):
     secret = tmp_path / "pw"
     secret.write_text(PASSWORD + "\n")
     db = str(out / "ledger.sqlite")
-    assert run_cli("init", "--out", str(out), "--admin", "ada", "--password-file", str(secret)).returncode == 0
+    assert invoke("init", "--out", str(out), "--admin", "ada", "--password-file", str(secret)).returncode == 0
     for name, role in (("paula", "approver"), ("alice", "approver")):
-        done = run_cli("users", "add", name, "--role", role, "--by", "ada", "--by-password-file", str(secret),
+        done = invoke("users", "add", name, "--role", role, "--by", "ada", "--by-password-file", str(secret),
                        "--password-file", str(secret), "--db", db)
         assert done.returncode == 0, done.stderr
-    done = run_cli("approve", "--year", "1", "--by", "paula", "--password-file", str(secret), "--db", db)
+    done = invoke("approve", "--year", "1", "--by", "paula", "--password-file", str(secret), "--db", db)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot also approve" in done.stderr
     secret.write_text("not the password\n")
-    done = run_cli("approve", "--year", "1", "--by", "alice", "--password-file", str(secret), "--db", db)
+    done = invoke("approve", "--year", "1", "--by", "alice", "--password-file", str(secret), "--db", db)
     assert done.returncode == 2 and "no active account with that password" in done.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers.certificates import make_test_pki
-from helpers.cli import REPO, one_error_line, run_cli
+from helpers.cli import REPO, invoke, one_error_line
 from helpers.contracts import filled_contract
 
 from compliance.ledger import open_ledger
@@ -25,7 +25,7 @@ CONTRACT: list[str] = []  # the filled contract (no open item, so the year can b
 
 
 def cli(*args: str):
-    return run_cli(*args, *CONTRACT)
+    return invoke(*args, *CONTRACT)
 
 
 def _secret(folder: Path, name: str, password: str | None = None) -> str:
@@ -159,7 +159,7 @@ def test_from_nothing_to_a_served_desk_with_init_and_serve(tmp_path, monkeypatch
     from compliance.cli import app
 
     out = tmp_path / "deal"
-    started = run_cli("init", "--out", str(out), "--admin", "ada", "--password-file", _secret(tmp_path, "ada"))
+    started = invoke("init", "--out", str(out), "--admin", "ada", "--password-file", _secret(tmp_path, "ada"))
     assert started.returncode == 0 and "ada administers the accounts" in started.stdout
     apps = []
     monkeypatch.setattr(uvicorn, "run", lambda asgi, **options: apps.append(asgi))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from helpers.cli import REPO, run_cli
+from helpers.cli import REPO, invoke
 
 FIXTURES = REPO / "fixtures" / "audit-reports"
 
@@ -16,7 +16,7 @@ def test_file_names_with_markup_escapes_and_emoji_codes_print_as_typed(tmp_path)
     names = ["[bold red]x.pdf", "[link=mailto:a@b.c]y.pdf", ":smiley:.pdf", "esc\x1b[31mred.pdf"]
     for name in names:
         shutil.copy(FIXTURES / "bad-truncated.pdf", inbox / name)
-    done = run_cli("run", str(inbox), "--out", str(tmp_path / "out"), "--as-of", "2027-01-20")
+    done = invoke("run", str(inbox), "--out", str(tmp_path / "out"), "--as-of", "2027-01-20")
     assert done.returncode == 1, done.stderr
     assert "unexpected" not in done.stdout + done.stderr
     for shown in ("[bold red]x.pdf", "[link=mailto:a@b.c]y.pdf", ":smiley:.pdf", "esc\\x1b[31mred.pdf"):
@@ -29,11 +29,11 @@ def test_a_note_with_markup_never_breaks_the_event_log(tmp_path):
     inbox.mkdir()
     shutil.copy(FIXTURES / "y1-zh-yuan-two-columns.pdf", inbox)
     out = tmp_path / "out"
-    assert run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
+    assert invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
     db = str(out / "ledger.sqlite")
-    noted = run_cli("record", "dispute", "--year", "1", "--date", "2027-02-01", "--note", "[/] \u202eevil", "--db", db)
+    noted = invoke("record", "dispute", "--year", "1", "--date", "2027-02-01", "--note", "[/] \u202eevil", "--db", db)
     assert noted.returncode == 0, noted.stderr
-    events = run_cli("ledger", "events", "--db", db)
+    events = invoke("ledger", "events", "--db", db)
     assert events.returncode == 0, events.stderr
     assert "[/] \\u202eevil" in events.stdout and "\u202e" not in events.stdout
 
@@ -73,7 +73,7 @@ def test_contract_files_that_would_print_wrong_money_or_spoofed_text_are_refused
     for case, (edits, expected) in CONTRACT_CASES.items():
         path = tmp_path / f"{case}.yaml"
         path.write_text(_contract_text(**edits), encoding="utf-8")
-        done = run_cli("contract", "check", str(path))
+        done = invoke("contract", "check", str(path))
         assert done.returncode == 2, (case, done.stdout)
         assert expected in done.stderr and done.stderr.count("\n") == 1, (case, done.stderr)
         assert "unexpected" not in done.stderr, case
@@ -82,7 +82,7 @@ def test_contract_files_that_would_print_wrong_money_or_spoofed_text_are_refused
 def test_a_contract_nested_100000_deep_is_one_line(tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    done = run_cli("contract", "check", str(path))
+    done = invoke("contract", "check", str(path))
     assert done.returncode == 2 and "unexpected" not in done.stderr and done.stderr.count("\n") == 1
 
 
@@ -97,7 +97,7 @@ def _one_report_inbox(tmp_path):
 def test_out_or_db_in_the_inbox_is_refused_before_anything_is_written(tmp_path):
     inbox = _one_report_inbox(tmp_path)
     for args in (("--out", str(inbox)), ("--out", str(tmp_path / "out"), "--db", str(inbox / "ledger.sqlite"))):
-        done = run_cli("run", str(inbox), *args, "--as-of", "2027-01-20")
+        done = invoke("run", str(inbox), *args, "--as-of", "2027-01-20")
         assert done.returncode == 2 and "would put the ledger and the summary in the inbox" in done.stderr
     assert sorted(p.name for p in inbox.iterdir()) == ["y1-zh-yuan-two-columns.pdf"]
 
@@ -114,7 +114,7 @@ def test_a_link_or_a_file_in_the_way_of_a_document_stops_that_year_before_it_is_
             (out / "year-1" / "joint-instruction.pdf").symlink_to(tmp_path / "nowhere.pdf")
         else:
             (out / "year-1").write_text("not a folder")
-        done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+        done = invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
         assert done.returncode == 1 and "unexpected" not in done.stdout + done.stderr, case
         assert "move it away and run again" in done.stdout, case
         kinds = [row[0] for row in sqlite3.connect(out / "ledger.sqlite").execute("SELECT kind FROM events")]
@@ -124,13 +124,13 @@ def test_a_link_or_a_file_in_the_way_of_a_document_stops_that_year_before_it_is_
 def test_a_moved_output_folder_still_restores_a_lost_assessment_report(tmp_path):
     inbox = _one_report_inbox(tmp_path)
     first = tmp_path / "first"
-    assert run_cli("run", str(inbox), "--out", str(first), "--as-of", "2027-01-20").returncode == 0
+    assert invoke("run", str(inbox), "--out", str(first), "--as-of", "2027-01-20").returncode == 0
     report = (first / "year-1" / "assessment-report.pdf").read_bytes()
     moved = tmp_path / "moved" / "out"
     moved.parent.mkdir()
     first.rename(moved)
     (moved / "year-1" / "assessment-report.pdf").unlink()
-    again = run_cli("run", str(inbox), "--out", str(moved), "--as-of", "2027-01-20")
+    again = invoke("run", str(inbox), "--out", str(moved), "--as-of", "2027-01-20")
     assert again.returncode == 0, again.stdout + again.stderr
     assert (moved / "year-1" / "assessment-report.pdf").read_bytes() == report
     assert "could not restore" not in again.stdout
@@ -167,14 +167,14 @@ def test_odd_digits_dates_and_files_on_the_command_line_are_one_line(tmp_path):
          "--as-of 2108-01-01 is after"),
     ]
     for args, expected in cases:
-        _one_line_refusal(run_cli(*args), expected)
+        _one_line_refusal(invoke(*args), expected)
 
 
 def test_a_release_dated_9999_is_refused(tmp_path):
     inbox = _one_report_inbox(tmp_path)
     out = tmp_path / "out"
-    assert run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
-    done = run_cli("record", "released", "--year", "1", "--date", "9999-12-31", "--db", str(out / "ledger.sqlite"))
+    assert invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
+    done = invoke("record", "released", "--year", "1", "--date", "9999-12-31", "--db", str(out / "ledger.sqlite"))
     _one_line_refusal(done, "A release on 9999-12-31 is after")
 
 
@@ -189,7 +189,7 @@ def test_inbox_entries_that_are_not_reports_are_named_in_the_summary(tmp_path):
     (inbox / "loop.pdf").symlink_to(inbox / "loop.pdf")
     (inbox / ".hidden.pdf").write_bytes(b"%PDF-")
     out = tmp_path / "out"
-    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+    done = invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
     assert done.returncode == 0 and "unexpected" not in done.stdout + done.stderr
     skipped = {item["file"]: item["reason"] for item in json.loads((out / "summary.json").read_text())["skipped"]}
     assert set(skipped) == {"pipe.pdf", "folder.pdf", "dangling.pdf", "loop.pdf", ".hidden.pdf"}

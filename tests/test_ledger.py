@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from helpers.cli import run_cli
+from helpers.cli import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,10 +181,10 @@ def test_verify_catches_a_deleted_event_and_a_deleted_row(tmp_path):
 
 def test_ledger_verify_cli_exit_0_when_intact_and_1_naming_the_tampered_row(ledger):
     _report(ledger)
-    ok = run_cli("ledger", "verify", "--db", str(ledger.path))
+    ok = invoke("ledger", "verify", "--db", str(ledger.path))
     assert ok.returncode == 0 and "intact (2 events" in ok.stdout
     _raw(ledger).execute("UPDATE reports SET first_name = 'other.pdf'")
-    bad = run_cli("ledger", "verify", "--db", str(ledger.path))
+    bad = invoke("ledger", "verify", "--db", str(ledger.path))
     assert bad.returncode == 1
     assert bad.stderr.strip().endswith(f"TAMPERED: reports row {SHA} was changed: its content no longer matches "
                                        "its hash")
@@ -298,7 +298,7 @@ def test_a_lock_named_after_a_dead_run_says_so_and_names_the_leftover_holder(tmp
 
 # --- tampering that a chain alone cannot see: the anchor kept outside the file ---------------------------
 def _anchor(ledger) -> str:
-    done = run_cli("ledger", "anchor", "--db", str(ledger.path))
+    done = invoke("ledger", "anchor", "--db", str(ledger.path))
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -325,9 +325,9 @@ def test_cutting_the_last_events_is_caught_with_the_anchor(ledger):
     raw.execute("DELETE FROM report_names WHERE sha256 = ?", ("cd" * 32,))
     raw.execute("DELETE FROM reports WHERE sha256 = ?", ("cd" * 32,))
     raw.execute("DELETE FROM events WHERE seq > 2")
-    blind = run_cli("ledger", "verify", "--db", str(ledger.path))
+    blind = invoke("ledger", "verify", "--db", str(ledger.path))
     assert blind.returncode == 0 and "cannot tell a ledger rewritten or cut" in blind.stdout  # said, not hidden
-    caught = run_cli("ledger", "verify", "--db", str(ledger.path), "--anchor", anchor)
+    caught = invoke("ledger", "verify", "--db", str(ledger.path), "--anchor", anchor)
     assert caught.returncode == 1
     assert "the anchor names event 4, but it ends at event 2: events were removed" in caught.stderr
 
@@ -351,20 +351,20 @@ def test_an_edit_with_every_hash_recomputed_is_caught_with_the_anchor(ledger, tm
     raw.execute("DROP TRIGGER events_no_update")
     raw.execute("UPDATE events SET data = ? WHERE seq = ?", (canonical_json(data), event["seq"]))
     _rechain(raw)
-    assert run_cli("ledger", "verify", "--db", str(ledger.path)).returncode == 0  # the chain alone is fooled
-    caught = run_cli("ledger", "verify", "--db", str(ledger.path), "--anchor", str(anchor_file))
+    assert invoke("ledger", "verify", "--db", str(ledger.path)).returncode == 0  # the chain alone is fooled
+    caught = invoke("ledger", "verify", "--db", str(ledger.path), "--anchor", str(anchor_file))
     assert caught.returncode == 1 and "no longer has the hash the anchor recorded" in caught.stderr
 
 
 def test_an_emptied_or_foreign_file_is_never_intact_and_never_rewritten(tmp_path):
     empty = tmp_path / "ledger.sqlite"
     empty.write_bytes(b"")
-    done = run_cli("ledger", "verify", "--db", str(empty))
+    done = invoke("ledger", "verify", "--db", str(empty))
     assert done.returncode == 1 and "is empty (0 bytes)" in done.stderr and "intact" not in done.stdout
     assert empty.stat().st_size == 0
     foreign = tmp_path / "other.sqlite"
     sqlite3.connect(foreign).execute("CREATE TABLE notes (x)").connection.close()
-    done = run_cli("ledger", "verify", "--db", str(foreign))
+    done = invoke("ledger", "verify", "--db", str(foreign))
     assert done.returncode == 1 and "has no ledger schema" in done.stderr
 
 
@@ -377,10 +377,10 @@ def test_a_runs_summary_is_an_anchor(tmp_path):
 
     shutil.copy(REPO / "fixtures" / "audit-reports" / "bad-truncated.pdf", inbox)
     out = tmp_path / "out"
-    run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
-    ok = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"), "--anchor", str(out / "summary.json"))
+    invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+    ok = invoke("ledger", "verify", "--db", str(out / "ledger.sqlite"), "--anchor", str(out / "summary.json"))
     assert ok.returncode == 0 and "as anchored" in ok.stdout
-    bad = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"), "--anchor", "not-an-anchor")
+    bad = invoke("ledger", "verify", "--db", str(out / "ledger.sqlite"), "--anchor", "not-an-anchor")
     assert bad.returncode == 2 and bad.stderr.startswith("error: --anchor not-an-anchor")
 
 

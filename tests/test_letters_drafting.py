@@ -199,9 +199,9 @@ def test_a_year_missed_by_one_fen_explains_the_one_share_withheld(contract, tmp_
 
 
 def test_assess_prints_the_letters_figures_at_the_letters_precision(contract):
-    from helpers.cli import run_cli
+    from helpers.cli import invoke
 
-    done = run_cli("assess", "--revenue", "1=702345678.90", "--revenue", "2=731250000.00", "--as-of", "2028-01-20")
+    done = invoke("assess", "--revenue", "1=702345678.90", "--revenue", "2=731250000.00", "--as-of", "2028-01-20")
     assert "3,073.770492 Deductible Shares" in squash(done.stdout)
     assert "3,074 whole shares withheld" in squash(done.stdout)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.cli import REPO, run_cli
+from helpers.cli import REPO, invoke
 
 SAMPLE = REPO / "fixtures" / "prices" / "kxin-sample.csv"
 
@@ -13,7 +13,7 @@ SAMPLE = REPO / "fixtures" / "prices" / "kxin-sample.csv"
 def test_spa_8_2_cli_json_one_day_late(tmp_path):
     prices = tmp_path / "prices.csv"
     prices.write_text("date,close\n2027-01-28,4.10\n2027-01-29,4.12\n2027-02-01,4.20\n")
-    done = run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-01-30",
+    done = invoke("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-01-30",
                    "--prices", str(prices), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -28,7 +28,7 @@ def test_spa_8_2_cli_json_one_day_late(tmp_path):
 
 def test_spa_8_2_cli_summary_for_the_demo_year_1():
     # As of 31 March 2031 (the demo), Year 1's release is 1,522 days overdue: the cap binds.
-    done = run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2031-03-31",
+    done = invoke("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2031-03-31",
                    "--prices", str(SAMPLE), "--valuation", "deadline-price")
     assert done.returncode == 0, done.stderr
     text = " ".join(done.stdout.split())
@@ -58,7 +58,7 @@ def test_spa_8_2_cli_summary_for_the_demo_year_1():
 def test_bad_price_file_exits_2_with_one_line(tmp_path, content, words):
     prices = tmp_path / "prices.csv"
     prices.write_text(content)
-    done = run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-10",
+    done = invoke("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-10",
                    "--prices", str(prices))
     assert done.returncode == 2
     assert done.stdout == ""
@@ -69,7 +69,7 @@ def test_bad_price_file_exits_2_with_one_line(tmp_path, content, words):
 
 
 def test_bad_arguments_exit_2_with_one_line():
-    done = run_cli("penalty", "--year", "7", "--shares", "3000000", "--released-on", "2027-03-10",
+    done = invoke("penalty", "--year", "7", "--shares", "3000000", "--released-on", "2027-03-10",
                    "--prices", str(SAMPLE))
     assert done.returncode == 2
     assert done.stderr.strip() == "error: --year 7: not an Assessment Year of the contract (1-5)"

@@ -8,7 +8,7 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from helpers.cli import REPO, run_cli
+from helpers.cli import REPO, invoke
 from helpers.document_text import docx_text, pdf_text, squash
 
 from compliance.documents import Renderer
@@ -67,27 +67,27 @@ def ledger(tmp_path_factory):
     inbox = base / "inbox"
     inbox.mkdir()
     shutil.copy(REPO / "fixtures" / "audit-reports" / "y1-zh-yuan-two-columns.pdf", inbox)
-    assert run_cli("run", str(inbox), "--out", str(base / "out"), "--as-of", "2027-01-20").returncode == 0
+    assert invoke("run", str(inbox), "--out", str(base / "out"), "--as-of", "2027-01-20").returncode == 0
     db = str(base / "out" / "ledger.sqlite")
-    assert run_cli("record", "dispute", "--year", "1", "--date", "2027-02-10", "--db", db).returncode == 0
-    assert run_cli("record", "settled", "--year", "1", "--date", "2027-02-20", "--db", db).returncode == 0
+    assert invoke("record", "dispute", "--year", "1", "--date", "2027-02-10", "--db", db).returncode == 0
+    assert invoke("record", "settled", "--year", "1", "--date", "2027-02-20", "--db", db).returncode == 0
     return db
 
 
 def test_ea_3_3_penalty_db_excludes_the_recorded_dispute(ledger):
-    done = run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
+    done = invoke("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
                    "--prices", str(PRICES), "--db", ledger, "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["days_late"] == 31 and len(data["daily"]) == 20
     assert data["excluded_days"][0] == "2027-02-10" and data["excluded_days"][-1] == "2027-02-20"
     assert data["attribution"]["party_a_days"] == 20 and data["attribution"]["party_d_days"] == 0
-    without = json.loads(run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
+    without = json.loads(invoke("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
                                  "--prices", str(PRICES), "--json").stdout)
     assert Decimal(without["penalty"]) > Decimal(data["penalty"])
 
 
 def test_penalty_db_that_does_not_exist_is_one_line_exit_2(tmp_path):
-    done = run_cli("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
+    done = invoke("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
                    "--prices", str(PRICES), "--db", str(tmp_path / "none.sqlite"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no ledger" in done.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers.scripts import load_script
+from helpers.shared import computed_once
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,24 +57,31 @@ def _fully_read(name: str) -> bool:
     return not any(file == name for file, _ in KNOWN_GAPS)
 
 
+# Each set of readings is made once per session; both xdist workers read the same results (helpers/shared.py).
 @pytest.fixture(scope="module")
-def builtin() -> dict:
-    return score.extract_all(TRUTH, score.builtin_contract())
-
-
-@pytest.fixture(scope="module")
-def calendar() -> dict:
-    return score.extract_all(TRUTH, score.calendar_contract(TRUTH))
+def builtin(tmp_path_factory) -> dict:
+    return computed_once(tmp_path_factory, "real-reports-builtin",
+                         lambda: score.extract_all(TRUTH, score.builtin_contract()))
 
 
 @pytest.fixture(scope="module")
-def fitted() -> dict:
+def calendar(tmp_path_factory) -> dict:
+    return computed_once(tmp_path_factory, "real-reports-calendar",
+                         lambda: score.extract_all(TRUTH, score.calendar_contract(TRUTH)))
+
+
+def _fitted() -> dict:
     results = {}
     for entry in TRUTH:
         contract = score.fitted_contract(entry)
         if contract is not None:
             results.update(score.extract_all([entry], contract))
     return results
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory) -> dict:
+    return computed_once(tmp_path_factory, "real-reports-fitted", _fitted)
 
 
 @pytest.mark.parametrize(("name", "field"), CASES)

@@ -1,27 +1,28 @@
-"""End to end through the CLI on the real fixtures, the real extractor and the real renderer.
+"""End to end through the CLI on the real fixtures, the real extractor and the real renderer: the fixture run as a
+new process (run_cli), the commands after it through the same entry point in the test's process (invoke).
 
-The full fixture run is rendered once for the module and reused; tests that change things work on a copy of
-its output folder (the ledger records the folder relative to itself, so a copy is a ledger of its own).
+The full fixture run is rendered once for the session and reused (by both xdist workers); tests that change
+things work on a copy of its output folder (the ledger records the folder relative to itself, so a copy is a ledger
+of its own). The kill tests with the real renderer are in tests/faults/test_run_e2e_kills.py (`make faults`).
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import signal
 import sqlite3
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers.cli import REPO, run_cli
+from helpers.cli import REPO, invoke, run_cli
 from helpers.contracts import TRUTH, filled_contract
 from helpers.document_text import docx_text, pdf_text, squash
 from helpers.examples import EXAMPLE_1
-from helpers.fakes import end_state
+from helpers.shared import built_once
 
-from compliance.operations.run import CHECKPOINT_LOG_ENV, KILL_AT_ENV
 from compliance.values.digest import sha256_file
 
 FIXTURES = REPO / "fixtures" / "audit-reports"
@@ -40,12 +41,20 @@ def events(db: Path) -> list[tuple]:
         conn.close()
 
 
+def _run_the_fixtures(folder: Path) -> None:
+    done = run_cli("run", str(FIXTURES), "--out", str(folder / "out"), "--as-of", AS_OF)
+    (folder / "done.json").write_text(json.dumps(
+        {"args": done.args, "returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}))
+
+
 @pytest.fixture(scope="module")
-def fixture_run(tmp_path_factory):
-    """`compliance run fixtures/audit-reports --out OUT --as-of 2031-03-31`, once for the module."""
-    out = tmp_path_factory.mktemp("e2e") / "out"
-    done = run_cli("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF)
-    return out, done
+def fixture_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`compliance run fixtures/audit-reports --out OUT --as-of 2031-03-31`, once for the session (both xdist
+    workers read the same OUT): its output folder and how the command ended. Tests only read OUT (and run
+    `status` on its ledger); a test that changes anything works on copy_of(...)."""
+    folder = built_once(tmp_path_factory, "e2e-fixture-run", _run_the_fixtures)
+    done = json.loads((folder / "done.json").read_text())
+    return folder / "out", subprocess.CompletedProcess(**done)
 
 
 def copy_of(fixture_run, tmp_path: Path) -> Path:
@@ -113,7 +122,7 @@ def test_the_second_run_is_a_no_op(fixture_run, tmp_path):
     before_files = {p: (p.stat().st_mtime_ns, sha256_file(p)) for p in out.rglob("*") if p.is_file()
                     and not p.name.startswith("ledger.sqlite")}
     before_events = events(out / "ledger.sqlite")
-    again = run_cli("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF)
+    again = invoke("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF)
     assert again.returncode == 1 and "No new documents" in again.stdout
     after_files = {p: (p.stat().st_mtime_ns, sha256_file(p)) for p in out.rglob("*") if p.is_file()
                    and not p.name.startswith("ledger.sqlite")}
@@ -122,23 +131,23 @@ def test_the_second_run_is_a_no_op(fixture_run, tmp_path):
 
 def test_ledger_verify_and_then_an_edited_row_is_caught(fixture_run, tmp_path):
     out = copy_of(fixture_run, tmp_path)
-    ok = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"))
+    ok = invoke("ledger", "verify", "--db", str(out / "ledger.sqlite"))
     assert ok.returncode == 0 and "intact" in ok.stdout
     conn = sqlite3.connect(out / "ledger.sqlite")
     conn.execute("UPDATE determinations SET release_shares = 3100000 WHERE year = 2")
     conn.commit()
     conn.close()
-    bad = run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite"))
+    bad = invoke("ledger", "verify", "--db", str(out / "ledger.sqlite"))
     assert bad.returncode == 1 and "determinations row" in bad.stderr and "was changed" in bad.stderr
 
 
 def test_status_shows_each_year_from_the_ledger(fixture_run):
     out, _ = fixture_run
-    done = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10", "--json")
+    done = invoke("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10", "--json")
     years = json.loads(done.stdout)["years"]
     assert [y["status"] for y in years] == ["issued"] * 5
     assert years[1]["release_shares"] == RELEASES[2] and years[4]["days_left"] == -71
-    text = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10").stdout
+    text = invoke("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10").stdout
     assert "Year 2  issued  deadline 2028-01-29" in text and "no release recorded" in text
 
 
@@ -149,21 +158,21 @@ def test_duplicate_and_conflicting_reports(fixture_run, tmp_path):
     year5 = ACCEPTED[5]
     shutil.copy(FIXTURES / year5, inbox / "year5-again.pdf")  # the same bytes under another name
     before = events(out / "ledger.sqlite")
-    dup = run_cli("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
+    dup = invoke("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
     assert "No new documents" in dup.stdout and events(out / "ledger.sqlite") == before
 
     # The same report re-sent with a harmless trailing comment: other bytes, same figures, still accepted.
     (inbox / "year5-resent.pdf").write_bytes((FIXTURES / year5).read_bytes() + b"\n% re-sent by the auditor\n")
-    conflict = run_cli("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
+    conflict = invoke("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
     assert conflict.returncode == 1 and "conflicting_reports" in conflict.stdout
     assert "No new documents" in conflict.stdout
     v1 = (out / "year-5" / "joint-instruction.pdf").read_bytes()
 
     new_sha = sha256_file(inbox / "year5-resent.pdf")
-    chosen = run_cli("resolve", "--year", "5", "--report", new_sha[:12], "--by", "A. Partner",
+    chosen = invoke("resolve", "--year", "5", "--report", new_sha[:12], "--by", "A. Partner",
                      "--reason", "the auditor re-sent the signed copy", "--db", str(out / "ledger.sqlite"))
     assert chosen.returncode == 0 and "year5-resent.pdf" in chosen.stdout
-    reissued = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2031-04-15")
+    reissued = invoke("run", str(inbox), "--out", str(out), "--as-of", "2031-04-15")
     assert "year-5/joint-instruction.v2.pdf" in reissued.stdout
     assert (out / "year-5" / "joint-instruction.pdf").read_bytes() == v1  # never overwritten
     assert "3,050,834" in squash(pdf_text(out / "year-5" / "joint-instruction.v2.pdf"))
@@ -177,7 +186,7 @@ def test_duplicate_and_conflicting_reports(fixture_run, tmp_path):
                               "ON old.superseded_by = new.id WHERE old.year = 5 ORDER BY old.id").fetchall()
     conn.close()
     assert ("year-5/joint-instruction.pdf", "year-5/joint-instruction.v2.pdf") in superseded
-    assert run_cli("ledger", "verify", "--db", str(out / "ledger.sqlite")).returncode == 0
+    assert invoke("ledger", "verify", "--db", str(out / "ledger.sqlite")).returncode == 0
 
 
 def test_an_overdue_release_gets_a_penalty_statement(tmp_path):
@@ -185,7 +194,7 @@ def test_an_overdue_release_gets_a_penalty_statement(tmp_path):
     inbox.mkdir()
     shutil.copy(FIXTURES / ACCEPTED[1], inbox)
     out = tmp_path / "out"
-    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
+    done = invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
     assert done.returncode == 0, done.stderr
     from compliance.contract import load_contract
     from compliance.rules.penalty import compute_penalty
@@ -198,30 +207,6 @@ def test_an_overdue_release_gets_a_penalty_statement(tmp_path):
     assert f"USD {result.penalty_rounded:,.2f}" in squash(docx_text(out / "year-1" / "penalty-statement.docx"))
 
 
-def test_killed_with_sigkill_and_run_again_ends_as_an_uninterrupted_run(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    shutil.copy(FIXTURES / ACCEPTED[1], inbox)
-    out = tmp_path / "out"
-    args = ("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
-    log = tmp_path / "checkpoints.log"
-    assert run_cli(*args, env={CHECKPOINT_LOG_ENV: str(log)}).returncode == 0
-    expected = end_state(out)
-    names = [line.split(" ", 1)[1] for line in log.read_text().splitlines()]
-    # A few points with the real renderer (tests/test_run_crash.py tries every one with the fake toolkit):
-    # before anything is recorded, after rendering, after recording, after the penalty statement is recorded.
-    chosen = ["year 1 rendered", "year 1 recorded", "year 1 penalty recorded"]
-    for name in chosen:
-        shutil.rmtree(out)
-        killed = run_cli(*args, env={KILL_AT_ENV: str(names.index(name) + 1)})
-        assert killed.returncode == -signal.SIGKILL, name
-        again = run_cli(*args)
-        assert again.returncode == 0, again.stderr
-        state = end_state(out)
-        assert state[1] == expected[1], f"files differ after a kill at {name}"
-        assert state[0] == expected[0], f"ledger differs after a kill at {name}"
-
-
 def test_spa_8_2_a_release_recorded_on_the_as_of_date_is_stated_as_released(tmp_path):
     """The penalty statement of a run dated the day the release was recorded says the shares were
     released that day, not that they 'had not been released' (the run knows from the ledger)."""
@@ -229,11 +214,11 @@ def test_spa_8_2_a_release_recorded_on_the_as_of_date_is_stated_as_released(tmp_
     inbox.mkdir()
     shutil.copy(FIXTURES / ACCEPTED[1], inbox)
     out = tmp_path / "out"
-    assert run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
+    assert invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20").returncode == 0
     db = str(out / "ledger.sqlite")
-    released = run_cli("record", "released", "--year", "1", "--date", "2027-03-01", "--db", db)
+    released = invoke("record", "released", "--year", "1", "--date", "2027-03-01", "--db", db)
     assert released.returncode == 0, released.stderr
-    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
+    done = invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-03-01", "--prices", str(PRICES))
     assert done.returncode == 0, done.stderr
     for text in (squash(pdf_text(out / "year-1" / "penalty-statement.pdf")),
                  squash(docx_text(out / "year-1" / "penalty-statement.docx"))):
@@ -249,7 +234,7 @@ def test_the_same_run_into_two_folders_gives_the_same_bytes(tmp_path):
     shutil.copy(FIXTURES / ACCEPTED[1], inbox)
     outs = [tmp_path / "a" / "out", tmp_path / "b" / "much" / "deeper" / "output folder"]
     for out in outs:
-        done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
+        done = invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20")
         assert done.returncode == 0, done.stderr
 
     def documents(out: Path) -> dict[str, str]:
@@ -275,16 +260,16 @@ def test_open_items_are_listed_by_run_summary_and_status_and_each_such_letter_is
     text = squash(pdf_text(out / joint["pdf"]))
     assert "DRAFT" in text and "Open items in this draft" in text
     assert "Party B" in " ".join(joint["open_items"])
-    shown = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", AS_OF)
+    shown = invoke("status", "--db", str(out / "ledger.sqlite"), "--as-of", AS_OF)
     assert "joint-instruction is a DRAFT until these are filled:" in shown.stdout
-    as_json = json.loads(run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", AS_OF, "--json").stdout)
+    as_json = json.loads(invoke("status", "--db", str(out / "ledger.sqlite"), "--as-of", AS_OF, "--json").stdout)
     year_1 = next(year for year in as_json["years"] if year["year"] == 1)
     assert any(entry["document"].endswith("joint-instruction.pdf") for entry in year_1["open_items"])
 
 
 def test_once_the_contract_file_fills_every_open_item_the_rerun_issues_final_letters(fixture_run, tmp_path):
     out = copy_of(fixture_run, tmp_path)
-    done = run_cli("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF,
+    done = invoke("run", str(FIXTURES), "--out", str(out), "--as-of", AS_OF,
                    "--contract", str(filled_contract(tmp_path / "filled.yaml")))
     assert done.returncode == 1, done.stderr  # the needs_review fixtures are still there
     assert "Open items" not in done.stdout

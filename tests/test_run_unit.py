@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers.cli import run_cli
+from helpers.cli import invoke
 from helpers.fakes import EXAMPLE_1_RELEASES, example_inbox, run_fake, write_report
 
 from compliance.contract import load_contract
@@ -166,7 +166,7 @@ def test_resolve_refuses_an_unknown_report_and_a_year_without_conflict(first_run
     contract = load_contract()
     with open_ledger(out / "ledger.sqlite") as ledger, pytest.raises(RecordError, match="no conflicting reports"):
         resolve(ledger, contract, year=1, report="abcdef", by="A", reason="r")
-    cli = run_cli("resolve", "--year", "1", "--report", "abcdef", "--by", "A", "--reason", "r",
+    cli = invoke("resolve", "--year", "1", "--report", "abcdef", "--by", "A", "--reason", "r",
                   "--db", str(out / "ledger.sqlite"))
     assert cli.returncode == 2 and cli.stderr.count("\n") == 1 and "no conflicting reports" in cli.stderr
 
@@ -276,13 +276,13 @@ def test_a_release_cannot_exceed_what_was_instructed(first_run):
         record_released(ledger, contract, year=2, on=dt.date(2031, 4, 2), shares=2_000_000)
         with pytest.raises(RecordError, match="at most 996,926 more"):
             record_released(ledger, contract, year=2, on=dt.date(2031, 4, 3), shares=1_000_000)
-    cli = run_cli("record", "released", "--year", "2", "--date", "2031-04-03", "--shares", "1000000",
+    cli = invoke("record", "released", "--year", "2", "--date", "2031-04-03", "--shares", "1000000",
                   "--db", str(out / "ledger.sqlite"))
     assert cli.returncode == 2 and "Traceback" not in cli.stderr
     assert cli.stderr.strip() == ("error: a release cannot exceed what was instructed: year 2's instruction is for "
                                   "2,996,926 shares, 2,000,000 are already recorded as released, so at most "
                                   "996,926 more (not 1,000,000)")
-    ok = run_cli("record", "released", "--year", "2", "--date", "2031-04-03", "--db", str(out / "ledger.sqlite"))
+    ok = invoke("record", "released", "--year", "2", "--date", "2031-04-03", "--db", str(out / "ledger.sqlite"))
     assert ok.returncode == 0 and "996,926 shares of year 2 released on 2031-04-03" in ok.stdout
 
 
@@ -309,12 +309,12 @@ def test_record_dates_must_be_sensible(first_run):
         with pytest.raises(RecordError, match="not an Assessment Year"):
             record_received(ledger, contract, year=6, on=dt.date(2031, 4, 1))
         assert ledger.verify().ok
-    bad = run_cli("record", "dispute", "--year", "1", "--date", "2031-13-01", "--db", str(out / "ledger.sqlite"))
+    bad = invoke("record", "dispute", "--year", "1", "--date", "2031-13-01", "--db", str(out / "ledger.sqlite"))
     assert bad.returncode == 2 and bad.stderr.strip() == "error: --date 2031-13-01: not a date; write it as YYYY-MM-DD"
 
 
 def test_record_before_any_run_is_refused(tmp_path):
-    cli = run_cli("record", "received", "--year", "1", "--date", "2027-02-01", "--db", str(tmp_path / "none.sqlite"))
+    cli = invoke("record", "received", "--year", "1", "--date", "2027-02-01", "--db", str(tmp_path / "none.sqlite"))
     assert cli.returncode == 2 and "no ledger at" in cli.stderr and cli.stderr.count("\n") == 1
 
 
@@ -328,7 +328,7 @@ def test_status_gives_each_year_its_deadline_days_and_release(first_run):
     assert rows[0].status == "issued" and rows[0].released_shares == 3_000_000
     assert rows[4].deadline == dt.date(2031, 1, 29) and rows[4].days_left == -71
     assert rows[1].release_shares == EXAMPLE_1_RELEASES[2] and "year-2/deduction-notice.pdf" in rows[1].documents
-    cli = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10", "--json")
+    cli = invoke("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-10", "--json")
     data = json.loads(cli.stdout)
     assert cli.returncode == 0 and data["years"][0]["last_released_on"] == "2031-04-01"
 
@@ -360,7 +360,7 @@ def test_a_run_waits_for_another_writer_then_stops_with_a_clear_message(first_ru
     with writer_lock(out / "ledger.sqlite", what="run", wait=0):
         with pytest.raises(RunError, match=r"in use by `compliance run` \(pid \d+\); waited 0.2 s"):
             run_fake(inbox, out, AS_OF, wait=0.2)
-        cli = run_cli("run", str(inbox), "--out", str(out), "--as-of", AS_OF, "--wait", "0.2")
+        cli = invoke("run", str(inbox), "--out", str(out), "--as-of", AS_OF, "--wait", "0.2")
     assert cli.returncode == 2 and cli.stderr.count("\n") == 1 and "in use by" in cli.stderr
 
 
@@ -371,13 +371,13 @@ def test_one_ledger_one_output_folder_and_one_contract(first_run, tmp_path):
 
 
 def test_usage_errors_are_one_line_and_exit_2(tmp_path):
-    missing = run_cli("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--as-of", AS_OF)
+    missing = invoke("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--as-of", AS_OF)
     assert missing.returncode == 2 and missing.stderr.strip().endswith("no such folder (the inbox must be a folder "
                                                                        "of audit reports)")
     (tmp_path / "inbox").mkdir()
     bad_prices = tmp_path / "prices.csv"
     bad_prices.write_text("date,close\n2027-01-02,-1\n")
-    cli = run_cli("run", str(tmp_path / "inbox"), "--out", str(tmp_path / "out"), "--as-of", AS_OF,
+    cli = invoke("run", str(tmp_path / "inbox"), "--out", str(tmp_path / "out"), "--as-of", AS_OF,
                   "--prices", str(bad_prices))
     assert cli.returncode == 2 and "negative" in cli.stderr and "Traceback" not in cli.stderr
     assert not (tmp_path / "out").exists()  # nothing written before the arguments are known good
@@ -591,7 +591,7 @@ def test_a_release_under_a_superseded_instruction_is_flagged_and_never_released_
         with pytest.raises(RecordError, match=r"3,074 shares were already released beyond the current "
                                               r"instructions of year 3 \(3,074\)"):
             record_released(ledger, contract, year=2, on=dt.date(2031, 4, 20))
-    printed = run_cli("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-16")
+    printed = invoke("status", "--db", str(out / "ledger.sqlite"), "--as-of", "2031-04-16")
     assert "over-released 3,074 shares" in printed.stdout
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from helpers.certificates import PASSPHRASE, SigningPki, make_test_pki, make_tsa
-from helpers.cli import REPO, one_error_line, run_cli
+from helpers.cli import REPO, invoke, one_error_line, run_cli
 from helpers.contracts import filled_contract
 from helpers.pdfa import pdfa_problems
 from helpers.softhsm import PIN, make_token, softhsm_library
@@ -46,7 +46,7 @@ class Signed:
 
 
 def _sign(pki: SigningPki, file: Path, field: str, p12: Path, *extra: str, env: dict | None = None):
-    return run_cli("sign", str(file), "--field", field, "--key", str(p12), "--passphrase-file",
+    return invoke("sign", str(file), "--field", field, "--key", str(p12), "--passphrase-file",
                    str(pki.passphrase_file), *extra, env=env)
 
 
@@ -58,14 +58,14 @@ def signed(tmp_path_factory) -> Signed:
     shutil.copy(YEAR_1_REPORT, inbox)
     out = root / "out"
     contract = str(filled_contract(root / "filled.yaml"))
-    done = run_cli("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20", "--contract", contract)
+    done = invoke("run", str(inbox), "--out", str(out), "--as-of", "2027-01-20", "--contract", contract)
     assert done.returncode == 0, done.stdout + done.stderr
     db = out / "ledger.sqlite"
     with writer_lock(db, what="test"), open_ledger(db) as ledger:
         add_user(ledger, name="alice", role="approver", password=APPROVER_PASSWORD, on=dt.date(2027, 1, 20))
     secret = root / "alice.secret"
     secret.write_text(APPROVER_PASSWORD + "\n", encoding="utf-8")
-    approved = run_cli("approve", "--year", "1", "--by", "alice", "--password-file", str(secret), "--db", str(db),
+    approved = invoke("approve", "--year", "1", "--by", "alice", "--password-file", str(secret), "--db", str(db),
                        "--contract", contract)
     assert approved.returncode == 0, approved.stdout + approved.stderr
     pki = make_test_pki(root / "pki")
@@ -93,7 +93,7 @@ def test_both_parties_sign_through_the_cli_beside_the_unsigned_letter(signed):
 
 
 def test_compliance_verify_both_signatures_intact_and_trusted(signed):
-    done = run_cli("verify", str(signed.both), "--trust", str(signed.pki.root_pem))
+    done = invoke("verify", str(signed.both), "--trust", str(signed.pki.root_pem))
     assert done.returncode == 0, done.stdout + done.stderr
     text = done.stdout
     assert "Signature 1: PartyA_Signature, signed by Yi Yang" in text
@@ -106,7 +106,7 @@ def test_compliance_verify_both_signatures_intact_and_trusted(signed):
 
 
 def test_verify_json(signed):
-    done = run_cli("verify", str(signed.both), "--trust", str(signed.pki.root_pem), "--json")
+    done = invoke("verify", str(signed.both), "--trust", str(signed.pki.root_pem), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["ok"] is True
@@ -177,7 +177,7 @@ def _font_names(resources) -> set[str]:
 
 
 def test_the_ledger_shows_both_signatures_in_order_hash_chained(signed):
-    done = run_cli("ledger", "events", "--db", str(signed.db), "--json")
+    done = invoke("ledger", "events", "--db", str(signed.db), "--json")
     assert done.returncode == 0, done.stderr
     events = [json.loads(line) for line in done.stdout.splitlines()]
     signings = [e for e in events if e["kind"] == "document_signed"]
@@ -191,7 +191,7 @@ def test_the_ledger_shows_both_signatures_in_order_hash_chained(signed):
         [approval] = ledger.approvals()
         final = next(item for item in approval.files if item.document == signings[0]["data"]["document"])
     assert signings[0]["data"]["from_sha256"] == final.pdf_sha256 and signings[0]["data"]["approval"] == approval.id
-    assert run_cli("ledger", "verify", "--db", str(signed.db)).returncode == 0
+    assert invoke("ledger", "verify", "--db", str(signed.db)).returncode == 0
 
 
 def test_one_byte_changed_after_signing_fails_verify(signed, tmp_path):
@@ -199,7 +199,7 @@ def test_one_byte_changed_after_signing_fails_verify(signed, tmp_path):
     data[len(data) // 3] ^= 0x01  # inside the first revision, which both signatures cover
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(bytes(data))
-    done = run_cli("verify", str(tampered), "--trust", str(signed.pki.root_pem))
+    done = invoke("verify", str(tampered), "--trust", str(signed.pki.root_pem))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert "NOT INTACT" in done.stdout
@@ -207,14 +207,14 @@ def test_one_byte_changed_after_signing_fails_verify(signed, tmp_path):
 
 
 def test_an_untrusted_signer_fails_verify(signed):
-    other = run_cli("verify", str(signed.both), "--trust", str(signed.pki.other_root_pem))
+    other = invoke("verify", str(signed.both), "--trust", str(signed.pki.other_root_pem))
     assert other.returncode == 1 and "NOT TRUSTED by the given roots" in other.stdout
-    none = run_cli("verify", str(signed.both))
+    none = invoke("verify", str(signed.both))
     assert none.returncode == 1 and "NOT TRUSTED: no --trust root given" in none.stdout
 
 
 def test_an_unsigned_letter_fails_verify(signed):
-    done = run_cli("verify", str(signed.unsigned), "--trust", str(signed.pki.root_pem))
+    done = invoke("verify", str(signed.unsigned), "--trust", str(signed.pki.root_pem))
     assert done.returncode == 1 and "no signatures" in done.stdout
 
 
@@ -235,7 +235,7 @@ def test_a_field_that_does_not_exist_is_refused_naming_the_fields(signed, tmp_pa
 def test_a_wrong_passphrase_is_one_plain_line(signed, tmp_path):
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n")
-    done = run_cli("sign", str(signed.unsigned), "--field", "PartyA_Signature", "--key", str(signed.pki.party_a_p12),
+    done = invoke("sign", str(signed.unsigned), "--field", "PartyA_Signature", "--key", str(signed.pki.party_a_p12),
                    "--passphrase-file", str(wrong), "--out", str(tmp_path / "x.pdf"))
     one_error_line(done, "the passphrase is wrong")
     assert not (tmp_path / "x.pdf").exists()
@@ -286,7 +286,7 @@ def test_bad_input_is_one_plain_line(signed, tmp_path, case):
         words = ("--pkcs11-lib", "no such file")
     else:
         args["file"], words = str(tmp_path), ("is a folder",)
-    done = run_cli("sign", args["file"], "--field", "PartyA_Signature", *args["key"], "--passphrase-file",
+    done = invoke("sign", args["file"], "--field", "PartyA_Signature", *args["key"], "--passphrase-file",
                    str(signed.pki.passphrase_file), "--out", str(tmp_path / "out.pdf"))
     one_error_line(done, *words)
 
@@ -298,7 +298,7 @@ def test_pades_b_t_with_a_timestamp_server(signed, tmp_path):
         done = _sign(signed.pki, signed.unsigned, "PartyA_Signature", signed.pki.party_a_p12,
                      "--timestamp-url", url, "--out", str(out))
     assert done.returncode == 0, done.stderr
-    checked = run_cli("verify", str(out), "--trust", str(signed.pki.root_pem), "--json")
+    checked = invoke("verify", str(out), "--trust", str(signed.pki.root_pem), "--json")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     (signature,) = json.loads(checked.stdout)["signatures"]
     assert signature["level"] == "PAdES B-T" and signature["timestamp_ok"] is True
@@ -320,6 +320,7 @@ def test_a_timestamp_server_that_does_not_answer_is_one_plain_line(signed, tmp_p
 def test_a_key_on_a_pkcs11_token(signed, tmp_path):
     if softhsm_library() is None:
         pytest.skip("SoftHSM (Debian softhsm2; `make fonts` installs it) is not installed")
+    # new processes (run_cli): the PKCS#11 library reads its token configuration once per process
     module, env = make_token(tmp_path / "token", *signed.pki.party_a, "party-a")
     pin = tmp_path / "pin.txt"
     pin.write_text(PIN + "\n")

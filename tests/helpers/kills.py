@@ -1,5 +1,5 @@
-"""Killing `compliance run` while it reads reports, and checking what it leaves: used by the fast kill test
-(tests/test_faults_kill.py) and the 20 random kills of `make faults` (tests/faults/)."""
+"""Killing `compliance run` while it reads reports, and checking what it leaves: used by the kill tests of
+`make faults` (tests/faults/test_kill_while_reading.py and the 20 random kills, test_random_kills.py)."""
 
 from __future__ import annotations
 

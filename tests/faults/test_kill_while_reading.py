@@ -1,6 +1,7 @@
 """A run killed while its workers read reports (kill -9, or SIGTERM as `timeout`, systemd and docker send):
 the workers die with it, nothing holds the writer lock, and the rerun ends as an uninterrupted run would.
-The 20 random kills of `make faults` (tests/faults/) do the same at random moments."""
+The 20 random kills beside it (test_random_kills.py) do the same at random moments. Part of `make faults`, not
+of `make test`, for its time."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Crash safety: a run killed with SIGKILL at any of its checkpoints and started again ends in exactly the
 state of a run never interrupted (ledger rows, files and their sha256). Uses the fake toolkit so that every
-checkpoint can be tried; tests/test_run_e2e.py repeats a few with the real extractor and renderer."""
+checkpoint can be tried; test_run_e2e_kills.py beside it repeats a few with the real extractor and renderer.
+Part of `make faults`, not of `make test`, for its time."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from helpers.fakes import end_state, write_report
 
 from compliance.operations.run import CHECKPOINT_LOG_ENV, KILL_AT_ENV
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]  # tests/, where the helpers package is
 PRICES = TESTS.parent / "fixtures" / "prices" / "kxin-sample.csv"
 AS_OF = "2028-03-31"  # years 1 and 2 determined, both releases overdue: documents and penalty statements
 
