@@ -58,11 +58,17 @@ def determine_year(ledger: Ledger, contract: Contract, year: int) -> YearAssessm
     plan = next(plan for plan in plans if plan.year == year)
     if not plan.ready:
         return None
-    inputs = determination_inputs(ledger, plans, year)
-    return assess_year(contract, inputs.revenues, year, contract.default_reading)
+    return assessment_of(contract, determination_inputs(ledger, plans, year), contract.default_reading)
+
+
+def assessment_of(contract: Contract, inputs: DeterminationInputs, reading: str) -> YearAssessment:
+    """The one place a year's assessment (SPA 5.1, 5.2) is computed from what the ledger holds: the revenues of
+    years 1..N under `reading`. A determination being made and one recorded long ago go through here alike."""
+    return assess_year(contract, inputs.revenues, inputs.year, reading)
 
 
 def recorded_assessment(contract: Contract, determination: Determination) -> YearAssessment:
-    """The year's assessment (SPA 5.2) as its recorded determination states it: the revenues of years 1..N
-    and the reading it was made under, exactly as recorded."""
-    return assess_year(contract, determination.revenues, determination.year, determination.reading)
+    """The year's assessment as its recorded determination states it: the revenues of years 1..N and the
+    reading it was made under, exactly as recorded."""
+    inputs = DeterminationInputs(determination.year, determination.revenues, determination.reports)
+    return assessment_of(contract, inputs, determination.reading)

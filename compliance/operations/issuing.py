@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from compliance.ledger import Document, NewDetermination, NewDocument
-from compliance.operations.determinations import determination_inputs
+from compliance.operations.determinations import assessment_of, determination_inputs
 from compliance.operations.open_items import open_items_data
 from compliance.operations.planning import YearPlan, YearStatus, premature, released_by_year
 from compliance.operations.workspace import Workspace, blocked_target, one_line, place
-from compliance.rules.earnout import YearAssessment, assess_year
+from compliance.rules.earnout import YearAssessment
 from compliance.rules.earnout_json import year_json
 from compliance.values.files import versioned_name
 
@@ -106,7 +106,7 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
     too_early = premature(ws.contract, plan.year, ws.as_of, report.get("report_date"))
     if too_early:
         return outcome(ws, plan, YearStatus.PREMATURE, too_early)
-    determined = assess_year(ws.contract, inputs.revenues, plan.year, ws.reading)  # once, for all its documents
+    determined = assessment_of(ws.contract, inputs, ws.reading)  # once, for all its documents
     try:
         rendered = render_determination(ws, determined, report, ws.as_of, key)
     except Exception as exc:  # a document that cannot be rendered stops this year only
