@@ -5,7 +5,7 @@
     read and record an inbox       inbox.scan_inbox, inbox.record_files -> FileOutcome
     which report decides a year    planning.plan_years -> YearPlan (YearStatus)
     determine a year               determinations.determine_year -> YearAssessment (nothing written)
-    a year's assessment          determinations.assessment_of (the one place), recorded_assessment
+    a year's assessment            determinations.assessment_of (the one place), recorded_assessment
     issue a year's documents       issuing.issue_year -> YearOutcome
     issue a penalty statement      penalties.issue_penalty
     record an event                recording.record_received / _released / _dispute / _settled / _suspended
