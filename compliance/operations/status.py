@@ -16,7 +16,7 @@ from compliance.operations.determinations import contract_fingerprint, determina
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import YearStatus, plan_years, releases
 from compliance.values.digest import sha256_file
-from compliance.values.money import round_cents
+from compliance.values.money import decimal_json, round_cents
 from compliance.values.prices import PriceFileError, PriceSeries, load_prices
 
 
@@ -46,7 +46,7 @@ class YearStatusRow:
         return {
             "year": self.year, "status": self.status, "note": self.note or None,
             "report": {"file": self.report_name, "sha256": self.report_sha256} if self.report_sha256 else None,
-            "revenue": None if self.revenue is None else str(self.revenue),
+            "revenue": decimal_json(self.revenue),
             "release_shares": self.release_shares, "documents": self.documents,
             "deadline": self.deadline.isoformat(), "days_left": self.days_left,
             "released_shares": self.released_shares,

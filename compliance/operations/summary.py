@@ -16,6 +16,7 @@ from compliance.operations.planning import YearPlan, YearStatus
 from compliance.operations.workspace import Workspace
 from compliance.values.digest import sha256_hex
 from compliance.values.files import json_bytes, write_if_changed
+from compliance.values.money import decimal_json
 
 
 def mark_roles(files: list[FileOutcome], plans: list[YearPlan]) -> None:
@@ -106,7 +107,7 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
         "years": [
             {"year": y.year, "status": y.label, "note": y.note or None,
              "report": {"file": y.report_name, "sha256": y.report_sha256} if y.report_sha256 else None,
-             "revenue": _decimal_text(y.revenue), "release_shares": y.release_shares,
+             "revenue": decimal_json(y.revenue), "release_shares": y.release_shares,
              "deadline": y.deadline.isoformat(),
              "documents": _documents_json(y.documents, open_items),
              # Four-eyes: drafts awaiting approval until a second person approves (operations.approval).
@@ -122,8 +123,3 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
     }
     if write_if_changed(ws.out / "summary.json", json_bytes(summary)):
         ws.written.append("summary.json")
-
-
-def _decimal_text(value) -> str | None:
-    """An exact amount as JSON carries it: its decimal string, never a float."""
-    return None if value is None else str(value)

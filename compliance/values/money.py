@@ -92,6 +92,11 @@ def group_text(value: Decimal | str | None) -> str:
     return group(Decimal(value)) if value is not None else ""
 
 
+def decimal_json(value: Decimal | None) -> str | None:
+    """An exact amount as JSON carries it: its decimal string, never a float; None stays null."""
+    return None if value is None else str(value)
+
+
 def rmb(amount: Decimal | int) -> str:
     """Decimal('665000000') -> 'RMB 665,000,000.00'."""
     return f"RMB {group(Decimal(amount))}"

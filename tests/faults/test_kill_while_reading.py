@@ -9,15 +9,12 @@ import shutil
 import signal
 
 import pytest
-from helpers.kills import holders, kill_while_reading, make_inbox, rerun_state, wait_gone
+from helpers.kills import holders, kill_while_reading, reference_run, rerun_state, wait_gone
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
-    base = tmp_path_factory.mktemp("kills")
-    inbox = make_inbox(base / "inbox")
-    out = base / "out"
-    return inbox, out, rerun_state(inbox, out)
+    return reference_run(tmp_path_factory.mktemp("kills"))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "SIGTERM"])

@@ -9,17 +9,14 @@ import shutil
 import signal
 
 import pytest
-from helpers.kills import holders, kill_while_reading, make_inbox, rerun_state, signal_name, wait_gone
+from helpers.kills import holders, kill_while_reading, reference_run, rerun_state, signal_name, wait_gone
 
 TRIES = 20
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
-    base = tmp_path_factory.mktemp("random-kills")
-    inbox = make_inbox(base / "inbox")
-    out = base / "out"
-    return inbox, out, rerun_state(inbox, out)
+    return reference_run(tmp_path_factory.mktemp("random-kills"))
 
 
 @pytest.mark.parametrize("attempt", range(TRIES))

@@ -98,5 +98,11 @@ def rerun_state(inbox: Path, out: Path) -> tuple:
     return end_state(out)
 
 
+def reference_run(folder: Path) -> tuple[Path, Path, tuple]:
+    """(inbox, output folder, end state of an uninterrupted run): what a killed run and its rerun must match."""
+    inbox, out = make_inbox(folder / "inbox"), folder / "out"
+    return inbox, out, rerun_state(inbox, out)
+
+
 def signal_name(sig: int) -> str:
     return signal.Signals(sig).name

@@ -15,6 +15,7 @@ from compliance.cli.commands.common import (
     PasswordFileOption,
     contract_or_exit,
     read_password,
+    today,
     usage_error,
     year_or_exit,
 )
@@ -57,7 +58,6 @@ def users_add(
 ) -> None:
     """Add an account, as an administrator (the new password is asked for twice and kept only as an argon2
     hash); the ledger records who added it."""
-    import datetime as dt
 
     from compliance.operations.accounts import AccountError, add_user, administrator
 
@@ -66,7 +66,7 @@ def users_add(
         password = _new_password(password_file, name)
         with _writing(db, contract, wait, "users") as ledger:
             administrator(ledger, by, own)
-            event = add_user(ledger, name=name, role=role, password=password, on=dt.date.today(), by=by)
+            event = add_user(ledger, name=name, role=role, password=password, on=today(), by=by)
     typer.echo(f"Recorded event {event.seq}: {name} may sign in to the review desk as {role} (added by {by}).")
 
 
@@ -76,7 +76,6 @@ def users_revoke(name: str = typer.Argument(..., show_default=False), by: str = 
                  contract: Path = ContractOption, wait: float = WaitOption) -> None:
     """End an account, as an administrator: it cannot sign in again, and its open desk sessions end at their
     next request."""
-    import datetime as dt
 
     from compliance.operations.accounts import AccountError, administrator, revoke_user
 
@@ -84,7 +83,7 @@ def users_revoke(name: str = typer.Argument(..., show_default=False), by: str = 
         own = read_password(by_password_file, f"Your password ({by})", option="--by-password-file")
         with _writing(db, contract, wait, "users") as ledger:
             administrator(ledger, by, own)
-            event = revoke_user(ledger, name=name, on=dt.date.today(), by=by)
+            event = revoke_user(ledger, name=name, on=today(), by=by)
     typer.echo(f"Recorded event {event.seq}: {name} can no longer sign in (revoked by {by}).")
 
 
@@ -97,7 +96,6 @@ def users_password(
     wait: float = WaitOption,
 ) -> None:
     """Change your own password (the current one first, then the new one twice)."""
-    import datetime as dt
 
     from compliance.operations.accounts import AccountError, change_password
 
@@ -105,7 +103,7 @@ def users_password(
         old = read_password(by_password_file, f"Current password ({name})", option="--old-password-file")
         new = _new_password(password_file, name)
         with _writing(db, contract, wait, "users") as ledger:
-            event = change_password(ledger, name=name, old=old, new=new, on=dt.date.today())
+            event = change_password(ledger, name=name, old=old, new=new, on=today())
     typer.echo(f"Recorded event {event.seq}: {name} changed their password.")
 
 
@@ -133,7 +131,6 @@ def init(
 ) -> None:
     """Start a ledger: make DIR/ledger.sqlite and its first account, an administrator (the password is asked
     for twice). Then `compliance users add` (as that administrator) and `compliance serve --out DIR`."""
-    import datetime as dt
 
     from compliance.operations.access import open_to_create
     from compliance.operations.accounts import AccountError, init_accounts
@@ -145,7 +142,7 @@ def init(
         own = read_password(by_password_file, f"Your password ({by})", option="--by-password-file") if by else ""
         with open_to_create(out / "ledger.sqlite", terms, what="init",
                             wait=DEFAULT_WAIT_SECONDS if wait is None else wait) as ledger:
-            event = init_accounts(ledger, admin=admin, password=password, on=dt.date.today(), by=by,
+            event = init_accounts(ledger, admin=admin, password=password, on=today(), by=by,
                                   by_password=own)
     typer.echo(f"Recorded event {event.seq}: {admin} administers the accounts of {out / 'ledger.sqlite'}.")
     typer.echo(f"Next: compliance users add NAME --role preparer|approver|viewer --by {admin} --db "

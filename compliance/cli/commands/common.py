@@ -78,9 +78,14 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         usage_error(f"{option} {value}: not a date; write it as YYYY-MM-DD")
 
 
+def today() -> dt.date:
+    """The day an account change is recorded: the clock, read here at the edge (the operations take the date)."""
+    return dt.date.today()
+
+
 def as_of_or_today(value: str | None) -> dt.date:
     """The explicit --as-of, or today's date read once here at the edge (commands print which they used)."""
-    return parse_date(value, "--as-of") or dt.date.today()
+    return parse_date(value, "--as-of") or today()
 
 
 def parse_revenue_args(values: list[str] | None, contract: Contract) -> dict[int, Decimal]:
