@@ -11,7 +11,18 @@ from compliance.cli import terminal
 
 terminal.keep_to_our_words()  # before any library loads: some warn as they are imported
 
-from compliance.cli.commands import approval, core, desk, extract, ledger, penalty, render, run, signing  # noqa: E402
+from compliance.cli.commands import (  # noqa: E402
+    approval,
+    confirmation,
+    core,
+    desk,
+    extract,
+    ledger,
+    penalty,
+    render,
+    run,
+    signing,
+)
 
 app = typer.Typer(
     help="Earn-out escrow administration for the Kaixin SPA: extract audited revenue, apply SPA 5.2, "
@@ -21,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for area in (core, extract, render, run, approval, penalty, ledger, signing, desk):
+for area in (core, extract, render, run, approval, confirmation, penalty, ledger, signing, desk):
     area.register(app)
 
 

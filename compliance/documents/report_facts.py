@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
 
@@ -46,13 +47,39 @@ def report_context(report: Mapping | None) -> dict | None:
              "confidence": f"{float(record['confidence']):.3f}", "confirmed": record.get("confirmed")}
             for name, record in sorted((report.get("ocr") or {}).items()) if isinstance(record, Mapping)
         ],
+        "confirmed_by_hand": _confirmation(report.get("confirmed_by_hand")),
     }
+
+
+def _confirmation(recorded: Mapping | None) -> dict | None:
+    """The fields two people confirmed by hand against the report (operations.confirmation's summary): each
+    field's name, value as confirmed and page; who confirmed and who countersigned, and when."""
+    if not isinstance(recorded, Mapping):
+        return None
+
+    def day(value: object) -> dt.date | None:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+    fields = []
+    for key, entry in (recorded.get("fields") or {}).items():
+        value = entry.get("value")
+        fields.append({
+            "key": key, "label": {**_OCR_FIELD_NAMES, **_PERIOD_ENDS}.get(key, key.replace("_", " ").capitalize()),
+            "amount": Decimal(value) if key == "operating_revenue" and value is not None else None,
+            "date": day(value) if key in ("report_date", "period_start", "period_end") else None,
+            "value": value, "page": entry.get("page"),
+        })
+    return {"fields": fields, "confirmed_by": recorded.get("confirmed_by"),
+            "confirmed_on": day(recorded.get("confirmed_on")), "countersigned_by": recorded.get("countersigned_by"),
+            "countersigned_on": day(recorded.get("countersigned_on")), "reason": recorded.get("approver_reason")}
 
 
 # The report's fields as the assessment report names them, for the list of what OCR read from a scan.
 _OCR_FIELD_NAMES = {"operating_revenue": "Operating Revenue", "auditor": "Accounting firm", "opinion": "Opinion",
                     "report_date": "Report date", "report_number": "Report number", "entity": "Entity audited",
-                    "period_end": "Period audited"}
+                    "period_end": "Period audited", "period_start": "Period audited from", "unit": "Unit printed",
+                    "currency": "Currency"}
+_PERIOD_ENDS = {"period_start": "First day of the period audited", "period_end": "Last day of the period audited"}
 
 
 def _data_uri(png: Path) -> str:

@@ -9,7 +9,7 @@ from compliance.extract.model import Problem
 from compliance.extract.periods import Period
 from compliance.extract.problems import problem
 from compliance.extract.report import StatedFigure
-from compliance.values.money import group
+from compliance.values.money import cents, group
 from compliance.values.text import name_key
 
 
@@ -93,4 +93,4 @@ def crosscheck(revenue: Decimal, stated: StatedFigure | None) -> list[Problem]:
         return []
     return [problem("revenue_crosscheck_mismatch", detail=(
         f"The audit text states revenue of {stated.text.strip()} ({group(stated_yuan)} yuan), which disagrees "
-        f"with the income statement's {group(revenue)} yuan."))]
+        f"with the income statement's {group(revenue)} yuan."), readings=[cents(revenue), cents(stated_yuan)])]

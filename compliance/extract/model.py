@@ -26,13 +26,22 @@ class Problem:
     code: str
     severity: str  # "reject" | "review" | "warning"
     message: str  # one plain sentence
+    field: str | None = None  # the field it leaves unproven, when the code alone does not say (an OCR'd field)
+    readings: tuple[str, ...] = ()  # every figure the product read for that field, in yuan (two that disagree)
 
     def to_json(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "message": self.message}
+        data = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.field is not None:
+            data["field"] = self.field
+        if self.readings:
+            data["readings"] = list(self.readings)
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Problem:
-        return cls(str(data.get("code")), str(data.get("severity")), str(data.get("message")))
+        readings = data.get("readings") if isinstance(data.get("readings"), list) else []
+        return cls(str(data.get("code")), str(data.get("severity")), str(data.get("message")),
+                   str(data["field"]) if data.get("field") else None, tuple(str(r) for r in readings))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from compliance.extract.statement_pages import (
     titles_on,
 )
 from compliance.values.digest import sha256_hex
+from compliance.values.money import cents
 
 _CENT = Decimal("0.01")
 
@@ -155,9 +156,12 @@ def choose_line(statement_pages: list[StatementPage], text: TextPass, best: Cand
                 "current-period figure could not be read."))], statement_page.start)
         if len({line.amount for line in lines}) > 1:
             figures = ", ".join(line.figure.text for line in lines)
+            unit = statement_page.unit.multiplier if statement_page.unit is not None else None
+            readings = sorted({line.amount * unit for line in lines}) if unit is not None else []
             return Choice(statement_page, None, [problem("ambiguous_revenue", detail=(
                 f"Page {statement_page.page} prints more than one revenue line with different figures ({figures}); "
-                "which one is the operating revenue needs a person to decide."))], statement_page.start)
+                "which one is the operating revenue needs a person to decide."), field="operating_revenue",
+                readings=[cents(reading) for reading in readings])], statement_page.start)
         line = lines[0]
         problems = []
         if line.kind == MAIN:

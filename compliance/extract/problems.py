@@ -77,8 +77,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def problem(code: str, **details: object) -> Problem:
+    """The catalogued problem; a `field` detail names the field it leaves unproven, `readings` the figures read
+    for it (in yuan), so that a person confirming it by hand is shown them (operations.confirmation)."""
     severity, template = CATALOGUE[code]
-    return Problem(code=code, severity=severity, message=template.format(**details))
+    field = details.get("field")
+    readings = details.get("readings") or ()
+    return Problem(code=code, severity=severity, message=template.format(**details),
+                   field=str(field).replace(" ", "_") if field else None,
+                   readings=tuple(str(reading) for reading in readings))
 
 
 class Rejected(Exception):
@@ -89,36 +95,84 @@ class Rejected(Exception):
         self.problem = found
 
 
+# A `review` problem a person may confirm by hand (operations.confirmation): code -> the fields it leaves
+# unproven (a code whose field varies names it in the problem's `field`). A review code not listed here
+# cannot be confirmed away: another entity, another period or another currency needs the contract's terms (or
+# the right report), not a person's reading of the page.
+CONFIRMABLE: dict[str, tuple[str, ...]] = {
+    "revenue_not_found": ("operating_revenue",),
+    "ambiguous_revenue": ("operating_revenue",),
+    "revenue_crosscheck_mismatch": ("operating_revenue",),
+    "revenue_main_business_only": ("operating_revenue",),
+    "current_column_assumed": ("operating_revenue",),
+    "ocr_unconfirmed": ("operating_revenue",),
+    "unit_not_found": ("unit", "operating_revenue"),  # the unit decides what the printed figure is in yuan
+    "currency_not_found": ("currency",),
+    "period_not_found": ("period_start", "period_end"),
+    "audit_report_not_found": ("opinion",),
+    "opinion_not_found": ("opinion",),
+    "opinion_modified": ("opinion",),
+    "auditor_not_found": ("auditor",),
+    "auditor_not_approved": ("auditor",),
+    "ocr_auditor_unverified": ("auditor",),
+    "report_date_not_found": ("report_date",),
+    "report_date_before_period_end": ("report_date",),
+    "report_date_implausibly_late": ("report_date",),
+    "signature_summary_mismatch": (),
+    "ocr_field_unconfirmed": (),
+    "ocr_low_confidence": (),
+}
+# Confirmable only with a written reason from the approver who countersigns: what the page shows is not in
+# doubt, whether the SPA lets the report be relied on is (SPA 4.2: an approved firm, an audit report).
+NEEDS_APPROVER_REASON: dict[str, str] = {
+    "opinion_modified": "the auditor's opinion is modified: say why the report may still be relied on",
+    "auditor_not_approved": "the firm is not on the contract's approved list: say where Party A approved it",
+}
+
+
 # code -> what a person does about it (the review desk prints it under the problem's sentence). A code not
 # listed here falls back to its severity's advice (WHAT_TO_DO_BY_SEVERITY).
 WHAT_TO_DO: dict[str, str] = {
     "not_pdf": "Ask the auditor or the seller for the report as a PDF and upload that.",
     "corrupt": "Ask for a fresh copy of the PDF (the file was damaged in transit or when it was saved).",
-    "encrypted": "Ask for an unprotected copy, or give the password with `compliance extract --password`.",
+    "encrypted": "Ask for an unprotected copy of the PDF (or for its password, to read it with).",
     "no_text_layer": "Ask for a clearer scan (300 dpi, upright pages) or for the auditor's digital PDF.",
     "too_large": "Upload only the audit report (not the whole annual report), or raise the limit.",
     "too_many_pages": "Upload only the audit report (not the whole annual report), or raise the limit.",
     "still_being_written": "Nothing to do: the next run reads the file again once it is complete.",
     "changed_while_read": "Nothing to do: the next run reads the file again.",
-    "entity_mismatch": "Check that this is the Target Company's own report (not a group or another company's).",
-    "period_mismatch": "Check that the report covers the Assessment Year (1 December to 30 November, SPA 4.1).",
-    "not_assessment_period": "Check that the report covers an Assessment Year (1 December to 30 November, SPA 4.1).",
-    "opinion_modified": "Take legal advice: a modified opinion may not be an audit report the SPA relies on.",
+    "entity_mismatch": "Check that this is the Target Company's own report (not a group or another company's); "
+                       "another company's report cannot be confirmed by hand.",
+    "period_mismatch": "Check that the report covers the Assessment Year (1 December to 30 November, SPA 4.1); "
+                       "another period needs the contract's terms, not a confirmation by hand.",
+    "not_assessment_period": "Check that the report covers an Assessment Year (1 December to 30 November, SPA 4.1); "
+                             "another period needs the contract's terms, not a confirmation by hand.",
+    "opinion_modified": "Take legal advice: a modified opinion may not be an audit report the SPA relies on. If "
+                        "it may, confirm the opinion by hand; the approver who countersigns writes the legal reason.",
     "auditor_not_approved": "Check with Party A that it approved this accounting firm (SPA 4.2); if so, add the "
-                            "firm to approved_auditors in the contract file.",
-    "currency_mismatch": "Ask for the statement in RMB, or take advice on the conversion the SPA allows.",
-    "revenue_crosscheck_mismatch": "Compare the figure on the evidence picture with the income statement and "
-                                   "ask the auditor which one is right.",
-    "ocr_unconfirmed": "Compare the figure with the picture of the line, digit by digit; if it is right, ask for "
-                       "the digital PDF or record a resolution.",
-    "ocr_field_unconfirmed": "Compare the field with the page; ask for the digital PDF if it is unclear.",
-    "ocr_low_confidence": "Compare the field with the page; ask for the digital PDF if it is unclear.",
-    "ocr_auditor_unverified": "Check the firm's name on the page and list the approved firms in the contract file.",
+                            "firm to approved_auditors in the contract file, or confirm the firm by hand and have "
+                            "the approver who countersigns say where Party A approved it.",
+    "period_not_whole_year": "Ask for the report on the whole Assessment Year; another period needs the "
+                             "contract's terms, not a confirmation by hand.",
+    "currency_mismatch": "Ask for the statement in RMB, or take advice on the conversion the SPA allows; another "
+                         "currency cannot be confirmed by hand.",
+    "revenue_crosscheck_mismatch": "Compare the figure on the evidence picture with the income statement; ask the "
+                                   "auditor which one is right, then confirm it by hand (a second person "
+                                   "countersigns).",
+    "ocr_unconfirmed": "Compare the figure with the picture of the line, digit by digit, then confirm it by hand "
+                       "(a second person countersigns), or ask for the digital PDF.",
+    "ocr_field_unconfirmed": "Compare the field with the page, then confirm it by hand (a second person "
+                             "countersigns), or ask for the digital PDF.",
+    "ocr_low_confidence": "Compare the field with the page, then confirm it by hand (a second person countersigns), "
+                          "or ask for the digital PDF.",
+    "ocr_auditor_unverified": "Check the firm's name on the page and confirm it by hand (a second person "
+                              "countersigns); list the approved firms in the contract file.",
     "auditor_list_not_configured": "List the firms Party A approved in approved_auditors in the contract file.",
 }
 WHAT_TO_DO_BY_SEVERITY = {
     "reject": "The file cannot be used as it is: ask for a good copy of the report and upload it.",
-    "review": "Check the field against the page; the report is not used until a person has resolved this.",
+    "review": "Check the field against the page and confirm it by hand (a second person countersigns); the report "
+              "is not used until then.",
     "warning": "Nothing blocks the report; note it.",
 }
 

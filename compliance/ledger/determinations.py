@@ -104,3 +104,16 @@ class DeterminationRecords(LedgerConnection):
                 updates=updates,
             )
         return determination_id, new_ids
+
+    def withdraw(self, kind: str, *, year: int | None, on_date: dt.date, determinations: Sequence[Determination],
+                 data: dict[str, Any]) -> Any:
+        """Record `kind` and, pinned by it, mark `determinations` and every current document issued for them
+        withdrawn: superseded by themselves, as nothing replaces them (`withdrawn`). The next run issues the
+        next version once the year is decided again."""
+        ids = {determination.id for determination in determinations}
+        documents = [d for d in self.documents(current_only=True) if d.determination_id in ids]
+        updates = [("determinations", {"id": i}, {"superseded_by": i}) for i in sorted(ids)]
+        updates += [("documents", {"id": d.id}, {"superseded_by": d.id}) for d in documents]
+        return self._record(kind, year=year, on_date=on_date, updates=updates, data={
+            **data, "withdrawn": {"determinations": sorted(ids), "documents": [d.pdf_path for d in documents]}})
+

@@ -32,7 +32,10 @@ RECORD_EVENTS = (
 SIGN_EVENTS = ("document_signed",)
 # The review desk's four-eyes step and its accounts (`compliance users`, `compliance approve`, the desk).
 APPROVAL_EVENTS = ("user_added", "user_revoked", "password_changed", "documents_approved")
-EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS + SIGN_EVENTS + APPROVAL_EVENTS
+# A report's unproven fields confirmed by hand, with four eyes (operations.confirmation).
+CONFIRMATION_EVENTS = ("confirmed_by_hand", "confirmation_countersigned", "confirmation_sent_back",
+                       "confirmation_withdrawn")
+EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS + SIGN_EVENTS + APPROVAL_EVENTS + CONFIRMATION_EVENTS
 
 # State tables and the columns that identify a row; every other column except row_hash/event_seq is content.
 STATE_TABLES: dict[str, tuple[str, ...]] = {

@@ -45,7 +45,11 @@ class NewDetermination:
 @dataclass(frozen=True)
 class Determination(NewDetermination):
     id: int
-    superseded_by: int | None
+    superseded_by: int | None  # its own id: withdrawn, nothing in its place (a confirmation by hand withdrawn)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.superseded_by == self.id
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Determination:
@@ -80,7 +84,11 @@ class Document(NewDocument):
     id: int
     determination_id: int | None
     as_of: dt.date
-    superseded_by: int | None
+    superseded_by: int | None  # its own id: withdrawn, nothing in its place (a confirmation by hand withdrawn)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.superseded_by == self.id
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Document:

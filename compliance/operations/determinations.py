@@ -9,11 +9,12 @@ restored letter and the desk's pages all state the same figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from compliance.contract import Contract
 from compliance.ledger import Determination, Ledger, canonical_json
+from compliance.operations.confirmation import in_force, report_revenue
 from compliance.operations.planning import YearPlan, plan_years
 from compliance.rules.earnout import YearAssessment, assess_year
 from compliance.values.digest import sha256_hex
@@ -30,6 +31,7 @@ class DeterminationInputs:
     year: int
     revenues: dict[int, Decimal]
     reports: dict[int, str]  # year -> sha256 of the report whose revenue is used
+    confirmations: dict[int, int] = field(default_factory=dict)  # year -> its report's confirmation by hand (event)
 
     def key(self, contract_sha256: str, reading: str) -> str:
         """The determination's identity: equal inputs, equal key, so a re-run issues nothing new."""
@@ -41,14 +43,18 @@ class DeterminationInputs:
             "revenues": {str(k): str(v) for k, v in sorted(self.revenues.items())},
             "reports": {str(k): v for k, v in sorted(self.reports.items())},
         }
+        if self.confirmations:  # only then: the keys of determinations made before confirmations stay the same
+            inputs["confirmations"] = {str(k): v for k, v in sorted(self.confirmations.items())}
         return sha256_hex(canonical_json(inputs))
 
 
 def determination_inputs(ledger: Ledger, plans: list[YearPlan], year: int) -> DeterminationInputs:
     """The inputs of `year`'s determination (every year up to it READY)."""
     reports = {plan.year: plan.report_sha256 for plan in plans if plan.year <= year}
-    revenues = {number: ledger.revenue(sha) for number, sha in reports.items()}
-    return DeterminationInputs(year, revenues, reports)
+    revenues = {number: report_revenue(ledger, sha) for number, sha in reports.items()}
+    confirmed = in_force(ledger)
+    by_hand = {number: confirmed[sha].seq for number, sha in reports.items() if sha in confirmed}
+    return DeterminationInputs(year, revenues, reports, by_hand)
 
 
 def determine_year(ledger: Ledger, contract: Contract, year: int) -> YearAssessment | None:

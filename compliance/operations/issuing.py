@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from compliance.ledger import Document, NewDetermination, NewDocument
+from compliance.operations.confirmation import confirmed_extraction, report_revenue
 from compliance.operations.determinations import assessment_of, determination_inputs
 from compliance.operations.open_items import open_items_data
 from compliance.operations.planning import YearPlan, YearStatus, premature, released_by_year
@@ -47,7 +48,7 @@ class YearOutcome:
 def outcome(ws: Workspace, plan: YearPlan, status: YearStatus, note: str = "") -> YearOutcome:
     current = ws.ledger.current_determination(plan.year)
     sha = plan.report_sha256 or (current.report_sha256 if current else None)
-    revenue = ws.ledger.revenue(sha) if sha else None
+    revenue = report_revenue(ws.ledger, sha) if sha else None
     return YearOutcome(
         plan.year, status, sha, ws.ledger.first_name(sha) if sha else None, revenue,
         current.release_shares if current else None, ws.contract.release_deadline(plan.year),
@@ -67,8 +68,9 @@ def render_determination(ws: Workspace, determined: YearAssessment, report: dict
 
 
 def report_for_documents(ws: Workspace, sha256: str) -> dict:
-    """The recorded extraction, its evidence picture found in this output folder (stored relative to it)."""
-    report = dict(ws.ledger.extraction(sha256))
+    """The recorded extraction (its fields confirmed by hand laid over it, with who confirmed them), its evidence
+    picture found in this output folder (stored relative to it)."""
+    report = dict(confirmed_extraction(ws.ledger, sha256))
     evidence = report.get("evidence")
     if isinstance(evidence, dict) and evidence.get("png_path") and not Path(evidence["png_path"]).is_absolute():
         report["evidence"] = {**evidence, "png_path": str(ws.out / evidence["png_path"])}

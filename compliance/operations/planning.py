@@ -2,7 +2,8 @@
 recorded since (the agent's receipt, releases, disputes, suspensions). Used by `run`, `status` and `record`.
 
 Rules (docs/contract-reading.md, "Release mechanics"):
-- A year is decided by its one accepted report. Two or more different accepted reports are a conflict
+- A year is decided by its one accepted report, or one whose unproven fields two people confirmed by hand
+  (operations.confirmation), which counts as accepted. Two or more different accepted reports are a conflict
   until `compliance resolve` names one; a later, further report reopens it.
 - A year waits while an earlier year is undecided: SPA 5.2(2) lets a year's excess restore shortfalls of
   previous years, so its release cannot be stated before theirs is known.
@@ -19,6 +20,7 @@ from enum import StrEnum
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import Determination, Ledger
+from compliance.operations.confirmation import AWAITING, Confirmation, confirmations, in_force
 from compliance.rules.penalty import Period
 
 
@@ -68,14 +70,36 @@ def _resolution(ledger: Ledger, year: int, accepted: list[str]) -> str | None:
     return None  # a report arrived after the decision: decide again
 
 
-def plan_year(ledger: Ledger, year: int) -> YearPlan:
+def usable_reports(ledger: Ledger, year: int, confirmed: dict[str, Confirmation] | None = None) -> list[str]:
+    """The reports that may decide the year: the accepted ones, then those confirmed by hand and countersigned
+    (in the order they were confirmed)."""
+    confirmed = in_force(ledger) if confirmed is None else confirmed
     accepted = ledger.reports_for_year(year, FileStatus.ACCEPTED)
+    return accepted + [sha for sha, c in confirmed.items() if c.year == year and sha not in accepted]
+
+
+def _awaiting_countersignature(ledger: Ledger, year: int) -> Confirmation | None:
+    pending = [c for c in confirmations(ledger) if c.state == AWAITING and c.year == year]
+    return pending[-1] if pending else None
+
+
+def plan_year(ledger: Ledger, year: int, confirmed: dict[str, Confirmation] | None = None) -> YearPlan:
+    confirmed = in_force(ledger) if confirmed is None else confirmed
+    accepted = usable_reports(ledger, year, confirmed)
     if not accepted:
+        pending = _awaiting_countersignature(ledger, year)
+        if pending is not None:
+            return YearPlan(year, YearStatus.NEEDS_REVIEW, None, (), (
+                f"{ledger.first_name(pending.report)} was confirmed by hand by {pending.confirmed_by} on "
+                f"{pending.confirmed_on}; it awaits an approver's countersignature"))
         if ledger.reports_for_year(year):
             return YearPlan(year, YearStatus.NEEDS_REVIEW, None, (), "its only reports need review or were rejected")
         return YearPlan(year, YearStatus.AWAITING_REPORT, None, (), "no audit report received")
     if len(accepted) == 1:
-        return YearPlan(year, YearStatus.READY, accepted[0], tuple(accepted), "")
+        confirmation = confirmed.get(accepted[0])
+        note = (f"confirmed by hand by {confirmation.confirmed_by}, countersigned by {confirmation.countersigned_by}"
+                if confirmation else "")
+        return YearPlan(year, YearStatus.READY, accepted[0], tuple(accepted), note)
     chosen = _resolution(ledger, year, accepted)
     if chosen:
         return YearPlan(year, YearStatus.READY, chosen, tuple(accepted), "chosen by a recorded resolution")
@@ -91,8 +115,9 @@ def plan_years(ledger: Ledger, contract: Contract) -> list[YearPlan]:
     """Every Assessment Year in order; a year after an undecided one waits (SPA 5.2(2))."""
     plans: list[YearPlan] = []
     blocker: int | None = None
+    confirmed = in_force(ledger)
     for year in contract.assessment_years:
-        plan = plan_year(ledger, year.number)
+        plan = plan_year(ledger, year.number, confirmed)
         if plan.ready and blocker is not None:
             plan = YearPlan(year.number, YearStatus.WAITING, plan.report_sha256, plan.candidates,
                             f"year {blocker} is not decided yet; SPA 5.2(2) may offset its shortfall", blocker)

@@ -14,9 +14,14 @@ from __future__ import annotations
 import datetime as dt
 
 from compliance.contract import Contract
-from compliance.extract.model import FileStatus
 from compliance.ledger import Determination, Event, Ledger
-from compliance.operations.planning import documents_received_on, plan_year, release_balances, releases
+from compliance.operations.planning import (
+    documents_received_on,
+    plan_year,
+    release_balances,
+    releases,
+    usable_reports,
+)
 
 
 class RecordError(ValueError):
@@ -163,7 +168,7 @@ def resolve(ledger: Ledger, contract: Contract, *, year: int, report: str, by: s
     _check_year(contract, year)
     if not by.strip() or not reason.strip():
         raise RecordError("--by and --reason must name who decided and why")
-    accepted = ledger.reports_for_year(year, FileStatus.ACCEPTED)
+    accepted = usable_reports(ledger, year)
     if len(accepted) < 2:
         raise RecordError(f"year {year} has no conflicting reports to resolve ({len(accepted)} accepted report"
                           f"{'' if len(accepted) == 1 else 's'})")

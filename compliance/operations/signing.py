@@ -132,6 +132,9 @@ def _recorded_source(ledger: Ledger, pdf: bytes, file: Path, field: str) -> dict
         raise SignError(f"{file}: this is the DRAFT {document.kind} awaiting approval ({who}an approver other "
                         f"than its preparer must approve it first: `compliance approve --year {year}`); then "
                         "sign its final in the approved folder")
+    if document.withdrawn:
+        raise SignError(f"{file}: this {document.kind} was withdrawn (the confirmation by hand it relied on was "
+                        f"withdrawn, {ledger.path}); it must not be signed")
     if document.superseded_by is not None:
         raise SignError(f"{file}: this {document.kind} was superseded by a later version (document "
                         f"{document.superseded_by} in {ledger.path}); sign the current one")

@@ -12,6 +12,7 @@ from compliance.ledger import Ledger
 from compliance.operations.access import open_to_read
 from compliance.operations.accrual import accrued_penalty
 from compliance.operations.approval import year_approval
+from compliance.operations.confirmation import in_force, report_revenue
 from compliance.operations.determinations import contract_fingerprint, determination_inputs
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import YearStatus, plan_years, releases
@@ -41,6 +42,7 @@ class YearStatusRow:
     open_items: dict[str, list[str]] = field(default_factory=dict)  # PDF path -> what it lacks (a DRAFT)
     approval: dict = field(default_factory=dict)  # four-eyes: state, prepared_by, approved_by, final files
     signatures: list[dict] = field(default_factory=list)  # per signed letter, in order: field, signer, date, file
+    confirmed_by_hand: dict | None = None  # the deciding report's confirmation by hand in force (its summary)
 
     def to_json(self) -> dict:
         return {
@@ -55,6 +57,7 @@ class YearStatusRow:
             "over_released": self.over_released,
             "open_items": [{"document": path, "items": items} for path, items in self.open_items.items()],
             "approval": self.approval, "signatures": self.signatures,
+            "confirmed_by_hand": self.confirmed_by_hand,
         }
 
 
@@ -64,6 +67,7 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
     fingerprint = contract_fingerprint(contract)
     current_docs = ledger.documents(current_only=True)
     open_items = recorded_open_items(ledger)
+    confirmed = in_force(ledger)
     rows = []
     for plan in plans:
         determination = ledger.current_determination(plan.year)
@@ -81,13 +85,14 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
         found = releases(ledger, plan.year)
         row = YearStatusRow(
             plan.year, status, note, ledger.first_name(sha) if sha else None, sha,
-            ledger.revenue(sha) if sha else None,
+            report_revenue(ledger, sha) if sha else None,
             determination.release_shares if determination else None,
             [d.pdf_path for d in current_docs if d.year == plan.year],
             deadline, (deadline - as_of).days,
             sum(r.shares for r in found), found[-1].on if found else None,
         )
         row.open_items = {path: open_items[path] for path in row.documents if open_items.get(path)}
+        row.confirmed_by_hand = confirmed[sha].summary if sha in confirmed else None
         row.approval = year_approval(ledger, plan.year).as_json()
         row.signatures = signatures(ledger, plan.year)
         released = sum(r.shares for r in found)
