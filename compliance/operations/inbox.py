@@ -16,7 +16,7 @@ from compliance.values.digest import sha256_file
 
 
 class FileRole(StrEnum):
-    """What an accepted file does for its Assessment Year."""
+    """What an accepted file (or one confirmed by hand) does for its Assessment Year."""
 
     DECIDES_YEAR = "decides_year"
     CONFLICTING = "conflicting_reports"
@@ -40,6 +40,7 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     also_named: list[str] = field(default_factory=list)  # other names of the same content in the ledger
     role: FileRole | None = None
+    confirmed_by_hand: dict | None = None  # its unproven fields confirmed by two people (operations.confirmation)
     recorded: bool = True  # False: set aside this run (changing while read), left for the next
     source: Path | None = None  # the file in the inbox (its name as the file system spells it)
 

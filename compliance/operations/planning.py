@@ -20,7 +20,7 @@ from enum import StrEnum
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import Determination, Ledger
-from compliance.operations.confirmation import AWAITING, Confirmation, confirmations, in_force
+from compliance.operations.confirmation import AWAITING, SENT_BACK, Confirmation, confirmations, in_force
 from compliance.rules.penalty import Period
 
 
@@ -78,22 +78,28 @@ def usable_reports(ledger: Ledger, year: int, confirmed: dict[str, Confirmation]
     return accepted + [sha for sha, c in confirmed.items() if c.year == year and sha not in accepted]
 
 
-def _awaiting_countersignature(ledger: Ledger, year: int) -> Confirmation | None:
-    pending = [c for c in confirmations(ledger) if c.state == AWAITING and c.year == year]
-    return pending[-1] if pending else None
+def _review_note(ledger: Ledger, year: int) -> str | None:
+    """Where the latest confirmation by hand of a report of this year stands, when one was made."""
+    made = [c for c in confirmations(ledger) if c.year == year and not c.in_force]
+    if not made:
+        return None
+    latest, name = made[-1], ledger.first_name(made[-1].report)
+    if latest.state == AWAITING:
+        return (f"{name} was confirmed by hand by {latest.confirmed_by} on {latest.confirmed_on}; it awaits an "
+                "approver's countersignature")
+    what = "sent back" if latest.state == SENT_BACK else "withdrawn"
+    return (f"the confirmation by hand of {name} was {what} by {latest.closed_by} on {latest.closed_on} "
+            f"({latest.closed_reason}); it needs review")
 
 
 def plan_year(ledger: Ledger, year: int, confirmed: dict[str, Confirmation] | None = None) -> YearPlan:
     confirmed = in_force(ledger) if confirmed is None else confirmed
     accepted = usable_reports(ledger, year, confirmed)
     if not accepted:
-        pending = _awaiting_countersignature(ledger, year)
-        if pending is not None:
-            return YearPlan(year, YearStatus.NEEDS_REVIEW, None, (), (
-                f"{ledger.first_name(pending.report)} was confirmed by hand by {pending.confirmed_by} on "
-                f"{pending.confirmed_on}; it awaits an approver's countersignature"))
-        if ledger.reports_for_year(year):
-            return YearPlan(year, YearStatus.NEEDS_REVIEW, None, (), "its only reports need review or were rejected")
+        note = _review_note(ledger, year)
+        if note is not None or ledger.reports_for_year(year):
+            return YearPlan(year, YearStatus.NEEDS_REVIEW, None, (),
+                            note or "its only reports need review or were rejected")
         return YearPlan(year, YearStatus.AWAITING_REPORT, None, (), "no audit report received")
     if len(accepted) == 1:
         confirmation = confirmed.get(accepted[0])

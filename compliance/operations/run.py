@@ -81,8 +81,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every file was accepted and no year needs a decision; 1 otherwise."""
-        files_ok = all(f.status == FileStatus.ACCEPTED for f in self.files)
+        """0 when every file was accepted (or confirmed by hand) and no year needs a decision; 1 otherwise."""
+        files_ok = all(f.status == FileStatus.ACCEPTED or f.confirmed_by_hand for f in self.files)
         years_ok = all(y.status not in (YearStatus.CONFLICTING, YearStatus.ERROR) for y in self.years)
         return 0 if files_ok and years_ok else 1
 
@@ -179,7 +179,7 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
                 issue_penalty(ws, outcome, prices)
     for outcome in years:  # documents as they stand after this run
         outcome.documents = current_documents(ws, outcome.year)
-    mark_roles(files, plans)
+    mark_roles(ws, files, plans)
     write_reviews(ws, files)
     write_summary(ws, files, years, inbox=options.inbox, prices_path=options.prices_path, skipped=skipped)
     ws.checkpoint("summary written")

@@ -9,6 +9,7 @@ from pathlib import Path
 from compliance.extract.model import FileStatus
 from compliance.ledger import Document, chain_head
 from compliance.operations.approval import year_approval
+from compliance.operations.confirmation import in_force
 from compliance.operations.inbox import FileOutcome, FileRole, Skipped
 from compliance.operations.issuing import YearOutcome
 from compliance.operations.open_items import recorded_open_items
@@ -19,12 +20,17 @@ from compliance.values.files import json_bytes, write_if_changed
 from compliance.values.money import decimal_json
 
 
-def mark_roles(files: list[FileOutcome], plans: list[YearPlan]) -> None:
-    """What each accepted file does for its year: decides it, conflicts, or was set aside by a resolution."""
+def mark_roles(ws: Workspace, files: list[FileOutcome], plans: list[YearPlan]) -> None:
+    """What each accepted file, or one confirmed by hand, does for its year: decides it, conflicts, or was set
+    aside by a resolution."""
     by_year = {plan.year: plan for plan in plans}
+    confirmed = in_force(ws.ledger)
     for item in files:
+        if item.sha256 in confirmed:
+            item.confirmed_by_hand = confirmed[item.sha256].summary
+            item.year = confirmed[item.sha256].year
         plan = by_year.get(item.year)
-        if item.status != FileStatus.ACCEPTED or plan is None:
+        if (item.status != FileStatus.ACCEPTED and item.confirmed_by_hand is None) or plan is None:
             continue
         if plan.status == YearStatus.CONFLICTING:
             item.role = FileRole.CONFLICTING
@@ -71,7 +77,8 @@ def _documents_json(docs: list[Document], open_items: dict[str, list[str]]) -> l
     return [
         {"kind": d.kind, "version": d.version, "pdf": d.pdf_path, "pdf_sha256": d.pdf_sha256,
          "docx": d.docx_path, "docx_sha256": d.docx_sha256, "document_id": d.document_id,
-         "dated": d.as_of.isoformat(), "superseded_by": d.superseded_by,
+         "dated": d.as_of.isoformat(), "superseded_by": None if d.withdrawn else d.superseded_by,
+         "withdrawn": d.withdrawn,
          "draft": bool(open_items.get(d.pdf_path)), "open_items": open_items.get(d.pdf_path, [])}
         for d in docs
     ]
@@ -82,6 +89,7 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
     all_docs = ws.ledger.documents()
     open_items = recorded_open_items(ws.ledger)
     determinations = {d.id: d for d in ws.ledger.determinations()}
+    confirmed = in_force(ws.ledger)
 
     def led_to(sha: str | None) -> list[Document]:
         return [d for d in all_docs if d.determination_id in determinations
@@ -99,7 +107,7 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
         "files": [
             {"file": f.name, "sha256": f.sha256, "size": f.size, "status": f.status,
              "problems": [problem.to_json() for problem in f.problems], "year": f.year, "revenue": f.revenue,
-             "also_named": f.also_named, "role": f.role,
+             "also_named": f.also_named, "role": f.role, "confirmed_by_hand": f.confirmed_by_hand,
              "documents": _documents_json(led_to(f.sha256), open_items) if f.sha256 else []}
             for f in files
         ],
@@ -111,7 +119,8 @@ def write_summary(ws: Workspace, files: list[FileOutcome], years: list[YearOutco
              "deadline": y.deadline.isoformat(),
              "documents": _documents_json(y.documents, open_items),
              # Four-eyes: drafts awaiting approval until a second person approves (operations.approval).
-             "approval": year_approval(ws.ledger, y.year).as_json()}
+             "approval": year_approval(ws.ledger, y.year).as_json(),
+             "confirmed_by_hand": confirmed[y.report_sha256].summary if y.report_sha256 in confirmed else None}
             for y in years
         ],
         # Every current document still marked DRAFT, with what it lacks: fill these in the contract file.

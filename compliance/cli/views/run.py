@@ -43,8 +43,15 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     files.add_column("Revenue (RMB)", justify="right", no_wrap=True)
     reasons = []  # the problems go under the table, with the full width for their plain sentences
     for item in result.files:
-        files.add_row(literal(item.name), styled(item.status), str(item.year or ""), group_text(item.revenue))
+        confirmed = item.confirmed_by_hand
+        status = styled(item.status) + (" · confirmed by hand" if confirmed else "")
+        revenue = confirmed["fields"].get("operating_revenue", {}).get("value") if confirmed else None
+        files.add_row(literal(item.name), status, str(item.year or ""), group_text(revenue or item.revenue))
         notes = [f"{p.code}: {p.message}" for p in item.problems if p.severity != "warning"]
+        if confirmed:
+            notes = [f"confirmed by hand by {confirmed['confirmed_by']} ({confirmed['confirmed_on']}), countersigned "
+                     f"by {confirmed['countersigned_by']} ({confirmed['countersigned_on']}): "
+                     f"{', '.join(entry['label'] for entry in confirmed['fields'].values())}"]
         if item.role and item.role != "decides_year":
             notes.insert(0, item.role.replace("_", " "))
         if item.also_named:
@@ -75,10 +82,12 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
     if rest:
         console.print(f"Also written: {literal(', '.join(str(Path(result.out_dir) / path) for path in rest))}")
     print_open_items(result.open_items, result.out_dir, console)
-    counts = {status: sum(1 for f in result.files if f.status == status)
+    counts = {status: sum(1 for f in result.files if f.status == status and not f.confirmed_by_hand)
               for status in ("accepted", "needs_review", "rejected")}
-    console.print(f"{len(result.files)} files: {counts['accepted']} accepted, {counts['needs_review']} need review, "
-                  f"{counts['rejected']} rejected. Summary: {literal(Path(result.out_dir) / 'summary.json')}")
+    by_hand = sum(1 for f in result.files if f.confirmed_by_hand)
+    confirmed = f"{by_hand} confirmed by hand, " if by_hand else ""
+    console.print(f"{len(result.files)} files: {counts['accepted']} accepted, {confirmed}{counts['needs_review']} need "
+                  f"review, {counts['rejected']} rejected. Summary: {literal(Path(result.out_dir) / 'summary.json')}")
 
 
 def print_open_items(open_items: dict[str, list[str]], out_dir, console: Console) -> None:
@@ -107,6 +116,12 @@ def print_status(report, console: Console | None = None) -> None:
         if row.report_sha256:
             console.print(f"  report      {literal(row.report_name)} ({row.report_sha256[:12]}), revenue RMB "
                           f"{group_text(row.revenue)}")
+        if row.confirmed_by_hand:
+            hand = row.confirmed_by_hand
+            fields = "; ".join(f"{entry['label']} (page {entry['page']})" for entry in hand["fields"].values())
+            console.print(printable(f"  by hand     confirmed by {hand['confirmed_by']} on {hand['confirmed_on']}, "
+                                    f"countersigned by {hand['countersigned_by']} on {hand['countersigned_on']}: "
+                                    f"{fields}"), markup=False)
         if row.release_shares is not None:
             released = f"{row.released_shares:,} released" if row.released_shares else "no release recorded"
             if row.last_released_on and not fully:
