@@ -62,6 +62,11 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
         console.print("Problems (details in review/<file>.json):")
         for line in reasons:
             console.print(printable(line), markup=False)
+    to_confirm = [f for f in result.files if f.status == "needs_review" and not f.confirmed_by_hand and f.sha256]
+    if to_confirm:
+        console.print(printable(f"To confirm by hand what a report could not prove (a second person countersigns): "
+                                f"compliance confirm --report {to_confirm[0].sha256[:12]} --db "
+                                f"{result.ledger_path} lists what to check on which page."), markup=False)
 
     for item in result.skipped:
         console.print(f"  skipped {literal(item.name)}: {item.reason}")
