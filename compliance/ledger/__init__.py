@@ -8,7 +8,7 @@ table in reports.py, determinations.py and accounts.py, each change written by r
 from compliance.ledger.anchor import Anchor, AnchorError, chain_head, check_anchor, read_anchor
 from compliance.ledger.events import EVENT_KINDS, Event, VerifyReport, canonical_json
 from compliance.ledger.lock import DEFAULT_WAIT_SECONDS, LedgerBusy, writer_lock
-from compliance.ledger.opening import open_for_checking, open_ledger
+from compliance.ledger.opening import LedgerTampered, open_for_checking, open_ledger
 from compliance.ledger.rows import (
     Approval,
     ApprovedFile,
@@ -25,6 +25,6 @@ __all__ = [
     "Approval", "ApprovedFile", "User",
     "Anchor", "AnchorError", "chain_head", "check_anchor", "open_for_checking", "read_anchor",
     "DEFAULT_WAIT_SECONDS", "EVENT_KINDS", "SCHEMA_VERSION", "Determination", "Document", "Event", "Ledger",
-    "LedgerBusy", "LedgerError", "NewDetermination", "NewDocument", "VerifyReport", "canonical_json",
+    "LedgerBusy", "LedgerError", "LedgerTampered", "NewDetermination", "NewDocument", "VerifyReport", "canonical_json",
     "open_ledger", "writer_lock",
 ]

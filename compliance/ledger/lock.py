@@ -1,4 +1,9 @@
-"""One writer per ledger: an exclusive advisory lock (flock) on `<ledger>.lock`.
+"""One writer per ledger: an exclusive advisory lock (flock) on `<ledger>.lock` beside the real file, and on
+the ledger file itself.
+
+The lock follows the real file: `<ledger>.lock` is named after the path with every link resolved, and the
+ledger file itself (its device and inode, whatever name or hard link reached it) is locked too, so two writers
+that name one ledger by two paths still take turns. (flock and SQLite's own fcntl locks do not interfere.)
 
 The operating system drops the lock when the last descriptor of it closes, even on kill -9. A forked child
 (the extractor's workers) would inherit the descriptor and keep the lock alive after its parent died, so
@@ -36,8 +41,14 @@ class LedgerBusy(RuntimeError):
     """Another process holds the ledger's writer lock; str() says which and what to do."""
 
 
+def real_path(db_path: str | Path) -> Path:
+    """The ledger's path with every symbolic link resolved: the one name all its writers and readers use."""
+    return Path(os.path.realpath(db_path))
+
+
 def lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
+    real = real_path(db_path)
+    return real.with_name(real.name + ".lock")
 
 
 def _alive(pid: int) -> bool:
@@ -89,25 +100,41 @@ def writer_lock(db_path: str | Path, *, what: str, wait: float = DEFAULT_WAIT_SE
     path = lock_path(Path(db_path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    ledger_fd = None
     try:
         give_up = time.monotonic() + wait  # a wait bound, not a date: no computation depends on it
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= give_up:
-                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-                    raise LedgerBusy(_busy_message(db_path, path, holder, wait)) from None
-                time.sleep(poll)
+        _take(fd, give_up, poll, lambda: _busy(fd, db_path, path, wait))
         _HELD.add(fd)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"`compliance {what}` (pid {os.getpid()})".encode(), 0)
         try:
+            if os.path.isfile(db_path):  # the same inode under another name or hard link takes turns too
+                ledger_fd = os.open(db_path, os.O_RDONLY | os.O_CLOEXEC)
+                _take(ledger_fd, give_up, poll, lambda: _busy(fd, db_path, path, wait))
+                _HELD.add(ledger_fd)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"`compliance {what}` (pid {os.getpid()})".encode(), 0)
             yield
         finally:
+            if ledger_fd is not None:
+                _HELD.discard(ledger_fd)
+                os.close(ledger_fd)
             _HELD.discard(fd)
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _take(fd: int, give_up: float, poll: float, busy) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= give_up:
+                raise busy() from None
+            time.sleep(poll)
+
+
+def _busy(fd: int, db_path: str | Path, path: Path, wait: float) -> LedgerBusy:
+    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+    return LedgerBusy(_busy_message(db_path, path, holder, wait))
