@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-AREAS = ["startup", "engine", "extract", "ocr", "documents", "penalty", "mainjob"]
+AREAS = ["startup", "engine", "ledger", "extract", "ocr", "documents", "penalty", "mainjob"]
 
 
 def main() -> int:
