@@ -11,6 +11,7 @@ which works without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.resources
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from compliance.desk import actions, files, pages
+from compliance.desk import actions, confirmations, files, pages
 from compliance.desk.requests import (
     Desk,
     DeskError,
@@ -41,7 +42,7 @@ from compliance.desk.requests import (
 )
 from compliance.desk.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from compliance.desk.sessions import LoginThrottle, SessionStore
-from compliance.operations.facade import LedgerBusy, LedgerError, load_contract, make_environment
+from compliance.operations.facade import LedgerBusy, LedgerError, load_contract, long_date, make_environment
 from compliance.values.money import group_text
 
 DESK = Path(str(importlib.resources.files("compliance.desk")))
@@ -72,6 +73,7 @@ def _templates() -> jinja2.Environment:
                                       env.loader])
     env.filters["decimal_text"] = group_text  # a decimal string from the ledger, grouped: '702,345,678.90'
     env.filters["moment"] = moment_text
+    env.filters["iso_day"] = lambda text: long_date(dt.date.fromisoformat(text)) if text else ""  # '29 January 2027'
     return env
 
 
@@ -115,6 +117,10 @@ def create_app(settings: DeskSettings) -> Any:
         Route(UPLOAD_PATH, actions.upload, methods=["POST"]),
         Route("/inbox/resolve", actions.resolve, methods=["POST"]),
         Route("/reports/{sha256:str}", pages.report_page),
+        Route("/reports/{sha256:str}/confirm", confirmations.confirm_fields, methods=["POST"]),
+        Route("/reports/{sha256:str}/countersign", confirmations.countersign_confirmation, methods=["POST"]),
+        Route("/reports/{sha256:str}/send-back", confirmations.send_back_confirmation, methods=["POST"]),
+        Route("/reports/{sha256:str}/withdraw", confirmations.withdraw_confirmation, methods=["POST"]),
         Route("/years/{year:int}", pages.year_page),
         Route("/years/{year:int}/prepare", actions.prepare, methods=["POST"]),
         Route("/years/{year:int}/approve", actions.approve, methods=["POST"]),
@@ -125,6 +131,7 @@ def create_app(settings: DeskSettings) -> Any:
         Route("/files/pages/{document:int}/{page:int}.png", files.document_page_png),
         Route("/files/final-pages/{approval:int}/{index:int}/{page:int}.png", files.final_page_png),
         Route("/files/evidence/{sha256:str}.png", files.evidence_png),
+        Route("/files/reports/{sha256:str}/pages/{page:int}.png", files.report_page_png),
         Route("/files/deadlines.ics", files.deadlines_ics),
         Route("/charts/tranches.svg", files.tranche_svg),
         Route("/charts/penalty/{year:int}.svg", files.penalty_svg),

@@ -21,6 +21,7 @@ from compliance.operations.review import (
     evidence_picture,
     overview,
     recorded_document,
+    report_file,
     year_view,
 )
 from compliance.values.digest import sha256_file
@@ -126,6 +127,21 @@ def evidence_png(request: Request) -> Response:
     if not path.is_file():
         raise DeskError(404, "The evidence picture is missing from the output folder.")
     return _png(path.read_bytes())
+
+
+def report_page_png(request: Request) -> Response:
+    """A page of an audit report the ledger holds, from the output folder's inbox (where the desk keeps the
+    reports it received): the page a field to confirm by hand was read on."""
+    desk = desk_of(request)
+    sha256, page = request.path_params["sha256"], request.path_params["page"]
+    if (sha256, page) in desk.previews:  # by content: the bytes were checked when the page was first drawn
+        signed_in_as(request, "view")
+        return _png(desk.previews[(sha256, page)])
+    with ledger_as(request, "view") as (ledger, _):
+        relative = report_file(ledger, sha256) if _SHA256.fullmatch(sha256) else None
+    if relative is None:
+        raise DeskError(404, "The report's file is not in the output folder's inbox, so its pages cannot be shown.")
+    return _png(page_png(desk, _checked(desk.settings.out_dir, relative, sha256), sha256, page))
 
 
 def deadlines_ics(request: Request) -> Response:

@@ -71,7 +71,9 @@ def report_page(request: Request) -> Response:
         view = report_view(ledger, desk.contract, sha256) if SHA256.fullmatch(sha256) else None
     if view is None:
         raise DeskError(404, "The ledger has no report with this fingerprint.")
-    return render(request, "report.html.j2", who=who, report=view, page="inbox")
+    draft = who.session.drafts.pop(sha256, None) or {}  # what a refused confirmation had typed, shown once
+    return render(request, "report.html.j2", who=who, report=view, page="inbox",
+                  typed=draft.get("values", {}), typed_pages=draft.get("pages", {}))
 
 
 def year_page(request: Request) -> Response:

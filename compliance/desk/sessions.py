@@ -24,6 +24,7 @@ class Session:
     user: str | None  # who signed in (a session exists only after sign-in: the form's token is a cookie)
     last_seen: float
     flash: list[tuple[str, str]] = field(default_factory=list)  # (kind, sentence) shown on the next page
+    drafts: dict[str, dict] = field(default_factory=dict)  # report sha256 -> a refused confirmation's entries
 
     def csrf_ok(self, sent: str | None) -> bool:
         return bool(sent) and hmac.compare_digest(self.csrf.encode(), str(sent).encode())

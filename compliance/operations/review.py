@@ -9,47 +9,43 @@ decides anything (the rules are in compliance.rules, the verdicts in the recorde
     one document: open items, final, approval           document_view -> DocumentView
     a recorded document, an approved final's file       recorded_document, approved_file
     a report's evidence picture (its recorded path)     evidence_picture
+    a report's PDF in the output folder's inbox         report_file
     the release deadlines as an iCalendar file          deadlines_calendar
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
-from compliance.extract.problems import what_to_do
+from compliance.extract.problems import NEEDS_APPROVER_REASON, what_to_do
 from compliance.ledger import Approval, ApprovedFile, Determination, Document, Event, Ledger
+from compliance.operations import confirmation as by_hand
 from compliance.operations.accrual import accrued_penalty
 from compliance.operations.approval import YearApproval, output_folder, year_approval
 from compliance.operations.determinations import recorded_assessment
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import YearPlan, YearStatus, plan_years, releases
 from compliance.operations.status import YearStatusRow, recorded_prices, year_statuses
+from compliance.operations.uploads import DESK_INBOX
 from compliance.rules.business_days import load_calendar
 from compliance.rules.deadlines import deadline_rows, ics_bytes
 from compliance.rules.earnout import Assessment, YearResult
 from compliance.rules.penalty import PenaltyResult
+from compliance.values.digest import sha256_file
 
 # The extracted fields, in the order a person checks them against the report, and the key the extractor's
 # `sources` uses for each where it differs.
 SOURCE_KEYS = {"operating_revenue": "revenue"}
-FIELDS = (
-    ("operating_revenue", "Operating revenue (营业收入)"),
-    ("currency", "Currency"),
-    ("unit", "Unit printed"),
-    ("entity", "Entity"),
-    ("period_start", "Period from"),
-    ("period_end", "Period to"),
-    ("assessment_year", "Assessment Year"),
-    ("auditor", "Accounting firm"),
-    ("opinion", "Opinion"),
-    ("report_date", "Report date"),
-    ("report_number", "Report number"),
-)
+FIELDS = (("operating_revenue", "Operating revenue (营业收入)"), ("currency", "Currency"), ("unit", "Unit printed"),
+          ("entity", "Entity"), ("period_start", "Period from"), ("period_end", "Period to"),
+          ("assessment_year", "Assessment Year"), ("auditor", "Accounting firm"), ("opinion", "Opinion"),
+          ("report_date", "Report date"), ("report_number", "Report number"))
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class FieldView:
     key: str
     label: str
     value: str | None
-    source: str  # "text" (the PDF's text layer), "OCR" (read from the page image) or "not found"
+    source: str  # "text" (the PDF's text layer), "OCR" (the page image), "not found" or "hidden" (typed blind)
     where: str | None  # where it was read ("income statement, page 58")
     confidence: str | None  # OCR's own confidence, as recorded
 
@@ -68,6 +64,41 @@ class ProblemView:
     severity: str
     message: str
     what_to_do: str
+
+
+@dataclass(frozen=True)
+class ConfirmView:
+    """A needs_review report's confirmation by hand (operations.confirmation): what is left, what was recorded."""
+
+    fields: tuple[by_hand.ToConfirm, ...]
+    messages: dict[str, tuple[str, ...]]  # field -> the problems that leave it unproven, as the extractor said them
+    blockers: tuple[str, ...]  # why it cannot be confirmed by hand at all
+    history: tuple[by_hand.Confirmation, ...]  # every confirmation of the report, oldest first
+    latest: by_hand.Confirmation | None  # the last of them
+    reasons_needed: tuple[str, ...]  # what the approver writes to countersign the latest (NEEDS_APPROVER_REASON)
+    relying: tuple[Document, ...]  # the current documents relying on the report: withdrawn with its confirmation
+    blind: bool  # the revenue is to be typed blind: the product's reading of it is not shown anywhere
+    report_file: str | None  # the report's PDF in the output folder, whose pages can be shown
+
+    @property
+    def open(self) -> bool:
+        """A confirmation may be typed now: something to confirm, nothing forbids it, none awaiting or in force."""
+        return not self.blockers and bool(self.fields) and not _standing(self.latest)
+
+
+def _standing(latest: by_hand.Confirmation | None) -> bool:
+    return latest is not None and latest.state in (by_hand.AWAITING, by_hand.IN_FORCE)
+
+
+def _blind(wanted: by_hand.Confirmable, latest: by_hand.Confirmation | None) -> bool:
+    """While the revenue waits to be typed by hand, the figure the product read is not shown (nor any figure of
+    its problems): it is typed from the picture, not copied from the screen."""
+    return not wanted.blockers and not _standing(latest) and any(r.field == "operating_revenue" for r in wanted.fields)
+
+
+def _masked(text: str, blind: bool) -> str:
+    figures = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d{5,}(?:\.\d+)?|\d+\.\d{2}(?!\d)"  # amounts; not years or pages
+    return re.sub(figures, "[hidden]", text) if blind else text
 
 
 @dataclass(frozen=True)
@@ -84,22 +115,24 @@ class ReportView:
     problems: tuple[ProblemView, ...] = ()
     evidence: dict | None = None  # page, text, png_path (relative to the output folder) as recorded
     evidence_on_disk: bool = False  # the picture is in the output folder, to be shown
+    confirmation: str | None = None  # its latest confirmation by hand's state (AWAITING, IN_FORCE ...)
+    confirm: ConfirmView | None = None  # a needs_review report's confirmation by hand (report_view only)
 
     @property
     def accepted(self) -> bool:
         return self.status == FileStatus.ACCEPTED
 
 
-def _role(plans: dict[int, YearPlan], sha256: str, status: str, year: int | None) -> str | None:
+def _role(plans: dict[int, YearPlan], sha256: str, usable: bool, year: int | None) -> str | None:
     plan = plans.get(year) if year is not None else None
-    if status != FileStatus.ACCEPTED or plan is None:
+    if not usable or plan is None:
         return None
     if plan.status == YearStatus.CONFLICTING:
         return "conflicting_reports"
     return "decides_year" if plan.report_sha256 == sha256 else "set_aside_by_resolution"
 
 
-def _fields(extraction: dict) -> tuple[FieldView, ...]:
+def _fields(extraction: dict, blind: bool = False) -> tuple[FieldView, ...]:
     sources, ocr = extraction.get("sources") or {}, extraction.get("ocr") or {}
     rows = []
     for key, label in FIELDS:
@@ -107,28 +140,65 @@ def _fields(extraction: dict) -> tuple[FieldView, ...]:
         read_by_ocr = isinstance(ocr.get(key), dict)
         confidence = ocr[key].get("confidence") if read_by_ocr else None
         source = "not found" if value is None else "OCR" if read_by_ocr else "text"
+        if blind and key == "operating_revenue":
+            value, source, confidence = None, "hidden", None
         rows.append(FieldView(key, label, None if value is None else str(value), source,
                               sources.get(SOURCE_KEYS.get(key, key)),
                               None if confidence is None else str(confidence)))
     return tuple(rows)
 
 
+def _problems(extraction: dict, blind: bool = False) -> tuple[ProblemView, ...]:
+    return tuple(ProblemView(p.get("code", ""), p.get("severity", ""), _masked(p.get("message", ""), blind),
+                             what_to_do(p.get("code", ""), p.get("severity", "")))
+                 for p in extraction.get("problems", []))
+
+
+def _confirm_view(ledger: Ledger, sha256: str, extraction: dict, history: list[by_hand.Confirmation]) -> ConfirmView:
+    wanted = by_hand.to_confirm(extraction)
+    latest = history[-1] if history else None
+    blind = _blind(wanted, latest)
+    said = {p.get("code"): _masked(p.get("message", ""), blind) for p in extraction.get("problems", [])}
+    reasons = tuple(dict.fromkeys(NEEDS_APPROVER_REASON[code] for entry in (latest.fields if latest else {}).values()
+                                  for code in entry.get("problems", []) if code in NEEDS_APPROVER_REASON))
+    relied_on = {d.id for d in ledger.determinations() if d.superseded_by is None and sha256 in d.reports.values()}
+    return ConfirmView(wanted.fields, {r.field: tuple(said[c] for c in r.problems if c in said) for r in wanted.fields},
+                       wanted.blockers, tuple(history), latest, reasons,
+                       tuple(d for d in ledger.documents(current_only=True) if d.determination_id in relied_on), blind,
+                       report_file(ledger, sha256))
+
+
 def report_view(ledger: Ledger, contract: Contract, sha256: str) -> ReportView | None:
     """One recorded report as the desk shows it, or None when the ledger has no such report."""
-    extraction = ledger.extraction(sha256)
-    if extraction is None:
+    row = next((r for r in ledger.reports() if r["sha256"] == sha256), None)
+    if row is None or ledger.extraction(sha256) is None:
         return None
-    row = next(r for r in ledger.reports() if r["sha256"] == sha256)
     plans = {plan.year: plan for plan in plan_years(ledger, contract)}
-    problems = tuple(ProblemView(p.get("code", ""), p.get("severity", ""), p.get("message", ""),
-                                 what_to_do(p.get("code", ""), p.get("severity", "")))
-                     for p in extraction.get("problems", []))
+    return _report(ledger, row, plans, by_hand.confirmations(ledger, sha256), full=True)
+
+
+def _report(ledger: Ledger, row: dict, plans: dict[int, YearPlan], history: list[by_hand.Confirmation], *,
+            full: bool) -> ReportView:
+    """A report's view: with its fields, evidence and confirmation by hand when `full` (else the inbox's row)."""
+    sha256, extraction = row["sha256"], ledger.extraction(row["sha256"]) or {}
+    latest = history[-1] if history else None
+    state, review = latest.state if latest else None, row["status"] == FileStatus.NEEDS_REVIEW
+    blind = review and _blind(by_hand.to_confirm(extraction), latest)
+    confirmed = latest.value("operating_revenue") if state == by_hand.IN_FORCE else None
+    revenue = None if blind else Decimal(confirmed) if confirmed is not None else row["revenue"]
+    usable = row["status"] == FileStatus.ACCEPTED or state == by_hand.IN_FORCE
+    view = ReportView(sha256, row["first_name"], tuple(ledger.report_names(sha256)), row["size"], row["status"],
+                      row["year"], revenue, _role(plans, sha256, usable, row["year"]),
+                      problems=_problems(extraction, blind), confirmation=state)
+    if not full:
+        return view
     evidence = extraction.get("evidence") if isinstance(extraction.get("evidence"), dict) else None
+    if evidence and blind:
+        evidence = {**evidence, "text": _masked(str(evidence.get("text", "")), blind)}
     png = (evidence or {}).get("png_path")
     on_disk = bool(png) and not Path(png).is_absolute() and (output_folder(ledger) / png).is_file()
-    return ReportView(sha256, row["first_name"], tuple(ledger.report_names(sha256)), row["size"], row["status"],
-                      row["year"], row["revenue"], _role(plans, sha256, row["status"], row["year"]),
-                      _fields(extraction), problems, evidence, on_disk)
+    return replace(view, fields=_fields(extraction, blind), evidence=evidence, evidence_on_disk=on_disk,
+                   confirm=_confirm_view(ledger, sha256, extraction, history) if review else None)
 
 
 @dataclass(frozen=True)
@@ -145,15 +215,11 @@ class InboxView:
 
 def inbox_view(ledger: Ledger, contract: Contract) -> InboxView:
     plans = {plan.year: plan for plan in plan_years(ledger, contract)}
-    rows = []
-    for row in reversed(ledger.reports()):
-        extraction = ledger.extraction(row["sha256"]) or {}
-        problems = tuple(ProblemView(p.get("code", ""), p.get("severity", ""), p.get("message", ""),
-                                     what_to_do(p.get("code", ""), p.get("severity", "")))
-                         for p in extraction.get("problems", []))
-        rows.append(ReportView(row["sha256"], row["first_name"], tuple(ledger.report_names(row["sha256"])),
-                               row["size"], row["status"], row["year"], row["revenue"],
-                               _role(plans, row["sha256"], row["status"], row["year"]), problems=problems))
+    histories: dict[str, list[by_hand.Confirmation]] = {}
+    for confirmation in by_hand.confirmations(ledger):
+        histories.setdefault(confirmation.report, []).append(confirmation)
+    rows = [_report(ledger, row, plans, histories.get(row["sha256"], []), full=False)
+            for row in reversed(ledger.reports())]
     by_sha = {r.sha256: r for r in rows}
     conflicts = tuple(Conflict(plan.year, tuple(by_sha[sha] for sha in plan.candidates if sha in by_sha))
                       for plan in plans.values() if plan.status == YearStatus.CONFLICTING)
@@ -181,6 +247,7 @@ class YearView:
     penalty: PenaltySeries | None = None
     penalty_note: str | None = None
     report: ReportView | None = None
+    to_review: tuple[ReportView, ...] = ()  # the year's reports that need review (to be confirmed by hand)
 
 
 def year_view(ledger: Ledger, contract: Contract, year: int, as_of: dt.date) -> YearView:
@@ -188,8 +255,9 @@ def year_view(ledger: Ledger, contract: Contract, year: int, as_of: dt.date) -> 
     row = next(r for r in year_statuses(ledger, contract, as_of, prices) if r.year == year)
     determination = ledger.current_determination(year)
     view = YearView(year, row, determination, None, approval=year_approval(ledger, year))
-    if row.report_sha256:
-        view.report = report_view(ledger, contract, row.report_sha256)
+    view.report = report_view(ledger, contract, row.report_sha256) if row.report_sha256 else None
+    view.to_review = tuple(found for sha in ledger.reports_for_year(year, FileStatus.NEEDS_REVIEW)
+                           if sha != row.report_sha256 and (found := report_view(ledger, contract, sha)))
     if determination is None:
         return view
     assessed = recorded_assessment(contract, determination)
@@ -253,7 +321,6 @@ def overview(ledger: Ledger, contract: Contract, as_of: dt.date) -> Overview:
     return Overview(as_of, tuple(rows), tuple(states), tuple(ledger.events()), report.ok, text)
 
 
-
 @dataclass(frozen=True)
 class DocumentsView:
     current: tuple[Document, ...]
@@ -310,6 +377,14 @@ def evidence_picture(ledger: Ledger, sha256: str) -> str | None:
     extraction = ledger.extraction(sha256) or {}
     evidence = extraction.get("evidence") or {}
     return evidence.get("png_path") if isinstance(evidence, dict) else None
+
+
+def report_file(ledger: Ledger, sha256: str) -> str | None:
+    """The report's PDF in the output folder's inbox (the desk's uploads, read by Prepare), relative to the
+    output folder, when a file there still holds the bytes the ledger recorded; else None."""
+    folder = output_folder(ledger) / DESK_INBOX
+    return next((f"{DESK_INBOX}/{name}" for name in ledger.report_names(sha256) if Path(name).name == name
+                 and (folder / name).is_file() and sha256_file(folder / name) == sha256), None)
 
 
 def deadlines_calendar(contract: Contract, as_of: dt.date) -> bytes:
