@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from compliance.documents.pdf_update import metadata_keeping_writer, read_pdf
 from compliance.documents.signature_font import FontMissing, signature_font_engine
-from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key, SigningError, open_signer
+from compliance.documents.signing_keys import Pkcs11Key, Pkcs12Key, SigningError, check_certificate, open_signer
 
 APPEARANCE_TEXT = "Digitally signed by %(signer)s\n%(ts)s"
 
@@ -77,6 +77,7 @@ def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, request: SignRequest) -> Si
     )
     style, timestamper = _appearance(), _timestamper(request.timestamp_url)
     with open_signer(key) as signer:
+        check_certificate(signer.signing_cert, key, dt.datetime.now(dt.UTC))  # the moment written as /M
         pdf_signer = signers.PdfSigner(metadata, signer, stamp_style=style, timestamper=timestamper)
         try:
             out = pdf_signer.sign_pdf(metadata_keeping_writer(pdf), existing_fields_only=True)
@@ -96,6 +97,10 @@ def _appearance():
         font = signature_font_engine()
     except FontMissing as exc:
         raise SigningError(str(exc)) from None
+    except OSError as exc:  # installed but unreadable (permissions, a failing disk)
+        where = exc.filename or "the letters' font"
+        raise SigningError(f"{where}: cannot read the letters' font for the signature's appearance "
+                           f"({exc.strerror or exc.__class__.__name__}); check the file's permissions") from None
     return TextStampStyle(stamp_text=APPEARANCE_TEXT, border_width=1, background=None,
                           text_box_style=TextBoxStyle(font=font))
 

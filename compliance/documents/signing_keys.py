@@ -1,14 +1,20 @@
 """The signatory's key: a PKCS#12 file (.p12/.pfx) with its passphrase, or a key on a PKCS#11 token (a USB
 signing token, an HSM) opened with its user PIN. Either way the result is a pyHanko Signer for the time
 of one signature; a token session is closed afterwards.
+
+check_certificate: a certificate signs only inside its validity period and with a key usage for signing
+(digitalSignature or nonRepudiation, RFC 5280 4.2.1.3), the same rules `verify` applies afterwards.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+SIGNING_KEY_USAGES = ("digital_signature", "non_repudiation")  # one of them (X.509 names, as asn1crypto gives)
 
 
 class SigningError(ValueError):
@@ -45,6 +51,7 @@ def open_signer(key: Pkcs12Key | Pkcs11Key) -> Iterator[object]:
 
 
 def _pkcs12_signer(key: Pkcs12Key):
+    from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.sign.signers import SimpleSigner
 
     try:
@@ -52,12 +59,45 @@ def _pkcs12_signer(key: Pkcs12Key):
     except OSError as exc:
         raise SigningError(f"--key {key.path}: cannot read it ({exc.strerror or exc.__class__.__name__})") from None
     try:
-        return SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=key.passphrase)
+        private_key, certificate, _ = pkcs12.load_key_and_certificates(data, key.passphrase)
     except ValueError:  # cryptography does not tell a wrong passphrase from a damaged file
         if key.passphrase is None:
             raise SigningError(f"--key {key.path}: cannot open it without a passphrase; give --passphrase-file, "
                                "or run at a terminal to be asked for it") from None
         raise SigningError(f"--key {key.path}: the passphrase is wrong, or it is not a PKCS#12 key file") from None
+    if private_key is None:
+        raise SigningError(f"--key {key.path}: holds no private key (certificates only); export the signing "
+                           "certificate together with its private key into the .p12 file")
+    if certificate is None:
+        raise SigningError(f"--key {key.path}: holds a private key but not its certificate; export the key "
+                           "together with its certificate into the .p12 file")
+    return SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=key.passphrase)
+
+
+def check_certificate(certificate, key: Pkcs12Key | Pkcs11Key, at: dt.datetime) -> None:
+    """Refuse (SigningError) a signing certificate outside its validity period at `at`, or one whose key
+    usage allows no signing; the sentence names the key, the certificate's holder and its dates."""
+    where = f"--key {key.path}" if isinstance(key, Pkcs12Key) else f"--key-label {key.key_label}"
+    holder = certificate.subject.native.get("common_name") or certificate.subject.human_friendly
+    start, end = certificate.not_valid_before, certificate.not_valid_after
+    period = f"valid from {utc_text(start)} to {utc_text(end)}"
+    if at > end:
+        raise SigningError(f"{where}: the certificate of {holder} expired on {utc_text(end)} ({period}) and cannot "
+                           f"sign now ({utc_text(at)}); ask its issuer for a new certificate")
+    if at < start:
+        raise SigningError(f"{where}: the certificate of {holder} is not valid until {utc_text(start)} ({period}) and "
+                           f"cannot sign now ({utc_text(at)}); sign once it is valid, or with another key")
+    usage = certificate.key_usage_value
+    usages = set(usage.native) if usage is not None else set()
+    if not usages & set(SIGNING_KEY_USAGES):
+        have = ", ".join(sorted(u.replace("_", " ") for u in usages)) if usage is not None else "none stated"
+        raise SigningError(f"{where}: the certificate of {holder} is not for signing (its key usage: {have}; "
+                           "a signing certificate has digital signature or non-repudiation)")
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """A certificate's date as a sentence shows it: 2026-11-06 22:19 UTC."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @contextmanager

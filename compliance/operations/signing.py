@@ -6,14 +6,18 @@
   (Party A's is 1, Party B's 2 when they sign in that order) and the date the caller gives.
 - verify_document: each signature's check (documents/verification) against the given trust roots.
 
-A refusal is a SignError with one plain sentence; nothing is written then.
+A refusal is a SignError with one plain sentence; nothing is written then. A file system failure (a full
+disk, a read-only folder, no permission) is such a sentence too, naming the path, the cause and what to do; the
+temporary file is gone after it, and with a ledger neither the signed copy nor the event stays.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +29,7 @@ from compliance.documents.verification import SignatureCheck, TrustRootError, ch
 from compliance.ledger import Event, Ledger
 from compliance.operations.approval import NOT_APPROVED_KINDS, year_approval
 from compliance.values.digest import sha256_hex
-from compliance.values.files import FileConflict, write_new_file
+from compliance.values.files import FileConflict, place_file
 
 _SIGNED_SUFFIX = re.compile(r"\.signed(?:-(\d+))?$")
 
@@ -83,13 +87,20 @@ def sign_document(file: Path, key: Pkcs12Key | Pkcs11Key, request: SignRequest, 
         return SignOutcome(target, signed.field, signed.signer, signed.signed_at, None)
     if on is None:
         raise ValueError("a signature recorded in the ledger needs its date")
-    with ledger.transaction():  # the event and the file together: a file that cannot be written records nothing
-        event = ledger.add_event("document_signed", year=recorded["year"], on_date=on, data={
-            **{k: v for k, v in recorded.items() if k != "year"},
-            "field": signed.field, "signer": signed.signer, "signed_at": signed.signed_at.isoformat(),
-            "signed_file": _shown_path(target, ledger), "signed_sha256": sha256_hex(signed.pdf),
-        })
-        _write(target, signed.pdf)
+    written = False
+    try:  # the event and the file together: a file that cannot be written records nothing, and a record
+        with ledger.transaction():  # that cannot be committed keeps no file
+            event = ledger.add_event("document_signed", year=recorded["year"], on_date=on, data={
+                **{k: v for k, v in recorded.items() if k != "year"},
+                "field": signed.field, "signer": signed.signer, "signed_at": signed.signed_at.isoformat(),
+                "signed_file": _shown_path(target, ledger), "signed_sha256": sha256_hex(signed.pdf),
+            })
+            _write(target, signed.pdf, recorded=True)
+            written = True
+    except BaseException:
+        if written:  # the commit failed (LedgerError: a full disk, say) or was interrupted
+            _remove(target)
+        raise
     return SignOutcome(target, signed.field, signed.signer, signed.signed_at, event)
 
 
@@ -157,11 +168,46 @@ def _shown_path(target: Path, ledger: Ledger) -> str:
         return str(target.resolve())
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write(target: Path, data: bytes, *, recorded: bool = False) -> None:
+    """`data` as the new file `target`: written and flushed under a temporary name in the same folder, then
+    placed (place_file: never over an existing file). The temporary file is removed whatever happens."""
+    temporary = None
     try:
-        write_new_file(target, data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:150]}.",
+                                        suffix=f".tmp-{os.getpid()}")  # the pattern remove_stale_temporaries knows
+        temporary = Path(name)
+        with open(handle, "wb") as stream:
+            stream.write(data)
+        place_file(temporary, target, sha256_hex(data))
     except FileConflict:
         raise SignError(f"{target} already exists; move it away or choose another name with --out") from None
     except OSError as exc:
-        raise SignError(f"{target}: cannot write it ({exc.strerror or exc.__class__.__name__})") from None
+        raise SignError(_cannot_write(target, exc, recorded)) from None
+    finally:
+        if temporary is not None:
+            _remove(temporary)
+
+
+def _cannot_write(target: Path, exc: OSError, recorded: bool) -> str:
+    """The sentence for a signed copy the file system refused: where, why in plain words, what to do."""
+    folder, why = target.parent, exc.strerror or exc.__class__.__name__
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        cause, todo = f"the disk is full ({why})", f"free some space on the disk of {folder}"
+    elif exc.errno == errno.EROFS:
+        cause, todo = f"{folder} is on a read-only file system", "choose a writable folder with --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        cause, todo = f"no permission to write in {folder} ({why})", \
+            "fix the folder's permissions or choose another folder with --out"
+    else:
+        cause, todo = why, f"check {folder}"
+    nothing = "nothing was written or recorded" if recorded else "nothing was written"
+    return f"{target}: cannot write the signed copy: {cause}; {nothing}; {todo}, then sign again"
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # a folder that turned read-only: nothing more can be done about it here
+        pass
 

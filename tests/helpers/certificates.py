@@ -30,19 +30,24 @@ def _name(common_name: str):
                       x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _certificate(subject: str, key, issuer_name, issuer_key, *, ca: bool):
+def _certificate(subject: str, key, issuer_name, issuer_key, *, ca: bool, valid: tuple | None = None,
+                 signing_usage: bool = True):
+    """`valid`: (not before, not after), default from yesterday for a year; `signing_usage=False`: a signer's
+    key usage of key encipherment only (no digitalSignature, no nonRepudiation)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
     now = dt.datetime.now(dt.UTC)
+    not_before, not_after = valid or (now - dt.timedelta(days=1), now + dt.timedelta(days=365))
     builder = (
         x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(issuer_name)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+        .not_valid_before(not_before).not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
-    usage = dict(digital_signature=not ca, content_commitment=not ca, key_encipherment=False,
+    signs = not ca and signing_usage
+    usage = dict(digital_signature=signs, content_commitment=signs, key_encipherment=not ca and not signing_usage,
                  data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
                  encipher_only=False, decipher_only=False)
     builder = builder.add_extension(x509.KeyUsage(**usage), critical=True)
@@ -60,10 +65,13 @@ def make_root(common_name: str = "Test Root CA"):
     return key, _certificate(common_name, key, _name(common_name), key, ca=True)
 
 
-def make_signer(common_name: str, root) -> tuple:
+def make_signer(common_name: str, root, *, valid: tuple | None = None, signing_usage: bool = True) -> tuple:
+    """A signer's key and certificate issued by `root`; `valid` (not before, not after) makes one expired or
+    not yet valid, `signing_usage=False` one whose key usage does not allow signing."""
     root_key, root_cert = root
     key = _key()
-    return key, _certificate(common_name, key, root_cert.subject, root_key, ca=False)
+    return key, _certificate(common_name, key, root_cert.subject, root_key, ca=False, valid=valid,
+                             signing_usage=signing_usage)
 
 
 def write_pem(path: Path, certificate) -> Path:
@@ -78,6 +86,15 @@ def write_p12(path: Path, name: str, key, certificate, chain, passphrase: bytes 
 
     path.write_bytes(pkcs12.serialize_key_and_certificates(
         name.encode(), key, certificate, list(chain), BestAvailableEncryption(passphrase)))
+    return path
+
+
+def write_p12_without_key(path: Path, name: str, certificate, chain, passphrase: bytes = PASSPHRASE) -> Path:
+    """A PKCS#12 file holding certificates only (an export of the certificate without its private key)."""
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    path.write_bytes(pkcs12.serialize_key_and_certificates(
+        name.encode(), None, certificate, list(chain), BestAvailableEncryption(passphrase)))
     return path
 
 

@@ -91,8 +91,10 @@ def verify(
 ) -> None:
     """Check every signature in FILE: signer, signing time, field, intact, what changed after it, trusted.
 
-    Exit 0 when every signature is intact and trusted and nothing but form filling followed it; 1 otherwise
-    (or when FILE has no signature); 2 on a usage error."""
+    Exit 0 when every signature is intact and trusted and nothing followed it but the signing of the letter's
+    own empty signature fields; 1 otherwise (or when FILE has no signature), each failure named (a field
+    added, content changed; a certificate expired, not yet valid, revoked, not for signing, or not under the
+    given roots); 2 on a usage error."""
     from compliance.operations.signing import SignError, verify_document
 
     with ledger_errors(SignError):

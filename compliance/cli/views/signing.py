@@ -29,7 +29,18 @@ def _changes(check) -> str:
         return "covers the whole file"
     if check.later_changes in ("form filling", "validation data"):
         return f"later changes: {check.later_changes} only (allowed)"
-    return f"later changes: {check.later_changes} (NOT ALLOWED)"
+    detail = f": {check.changes_detail}" if check.changes_detail else ""
+    return f"later changes: {check.later_changes} (NOT ALLOWED{detail})"
+
+
+def _trust(check, trusted_roots: bool) -> str:
+    if check.trusted:
+        return "trusted"
+    if not trusted_roots:
+        return "NOT TRUSTED: no --trust root given"
+    if check.trust_problem in (None, "untrusted root"):
+        return "NOT TRUSTED by the given roots (its certificate chain leads to none of them)"
+    return f"NOT TRUSTED: {check.trust_detail}"
 
 
 def print_checks(file: Path, checks, *, trusted_roots: bool, json_output: bool) -> None:
@@ -38,7 +49,8 @@ def print_checks(file: Path, checks, *, trusted_roots: bool, json_output: bool) 
             {"field": c.field, "signer": c.signer, "signed_at": _time(c.signed_at),
              "timestamped_at": _time(c.timestamped_at), "level": c.level, "intact": c.intact,
              "whole_file": c.whole_file, "later_changes": c.later_changes, "trusted": c.trusted,
-             "timestamp_ok": c.timestamp_ok, "problem": c.problem, "ok": c.ok}
+             "timestamp_ok": c.timestamp_ok, "problem": c.problem, "changes_detail": c.changes_detail,
+             "trust_problem": c.trust_problem, "trust_detail": c.trust_detail, "ok": c.ok}
             for c in checks
         ]
         ok = bool(checks) and all(c.ok for c in checks)
@@ -55,9 +67,8 @@ def print_checks(file: Path, checks, *, trusted_roots: bool, json_output: bool) 
         typer.echo(printable(f"  signing time {_time(check.signed_at) or 'not stated'}{timestamp}; {check.level}"))
         if check.problem:
             typer.echo(printable(f"  could not be checked: {check.problem}"))
-        typer.echo(f"  {'intact' if check.intact else 'NOT INTACT: the signed bytes were changed'}; {_changes(check)}")
-        trust = "trusted" if check.trusted else ("NOT TRUSTED by the given roots" if trusted_roots else
-                                                 "NOT TRUSTED: no --trust root given")
-        typer.echo(f"  {trust}")
+        intact = "intact" if check.intact else "NOT INTACT: the signed bytes were changed"
+        typer.echo(printable(f"  {intact}; {_changes(check)}"))
+        typer.echo(printable(f"  {_trust(check, trusted_roots)}"))
     verdict = "every signature is intact and trusted" if all(c.ok for c in checks) else "NOT all signatures hold"
     typer.echo(printable(f"{file}: {verdict}"))
