@@ -17,10 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers.cli import REPO, invoke, run_cli
+from helpers.cli import REPO, invoke, one_error_line, run_cli
 from helpers.contracts import TRUTH, filled_contract
 from helpers.document_text import docx_text, pdf_text, squash
 from helpers.examples import EXAMPLE_1
+from helpers.reports import ChineseReport, write_chinese
 from helpers.shared import built_once
 
 from compliance.values.digest import sha256_file
@@ -161,21 +162,33 @@ def test_duplicate_and_conflicting_reports(fixture_run, tmp_path):
     dup = invoke("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
     assert "No new documents" in dup.stdout and events(out / "ledger.sqlite") == before
 
-    # The same report re-sent with a harmless trailing comment: other bytes, same figures, still accepted.
+    # The same report re-sent with a harmless trailing comment: other bytes, same figures: a copy, no conflict.
     (inbox / "year5-resent.pdf").write_bytes((FIXTURES / year5).read_bytes() + b"\n% re-sent by the auditor\n")
+    copy = invoke("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
+    assert "conflicting_reports" not in copy.stdout and "No new documents" in copy.stdout
+    assert "states the same figures: a copy, not a conflict" in copy.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert {f["file"]: f["role"] for f in summary["files"]}["year5-resent.pdf"] == "copy_of_deciding_report"
+
+    # A corrected report with other figures is a conflict: nothing is recorded against the year until resolved.
+    write_chinese(inbox / "year5-corrected.pdf", ChineseReport(
+        period_text="2029年12月1日至2030年11月30日", revenue="1,000,000,000.00", prior="912,234,567.00",
+        total_revenue=None, report_date="二〇三一年二月十日", report_number="天健审〔2031〕0456号"))
     conflict = invoke("run", str(inbox), "--out", str(out), "--as-of", AS_OF)
     assert conflict.returncode == 1 and "conflicting_reports" in conflict.stdout
     assert "No new documents" in conflict.stdout
     v1 = (out / "year-5" / "joint-instruction.pdf").read_bytes()
+    refused = invoke("record", "released", "--year", "5", "--date", AS_OF, "--db", str(out / "ledger.sqlite"))
+    one_error_line(refused, "year 5 now has 2 accepted reports with different figures", "until one is chosen")
 
-    new_sha = sha256_file(inbox / "year5-resent.pdf")
+    new_sha = sha256_file(inbox / "year5-corrected.pdf")
     chosen = invoke("resolve", "--year", "5", "--report", new_sha[:12], "--by", "A. Partner",
-                     "--reason", "the auditor re-sent the signed copy", "--db", str(out / "ledger.sqlite"))
-    assert chosen.returncode == 0 and "year5-resent.pdf" in chosen.stdout
+                    "--reason", "the auditor corrected its report", "--db", str(out / "ledger.sqlite"))
+    assert chosen.returncode == 0 and "year5-corrected.pdf" in chosen.stdout
     reissued = invoke("run", str(inbox), "--out", str(out), "--as-of", "2031-04-15")
     assert "year-5/joint-instruction.v2.pdf" in reissued.stdout
     assert (out / "year-5" / "joint-instruction.pdf").read_bytes() == v1  # never overwritten
-    assert "3,050,834" in squash(pdf_text(out / "year-5" / "joint-instruction.v2.pdf"))
+    assert "RMB 1,000,000,000.00" in squash(pdf_text(out / "year-5" / "joint-instruction.v2.pdf"))
     assert (out / "cancellation-instruction.v2.pdf").exists()
     assert new_sha in squash(pdf_text(out / "year-5" / "assessment-report.v2.pdf")).replace(" ", "")
     summary = json.loads((out / "summary.json").read_text())

@@ -21,6 +21,7 @@ class FileRole(StrEnum):
     DECIDES_YEAR = "decides_year"
     CONFLICTING = "conflicting_reports"
     SET_ASIDE = "set_aside_by_resolution"
+    COPY = "copy_of_deciding_report"  # received again with the same figures: recorded, no conflict
 
 
 def name_text(raw: str) -> str:

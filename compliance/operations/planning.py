@@ -3,8 +3,10 @@ recorded since (the agent's receipt, releases, disputes, suspensions). Used by `
 
 Rules (docs/contract-reading.md, "Release mechanics"):
 - A year is decided by its one accepted report, or one whose unproven fields two people confirmed by hand
-  (operations.confirmation), which counts as accepted. Two or more different accepted reports are a conflict
-  until `compliance resolve` names one; a later, further report reopens it.
+  (operations.confirmation), which counts as accepted. Two or more accepted reports with different figures
+  are a conflict until `compliance resolve` names one; a later, further report reopens it. A report received
+  again with the same figures (another file, a byte appended, a new scan read alike) is a copy: recorded, no
+  conflict. Once a year has a conflict, nothing is recorded against its instruction until it is resolved.
 - A year waits while an earlier year is undecided: SPA 5.2(2) lets a year's excess restore shortfalls of
   previous years, so its release cannot be stated before theirs is known.
 - A determination is a function of its inputs (contract, reading, the revenues and reports of years
@@ -20,7 +22,14 @@ from enum import StrEnum
 from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import Determination, Ledger
-from compliance.operations.confirmation import AWAITING, SENT_BACK, Confirmation, confirmations, in_force
+from compliance.operations.confirmation import (
+    AWAITING,
+    SENT_BACK,
+    Confirmation,
+    confirmations,
+    confirmed_extraction,
+    in_force,
+)
 from compliance.rules.penalty import Period
 
 
@@ -48,6 +57,7 @@ class YearPlan:
     candidates: tuple[str, ...]  # the accepted reports read as this year
     note: str
     waiting_for: int | None = None  # the undecided earlier year (WAITING)
+    copies: tuple[str, ...] = ()  # reports received again with the same figures as one of the candidates
 
     @property
     def ready(self) -> bool:
@@ -92,28 +102,55 @@ def _review_note(ledger: Ledger, year: int) -> str | None:
             f"({latest.closed_reason}); it needs review")
 
 
+def _figures(ledger: Ledger, sha256: str) -> tuple:
+    """What a report states that the year's documents use: two reports that state the same are copies of one."""
+    read = confirmed_extraction(ledger, sha256) or {}
+    return tuple(str(read.get(key)) for key in ("operating_revenue", "period_start", "period_end", "entity", "auditor",
+                                                "opinion", "report_date", "report_number"))
+
+
+def distinct_reports(ledger: Ledger, reports: list[str]) -> list[str]:
+    """The reports, a copy re-sent with the same figures (another file, one byte appended, a new scan read alike)
+    left out for the first one received: it is a duplicate, not a conflict."""
+    seen: set[tuple] = set()
+    distinct = []
+    for sha in reports:
+        figures = _figures(ledger, sha)
+        if figures not in seen:
+            seen.add(figures)
+            distinct.append(sha)
+    return distinct
+
+
 def plan_year(ledger: Ledger, year: int, confirmed: dict[str, Confirmation] | None = None) -> YearPlan:
     confirmed = in_force(ledger) if confirmed is None else confirmed
-    accepted = usable_reports(ledger, year, confirmed)
+    received = usable_reports(ledger, year, confirmed)
+    accepted = distinct_reports(ledger, received)
     if not accepted:
         note = _review_note(ledger, year)
         if note is not None or ledger.reports_for_year(year):
             return YearPlan(year, YearStatus.NEEDS_REVIEW, None, (),
                             note or "its only reports need review or were rejected")
         return YearPlan(year, YearStatus.AWAITING_REPORT, None, (), "no audit report received")
+    copies = tuple(sha for sha in received if sha not in accepted)
     if len(accepted) == 1:
         confirmation = confirmed.get(accepted[0])
-        note = (f"confirmed by hand by {confirmation.confirmed_by}, countersigned by {confirmation.countersigned_by}"
-                if confirmation else "")
-        return YearPlan(year, YearStatus.READY, accepted[0], tuple(accepted), note)
+        notes = [f"confirmed by hand by {confirmation.confirmed_by}, countersigned by {confirmation.countersigned_by}"
+                 if confirmation else ""]
+        if copies:
+            notes.append(f"{', '.join(str(ledger.first_name(sha)) for sha in copies)} states the same figures: a copy, "
+                         "not a conflict")
+        return YearPlan(year, YearStatus.READY, accepted[0], tuple(accepted), "; ".join(n for n in notes if n),
+                        copies=copies)
     chosen = _resolution(ledger, year, accepted)
     if chosen:
-        return YearPlan(year, YearStatus.READY, chosen, tuple(accepted), "chosen by a recorded resolution")
+        return YearPlan(year, YearStatus.READY, chosen, tuple(accepted), "chosen by a recorded resolution",
+                        copies=copies)
     names = ", ".join(f"{ledger.first_name(sha)} ({sha[:12]})" for sha in accepted)
     return YearPlan(
         year, YearStatus.CONFLICTING, None, tuple(accepted),
-        f"{len(accepted)} different accepted reports ({names}); choose one with `compliance resolve --year "
-        f"{year} --report SHA256 --by NAME --reason TEXT`",
+        f"{len(accepted)} accepted reports with different figures ({names}); choose one with `compliance resolve "
+        f"--year {year} --report SHA256 --by NAME --reason TEXT`", copies=copies,
     )
 
 
@@ -126,7 +163,8 @@ def plan_years(ledger: Ledger, contract: Contract) -> list[YearPlan]:
         plan = plan_year(ledger, year.number, confirmed)
         if plan.ready and blocker is not None:
             plan = YearPlan(year.number, YearStatus.WAITING, plan.report_sha256, plan.candidates,
-                            f"year {blocker} is not decided yet; SPA 5.2(2) may offset its shortfall", blocker)
+                            f"year {blocker} is not decided yet; SPA 5.2(2) may offset its shortfall", blocker,
+                            plan.copies)
         if not plan.ready and blocker is None:
             blocker = year.number
         plans.append(plan)

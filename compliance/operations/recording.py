@@ -16,6 +16,8 @@ import datetime as dt
 from compliance.contract import Contract
 from compliance.ledger import Determination, Event, Ledger
 from compliance.operations.planning import (
+    YearStatus,
+    distinct_reports,
     documents_received_on,
     plan_year,
     release_balances,
@@ -60,6 +62,10 @@ def _instructed(ledger: Ledger, contract: Contract, year: int, on: dt.date, what
         raise RecordError(
             f"{what} on {on} is before the joint instruction for year {year} (dated {determination.as_of})"
         )
+    plan = plan_year(ledger, year)
+    if plan.status == YearStatus.CONFLICTING:  # another report with other figures arrived after the instruction
+        raise RecordError(f"year {year} now has {len(plan.candidates)} accepted reports with different figures, so "
+                          f"{what} cannot be recorded against its instruction until one is chosen ({plan.note})")
     return determination
 
 
@@ -168,7 +174,7 @@ def resolve(ledger: Ledger, contract: Contract, *, year: int, report: str, by: s
     _check_year(contract, year)
     if not by.strip() or not reason.strip():
         raise RecordError("--by and --reason must name who decided and why")
-    accepted = usable_reports(ledger, year)
+    accepted = distinct_reports(ledger, usable_reports(ledger, year))
     if len(accepted) < 2:
         raise RecordError(f"year {year} has no conflicting reports to resolve ({len(accepted)} accepted report"
                           f"{'' if len(accepted) == 1 else 's'})")

@@ -32,7 +32,9 @@ def mark_roles(ws: Workspace, files: list[FileOutcome], plans: list[YearPlan]) -
         plan = by_year.get(item.year)
         if (item.status != FileStatus.ACCEPTED and item.confirmed_by_hand is None) or plan is None:
             continue
-        if plan.status == YearStatus.CONFLICTING:
+        if item.sha256 in plan.copies:
+            item.role = FileRole.COPY
+        elif plan.status == YearStatus.CONFLICTING:
             item.role = FileRole.CONFLICTING
         elif plan.report_sha256 == item.sha256:
             item.role = FileRole.DECIDES_YEAR
