@@ -124,11 +124,19 @@ class Penalty(_Model):
     daily_rate: DecimalTerm
     cap_rate: DecimalTerm
     attribution: Cited  # who bears a day of delay, Party A or the escrow agent
+    # Market days (Monday to Friday) without a close that a day's value may reach back over before the gap is
+    # named in the statement, or refused with --strict-prices: our convention, the SPA being silent.
+    price_gap_tolerance: IntTerm
 
     @field_validator("daily_rate", "cap_rate")
     @classmethod
     def _rate(cls, term: DecimalTerm) -> DecimalTerm:
         return _fraction_of_one(term)  # a negative or a 1e999999999 rate would print absurd money
+
+    @field_validator("price_gap_tolerance")
+    @classmethod
+    def _gap(cls, term: IntTerm) -> IntTerm:
+        return _days(term, 260)  # a year of market days
     currency: str = "USD"
     default_valuation: str = "daily"
 

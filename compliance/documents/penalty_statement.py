@@ -159,6 +159,7 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
     statement_id = _statement_id(result, as_of, prices_source)
     annex_name, annex_bytes = schedule_annex(result, statement_id)
     preparer = contract.preparer
+    inner_gaps = sum(1 for gap in result.price_gaps if not gap.at_end)
     return {
         "document_id": statement_id,
         "author": getattr(parties, preparer.party).name if preparer else None,  # the DOCX's author
@@ -210,7 +211,10 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
             dict(row, accrued=usd(row["accrued"]), share_shown=usd(row["share_shown"]))
             for row in _split(result)
         ],
-        "warnings": list(result.warnings),
+        # closes missing inside the period (their sentences open result.warnings), stated beside the valuation
+        "price_gaps": list(result.warnings[:inner_gaps]),
+        "warnings": list(result.warnings[inner_gaps:]),
+        "calendar_overrides": list(result.calendar_overrides),  # a published PRC schedule replaced by a file
         "articles": ["SPA 8.2", "SPA 5.1", "SPA 8.1", "EA 3.1", "EA 3.2", "EA 3.3", "EA 5.2", "SPA 10.1",
                      "SPA 10.2", "PRC Civil Code art. 585"],
     }

@@ -6,9 +6,9 @@ Coordinates are pdfplumber's floats (points, origin top-left); they locate text 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from compliance.values.text import compact
+from compliance.values.text import HIDDEN, compact, without_hidden
 
 
 @dataclass(frozen=True)
@@ -90,12 +90,20 @@ _NOTE_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]$")
 _NOTE_TAIL = re.compile(r"^\d{1,3}$")
 
 
+def _without_hidden(words: list[Word]) -> list[Word]:
+    if not any(HIDDEN.search(word.text) for word in words):
+        return words
+    cleaned = [replace(word, text=without_hidden(word.text)) for word in words]
+    return [word for word in cleaned if word.text]
+
+
 def _joined_groups(words: list[Word]) -> list[Word]:
     """Words a printed table keeps together, as one word: figures whose thousands are grouped with spaces
     ('1 175 301 034.32', a run of digit groups closer than half the type size; table columns are much
-    further apart), and a note reference spaced or OCR'd in two ('五、 30')."""
+    further apart), and a note reference spaced or OCR'd in two ('五、 30'). Control and bidirectional
+    characters are dropped first (a word of nothing else with them)."""
     joined: list[Word] = []
-    for word in words:
+    for word in _without_hidden(words):
         last = joined[-1] if joined else None
         same_line = last is not None and abs(word.middle - last.middle) < 0.3 * word.height
         gap = word.x0 - last.x1 if last is not None else 0.0

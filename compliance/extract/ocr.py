@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.extract.layout import Word
+from compliance.values.text import without_hidden
 
 # One thread unless set_threads says otherwise: a process that may fork the batch's workers must never hold a
 # running thread pool (a forked copy of one deadlocks); each worker, which never forks, takes its share.
@@ -100,7 +101,7 @@ def recognise(image, points_per_pixel: float, *, kind: str = "page", offset_top:
 def _merged(parts, points_per_pixel: float, offset_top: float) -> list[OcrWord]:
     merged: list[OcrWord] = []
     for text, score, box in parts:
-        text = str(text).strip()
+        text = without_hidden(str(text)).strip()
         if not text:
             continue
         xs, ys = [float(point[0]) for point in box], [float(point[1]) for point in box]
@@ -158,4 +159,4 @@ def recognise_line(image) -> tuple[str, float] | None:
     texts, scores = getattr(result, "txts", None), getattr(result, "scores", None)
     if not texts or not scores:
         return None
-    return _corrected(str(texts[0]).strip()), float(scores[0])
+    return _corrected(without_hidden(str(texts[0])).strip()), float(scores[0])

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from compliance.extract.model import Limits
 from compliance.extract.problems import Rejected, problem
 from compliance.values.digest import sha256_file
+from compliance.values.text import without_hidden
 
 _HEADER_WINDOW = 1024  # PDF readers accept the %PDF- header anywhere in the first kilobyte
 _TRAILER_WINDOW = 2048  # ... and the %%EOF marker near the end (trailing junk is common)
@@ -104,11 +105,13 @@ def open_pdf(data: bytes, password: str | None) -> Iterator[object]:
 
 @dataclass
 class TextPass:
-    """PDFium's text of the pages read so far (index 0 = page 1), lines split by \\r\\n or \\n."""
+    """PDFium's text of the pages read so far (index 0 = page 1), lines split by \\r\\n or \\n, without
+    control and bidirectional characters; the raw text of a page that held any is kept in `hidden`."""
 
     pages: list[str]
     total_pages: int
     textless_pages: list[int]  # 1-based numbers of pages without any text
+    hidden: list[tuple[int, str]] = field(default_factory=list)  # (1-based page, its raw text) when cleaned
 
     @property
     def complete(self) -> bool:
@@ -137,8 +140,11 @@ def read_text(document, text: TextPass, enough: Callable[[int, str], bool] | Non
                 textpage.close()
         finally:
             page.close()
-        text.pages.append(content)
-        if not content.strip():
+        clean = without_hidden(content)  # nothing reads, stores or shows a control or bidi character
+        if clean != content:
+            text.hidden.append((index + 1, content))
+        text.pages.append(clean)
+        if not clean.strip():
             text.textless_pages.append(index + 1)
         if enough is not None and enough(index, content):
             break

@@ -5,6 +5,8 @@ checks every field. Never raises for bad input."""
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -40,6 +42,7 @@ from compliance.extract.statement_pages import (
 )
 from compliance.values.digest import sha256_hex
 from compliance.values.money import cents
+from compliance.values.text import HIDDEN, escaped
 
 _CENT = Decimal("0.01")
 
@@ -137,8 +140,31 @@ def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, pa
         evidence, evidence_problems = _evidence(document, choice.line, evidence_dir, sha256, scans) \
             if choice.line else (None, [])
         # inside: the report's OCR fields are read a second time from the open document
-        return acceptance.decide(label, sha256, contract, text.pages, section, choice, evidence,
-                                 choice.problems + ocr_problems + evidence_problems, scans, ocr_records)
+        found = acceptance.decide(label, sha256, contract, text.pages, section, choice, evidence,
+                                  choice.problems + ocr_problems + evidence_problems, scans, ocr_records)
+        return with_hidden_evidence(found, text.hidden)
+
+
+_RAW_LINES = 20  # raw lines kept as evidence, each cut at _RAW_CHARS
+_RAW_CHARS = 300
+
+
+def with_hidden_evidence(found: Extraction, hidden: list[tuple[int, str]]) -> Extraction:
+    """The extraction with a warning naming the control and bidirectional characters removed from the PDF's
+    text, and the raw lines that held them, escaped, as `sources["raw"]` (evidence; never read as text)."""
+    if not hidden:
+        return found
+    lines = [(page, line) for page, content in hidden for line in re.split(r"[\r\n]+", content)
+             if HIDDEN.search(line)]
+    chars = [char for _, line in lines for char in HIDDEN.findall(line)]
+    codes = ", ".join(f"U+{ord(char):04X}" for char in sorted(set(chars)))
+    pages = ", ".join(str(page) for page, _ in hidden)
+    shown = [(page, escaped(line.strip(" \t"))[:_RAW_CHARS]) for page, line in lines[:_RAW_LINES]]
+    raw = "; ".join(f"page {page}: {line}" for page, line in shown)
+    if len(lines) > _RAW_LINES:
+        raw += f"; and {len(lines) - _RAW_LINES} more line(s)"
+    noted = problem("hidden_characters", count=len(chars), codes=codes, pages=pages)
+    return replace(found, problems=(*found.problems, noted), sources={**found.sources, "raw": raw})
 
 
 def choose_line(statement_pages: list[StatementPage], text: TextPass, best: Candidate | None) -> Choice:

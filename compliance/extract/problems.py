@@ -73,6 +73,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evidence_not_written": ("warning", "The evidence picture could not be written to {folder} ({reason})."),
     "auditor_list_not_configured": ("warning", "No approved-auditor list is configured in the contract, so the "
                                                "signing firm ({auditor}) was not checked against one."),
+    "hidden_characters": ("warning", "The PDF's text holds {count} control or bidirectional character(s) ({codes}, on "
+                                     "page {pages}), removed before anything was read; the raw lines are kept "
+                                     "escaped under sources.raw."),
 }
 
 

@@ -87,8 +87,8 @@ def compute_from(contract: Contract, year: int, inputs: PenaltyInputs, prices: P
 class AccruedPenalty:
     """For `status`: the penalty accrued to the as-of date, or why it cannot be computed."""
 
-    amount: PenaltyResult | None  # None: nothing is late
-    problem: str | None = None
+    amount: PenaltyResult | None  # None: nothing is late, or it cannot be computed (then `problem` says why)
+    problem: str | None = None  # why there is no figure, or what the figure rests on (a gap in the prices)
 
 
 def accrued_penalty(ledger: Ledger, contract: Contract, determination: Determination, as_of: dt.date,
@@ -100,6 +100,8 @@ def accrued_penalty(ledger: Ledger, contract: Contract, determination: Determina
         result = compute_from(contract, determination.year, inputs, prices)
     except Exception as exc:  # a price gap or an unpublished holiday schedule: say so, keep the row
         return AccruedPenalty(None, " ".join(str(exc).split()))
+    if any(not gap.at_end for gap in result.price_gaps):  # closes missing inside the period: the figure, and why
+        return AccruedPenalty(result, result.warnings[0])  # it rests on the last close before the gap
     return AccruedPenalty(result)
 
 

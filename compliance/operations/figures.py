@@ -55,8 +55,8 @@ def render_letter(contract: Contract, kind: str, *, year: int, revenues: Mapping
 
 
 def penalty_from_figures(contract: Contract, *, year: int, shares: int, released_on: dt.date, prices: Path,
-                         valuation: str, db: Path | None = None,
-                         calendar_files: Sequence[Path] = ()) -> PenaltyResult:
+                         valuation: str, db: Path | None = None, calendar_files: Sequence[Path] = (),
+                         override_published: bool = False, strict_prices: bool = False) -> PenaltyResult:
     """SPA 8.2 on the given shares and release date; with a ledger, its recorded disputes (EA 3.3) and
     suspensions (SPA 8.1) are excluded and the day the agent held both EA 3.1 documents attributes the days."""
     try:
@@ -72,19 +72,22 @@ def penalty_from_figures(contract: Contract, *, year: int, shares: int, released
         except LedgerError as exc:
             raise FiguresError(f"--db {db}: {exc}") from None
     try:
-        calendar = load_calendar(contract, calendar_files) if received_on is not None else None
+        calendar = (load_calendar(contract, calendar_files, override_published=override_published)
+                    if received_on is not None else None)
         return compute_penalty(contract, year=year, shares=shares, released_on=released_on, prices=series,
                                valuation=valuation, excluded=periods, documents_received_on=received_on,
-                               calendar=calendar)
+                               calendar=calendar, strict_prices=strict_prices)
     except (PriceFileError, PenaltyInputError, ScheduleFileError, ScheduleNotPublished) as exc:
         raise FiguresError(str(exc)) from None
 
 
 def deadline_table(contract: Contract, as_of: dt.date, *, calendar_files: Sequence[Path] = (),
-                   received: Mapping[int, dt.date] | None = None) -> list[DeadlineRow]:
+                   received: Mapping[int, dt.date] | None = None,
+                   override_published: bool = False) -> list[DeadlineRow]:
     """Each year's release deadline (SPA 5.1) and the agent's window (EA 3.2) as of the date."""
     try:
-        return deadline_rows(contract, as_of, load_calendar(contract, calendar_files), dict(received or {}))
+        calendar = load_calendar(contract, calendar_files, override_published=override_published)
+        return deadline_rows(contract, as_of, calendar, dict(received or {}))
     except (ScheduleFileError, ScheduleNotPublished) as exc:
         raise FiguresError(str(exc)) from None
 

@@ -101,7 +101,7 @@ def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=Non
         if prices is not None and determination is not None:
             accrued = accrued_penalty(ledger, contract, determination, as_of, prices)
             row.penalty_note = accrued.problem
-            if accrued.problem is None:
+            if accrued.amount is not None or accrued.problem is None:
                 row.penalty = str(round_cents(accrued.amount.penalty)) if accrued.amount else "0.00"
         rows.append(row)
     return rows

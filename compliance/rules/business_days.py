@@ -3,6 +3,10 @@
 Business days are PRC working days (SPA 10.1: PRC law governs), counting the State Council's weekend
 make-up working days (调休). Schedules come from the `holidays` package for the years it publishes and from
 schedule files the user supplies for later years. A year with no published schedule is never guessed.
+
+A schedule file may add a year no published schedule covers. Replacing a published year is refused unless the
+caller allows it (`--override-published`), and then the calendar keeps the override so that every output whose
+dates fall in that year states it. A schedule without a single holiday is refused: no PRC year has none.
 """
 
 from __future__ import annotations
@@ -45,11 +49,30 @@ class YearSchedule:
     working_days: frozenset[dt.date]  # weekend days that are working days (make-up days)
 
 
+@dataclass(frozen=True)
+class ScheduleOverride:
+    """A published year replaced by a user's schedule file (allowed with --override-published)."""
+
+    year: int
+    file: str
+    source: str  # the file's own `source`
+    published: str  # the source of the schedule it replaced
+
+    def sentence(self) -> str:
+        return (f"The PRC holiday schedule used for {self.year} is not the published one ({self.published}): it was "
+                f"replaced by the calendar file {Path(self.file).name} ({self.source}).")
+
+
 @dataclass
 class BusinessCalendar:
     """PRC working days for the years it holds a schedule for."""
 
     schedules: dict[int, YearSchedule] = field(default_factory=dict)
+    overrides: dict[int, ScheduleOverride] = field(default_factory=dict)  # published years replaced by a file
+
+    def overrides_between(self, first: dt.date, last: dt.date) -> tuple[ScheduleOverride, ...]:
+        """The overridden years a computation over first..last (both included) used, in year order."""
+        return tuple(self.overrides[year] for year in range(first.year, last.year + 1) if year in self.overrides)
 
     def schedule(self, year: int) -> YearSchedule:
         try:
@@ -131,20 +154,41 @@ def load_schedule_file(path: Path) -> list[YearSchedule]:
         working = _dates(entry.get("working_days"), path, "working_days", year)
         if holidays_ & working:
             raise ScheduleFileError(f"{path}: {min(holidays_ & working)} is both a holiday and a working day")
+        if not holidays_:
+            raise ScheduleFileError(f"{path}: the {year} schedule lists no holidays, and every PRC year has public "
+                                    "holidays (New Year's Day, the Spring Festival, National Day), so list them")
         schedules.append(YearSchedule(year, str(entry.get("source") or path), holidays_, working))
     return schedules
 
 
-def load_calendar(contract: Contract, schedule_files: Sequence[Path | str] = ()) -> BusinessCalendar:
-    """The package's published years, then the contract's schedule files, then the caller's (later wins)."""
+def load_calendar(contract: Contract, schedule_files: Sequence[Path | str] = (), *,
+                  override_published: bool = False) -> BusinessCalendar:
+    """The package's published years, then the contract's schedule files, then the caller's (later wins). A
+    contract's file may only add years; a caller's file replaces a published year only with
+    `override_published`, and the calendar keeps it in `overrides` for the outputs to state."""
     if contract.calendar.country != "CN":
         raise ScheduleFileError(f"calendar.country '{contract.calendar.country}' is not supported (only CN)")
-    schedules = _package_schedules()
-    files: Iterable[Path | str] = [*contract.calendar.schedule_files, *schedule_files]
-    for file in files:
+    published = _package_schedules()
+    schedules = dict(published)
+    overrides: dict[int, ScheduleOverride] = {}
+    files: Iterable[tuple[Path | str, bool]] = [*((file, True) for file in contract.calendar.schedule_files),
+                                                *((file, False) for file in schedule_files)]
+    for file, in_contract in files:
         for schedule in load_schedule_file(Path(file)):
+            if schedule.year in published:
+                if in_contract:  # the contract's files only add years; a replacement is the user's, stated
+                    raise ScheduleFileError(
+                        f"{file} (calendar.schedule_files in the contract): {schedule.year} already has a published "
+                        "schedule, and a contract's schedule files may only add a year no published schedule covers")
+                if not override_published:
+                    raise ScheduleFileError(
+                        f"{file}: {schedule.year} already has a published schedule ({published[schedule.year].source}),"
+                        " and a calendar file may only add a year no published schedule covers unless "
+                        "--override-published is given")
+                overrides[schedule.year] = ScheduleOverride(schedule.year, str(file), schedule.source,
+                                                            published[schedule.year].source)
             schedules[schedule.year] = schedule
-    return BusinessCalendar(schedules)
+    return BusinessCalendar(schedules, overrides)
 
 
 def agent_transfer_deadline(contract: Contract, calendar: BusinessCalendar, received_on: dt.date) -> dt.date:

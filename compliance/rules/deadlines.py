@@ -20,6 +20,7 @@ class DeadlineRow:
     days_left: int  # negative when overdue
     received_on: dt.date | None
     agent_deadline: dt.date | None  # EA 3.2, when the agent's receipt of both documents is known
+    calendar_overrides: tuple[str, ...] = ()  # published holiday schedules replaced by a file, that it used
 
 
 def deadline_rows(
@@ -31,7 +32,8 @@ def deadline_rows(
         deadline = contract.release_deadline(year.number)  # SPA 5.1
         got = received.get(year.number)
         agent = agent_transfer_deadline(contract, calendar, got) if got else None  # EA 3.2
-        rows.append(DeadlineRow(year.number, year.end, deadline, (deadline - as_of).days, got, agent))
+        overrides = tuple(o.sentence() for o in calendar.overrides_between(got, agent)) if got and agent else ()
+        rows.append(DeadlineRow(year.number, year.end, deadline, (deadline - as_of).days, got, agent, overrides))
     return rows
 
 
@@ -53,8 +55,8 @@ def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> by
                    "Late release accrues the SPA 8.2 penalty.")]
         if row.agent_deadline:
             events.append(("agent", row.agent_deadline, f"Year {row.year} escrow agent transfer window ends (EA 3.2)",
-                           f"{agent_days} PRC business days after the agent received both EA 3.1 documents on "
-                           f"{row.received_on:%d %B %Y}."))
+                           " ".join([f"{agent_days} PRC business days after the agent received both EA 3.1 documents "
+                                     f"on {row.received_on:%d %B %Y}.", *row.calendar_overrides])))
         for kind, day, summary, description in events:
             event = Event()
             uid = sha256_hex(f"{contract.id}/{row.year}/{kind}")[:24]

@@ -42,7 +42,7 @@ from decimal import Decimal
 
 from compliance.contract import VALUATIONS, Contract
 from compliance.values.money import exact_product, exact_sum, exact_text, round_cents
-from compliance.values.prices import PriceSeries
+from compliance.values.prices import PriceGap, PriceGapError, PriceSeries, price_gaps
 
 PERIOD_KINDS = ("dispute", "suspension")  # their articles: the contract's justified_delays
 
@@ -124,6 +124,8 @@ class PenaltyResult:
     documents_received_on: dt.date | None
     agent_deadline: dt.date | None  # end of the agent's EA 3.2 window (restarted after a suspension)
     warnings: tuple[str, ...]
+    price_gaps: tuple[PriceGap, ...] = ()  # closes carried over more market days than the contract tolerates
+    calendar_overrides: tuple[str, ...] = ()  # published holiday schedules the agent's window used replaced
 
     @property
     def days_counted(self) -> int:
@@ -189,6 +191,9 @@ class PenaltyResult:
                 for p in self.periods
             ],
             "warnings": list(self.warnings),
+            "price_gaps": [{"last_close": gap.last_close.isoformat(), "next_close": _iso(gap.next_close),
+                            "market_days": gap.market_days, "days": len(gap.days)} for gap in self.price_gaps],
+            "calendar_overrides": list(self.calendar_overrides),
             "references": list(self.references),
         }
 
@@ -201,7 +206,9 @@ def _amount(rate: Decimal, shares: int, close: Decimal) -> Decimal:
     return exact_product(rate, shares, close)
 
 
-def _agent_deadline(contract, calendar, received_on: dt.date, periods: Sequence[Period]) -> dt.date:
+def _agent_deadline(contract, calendar, received_on: dt.date, periods: Sequence[Period]
+                    ) -> tuple[dt.date, tuple[str, ...]]:
+    """The end of the agent's EA 3.2 window, and the calendar overrides it used (stated in the statement)."""
     from compliance.rules.business_days import agent_transfer_deadline, load_calendar
 
     calendar = calendar if calendar is not None else load_calendar(contract)
@@ -210,7 +217,7 @@ def _agent_deadline(contract, calendar, received_on: dt.date, periods: Sequence[
         # EA 3.3 / SPA 8.1: a suspension that begins inside the window restarts it from its last day.
         if period.start <= window_end and period.end >= received_on:
             window_end = max(window_end, agent_transfer_deadline(contract, calendar, period.end))
-    return window_end
+    return window_end, tuple(o.sentence() for o in calendar.overrides_between(received_on, window_end))
 
 
 def compute_penalty(
@@ -224,12 +231,15 @@ def compute_penalty(
     excluded: Sequence[Period] = (),
     documents_received_on: dt.date | None = None,
     calendar=None,
+    strict_prices: bool = False,
 ) -> PenaltyResult:
     """SPA 8.2 for one Assessment Year's release. `shares` (S) met the release conditions and were not
     released by the deadline; `released_on` is the release date, or the as-of date while outstanding.
 
     Raises PenaltyInputError for unusable arguments, PriceFileError when a day counted has no close on or
-    before it, and the calendar's ScheduleNotPublished when the agent's window needs an unpublished year."""
+    before it (PriceGapError, with `strict_prices`, when one takes a close carried over more market days than
+    the contract tolerates), and the calendar's ScheduleNotPublished when the agent's window needs an
+    unpublished year."""
     numbers = [item.number for item in contract.assessment_years]
     if year not in numbers:
         raise PenaltyInputError(f"year {year} is not an Assessment Year of the contract ({numbers[0]}-{numbers[-1]})")
@@ -249,9 +259,9 @@ def compute_penalty(
     deadline = contract.release_deadline(year)  # SPA 5.1: the 60th day after the Assessment Year ends
     days_late = max(0, (released_on - deadline).days)  # SPA 8.2: calendar days; none when on time
 
-    agent_deadline = None
+    agent_deadline, overrides = None, ()
     if documents_received_on is not None:
-        agent_deadline = _agent_deadline(contract, calendar, documents_received_on, periods)
+        agent_deadline, overrides = _agent_deadline(contract, calendar, documents_received_on, periods)
 
     late_days = [deadline + dt.timedelta(days=n) for n in range(1, days_late + 1)]
     excluded_days: list[ExcludedDay] = []
@@ -279,7 +289,12 @@ def compute_penalty(
         cap_price_date, cap_close, cap = None, None, Decimal(0)
     penalty = min(accrued, cap)  # SPA 8.2
 
-    warnings = []
+    tolerance = contract.penalty.price_gap_tolerance.value  # our convention (SPA 8.2 is silent on gaps)
+    valued = ([deadline] if days else []) if valuation == "deadline-price" else [day.day for day in days]
+    gaps = tuple(price_gaps(prices, valued, tolerance))
+    if strict_prices and gaps:
+        raise PriceGapError(gaps[0].sentence(prices.source, tolerance, refused=True))
+    warnings = [gap.sentence(prices.source, tolerance) for gap in gaps if not gap.at_end]  # the end: below
     if valuation == "deadline-price" and days and deadline > prices.last_date:
         warnings.append(
             f"{prices.source} ends on {prices.last_date.isoformat()}, before the deadline "
@@ -321,6 +336,8 @@ def compute_penalty(
         documents_received_on=documents_received_on,
         agent_deadline=agent_deadline,
         warnings=tuple(warnings),
+        price_gaps=gaps,
+        calendar_overrides=overrides,
     )
 
 

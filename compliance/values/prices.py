@@ -27,6 +27,10 @@ class PriceFileError(ValueError):
     """A prices file (or a lookup in it) that cannot be used; str() is one plain line naming row and value."""
 
 
+class PriceGapError(PriceFileError):
+    """A gap in the closes longer than the contract tolerates, refused (--strict-prices)."""
+
+
 @dataclass(frozen=True)
 class PriceSeries:
     """Closes by trading day, dates strictly increasing. `source` names the file in messages."""
@@ -68,6 +72,58 @@ class PriceSeries:
     def close_on(self, day: dt.date) -> Decimal:
         """The close of `day`, or the last earlier close (a weekend or market holiday takes Friday's)."""
         return self.quote_on(day)[1]
+
+
+def market_days_after(last_close: dt.date, through: dt.date) -> int:
+    """Market days (Monday to Friday; a US market holiday is not known here, so it counts) d with
+    last_close < d <= through: how far a close is carried forward to `through`."""
+    if through <= last_close:
+        return 0
+    days = (through - last_close).days
+    weeks, rest = divmod(days, 7)
+    start = last_close.weekday()  # the rest are the weekdays start+1 .. start+rest, mod 7
+    return weeks * 5 + sum(1 for offset in range(1, rest + 1) if (start + offset) % 7 < 5)
+
+
+@dataclass(frozen=True)
+class PriceGap:
+    """Days valued at a close carried forward over more market days without a close than a tolerance."""
+
+    last_close: dt.date  # the close the days take
+    next_close: dt.date | None  # the file's next close; None when the file ends before the days
+    market_days: int  # market days without a close from last_close to the last of the days
+    days: tuple[dt.date, ...]  # the days valued across the gap
+
+    @property
+    def at_end(self) -> bool:
+        return self.next_close is None
+
+    def sentence(self, source: str, tolerance: int, *, refused: bool = False) -> str:
+        """The gap in one sentence: where the closes stop, the days it values and by how far it exceeds (and,
+        when `refused`, that --strict-prices refuses it)."""
+        where = (f"{source} ends on {self.last_close.isoformat()}" if self.next_close is None else
+                 f"{source} has no close between {self.last_close.isoformat()} and {self.next_close.isoformat()}")
+        first, last = self.days[0].isoformat(), self.days[-1].isoformat()
+        valued = f"{first} takes" if len(self.days) == 1 else f"the {len(self.days)} days from {first} to {last} take"
+        return (f"{where}: {valued} the close of {self.last_close.isoformat()}, carried over {self.market_days} "
+                f"market days without a close, more than the {tolerance} the contract tolerates"
+                + (", so --strict-prices refuses it" if refused else "") + "; add the missing closes if they exist")
+
+
+def price_gaps(series: PriceSeries, days: Sequence[dt.date], tolerance: int) -> list[PriceGap]:
+    """The gaps the given days are valued across, where a day reaches back over more than `tolerance` market
+    days without a close, in date order. Raises PriceFileError for a day before the file's first close."""
+    by_close: dict[dt.date, list[dt.date]] = {}
+    for day in days:
+        by_close.setdefault(series.quote_on(day)[0], []).append(day)
+    gaps = []
+    for close_date, valued in sorted(by_close.items()):
+        reach = market_days_after(close_date, max(valued))
+        if reach > tolerance:
+            index = bisect.bisect_right(series.dates, close_date)
+            following = series.dates[index] if index < len(series.dates) else None
+            gaps.append(PriceGap(close_date, following, reach, tuple(sorted(valued))))
+    return gaps
 
 
 def series_from_rows(rows: Sequence[tuple[dt.date, Decimal]], source: str = "prices") -> PriceSeries:

@@ -3,6 +3,10 @@ when it compares a firm's name).
 
 PDF text arrives with full-width forms (（）０-９，), odd minus signs, curly quotes, ideographic spaces and
 labels spaced out glyph by glyph. Everything else compares normalised text only.
+
+A PDF's text may also carry control characters and the bidirectional overrides and isolates that reorder what a
+reader sees (U+202E prints the rest of a line backwards): the extractor removes them (`without_hidden`) before it
+reads anything, and keeps the raw text only as escaped evidence (`escaped`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,28 @@ _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "［"
 
 
 _TABLE = str.maketrans({**_MINUSES, **_QUOTES, **_DQUOTES})
+
+# C0 and C1 controls except tab, line feed and carriage return (PDFium ends its lines with \r\n), DEL, and the
+# bidirectional marks, embeddings, overrides and isolates. The same set the contract file refuses.
+HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ESCAPED = re.compile("\\\\|" + HIDDEN.pattern)
+
+
+def without_hidden(text: str) -> str:
+    """The text without control and bidirectional characters (what is stored and shown of a PDF's text)."""
+    return HIDDEN.sub("", text)
+
+
+def escaped(text: str) -> str:
+    """The text with each control or bidirectional character as a visible escape (\\x07, \\u202e) and each
+    backslash doubled: the raw text as evidence, unambiguous and harmless to print."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\\":
+            return "\\\\"
+        return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
+
+    return _ESCAPED.sub(escape, text)
 
 
 # Cached: the same page and line texts are normalised by several readers in one pass.

@@ -21,6 +21,11 @@ from compliance.cli.commands.common import (
     usage_error,
 )
 
+OverridePublishedOption = typer.Option(
+    False, "--override-published",
+    help="Let a --calendar file replace a year whose official schedule is published (every output says so).",
+)
+
 contract_app = typer.Typer(help="Show or check a contract file.", no_args_is_help=True)
 
 
@@ -72,6 +77,7 @@ def deadlines(
         None, "--received", help="YEAR=DATE the escrow agent received both EA 3.1 documents (repeatable)."
     ),
     calendar: list[Path] = CalendarOption,
+    override_published: bool = OverridePublishedOption,
     contract: Path = ContractOption,
 ) -> None:
     """Each year's release deadline (SPA 5.1) with days left or overdue; the agent's window (EA 3.2)."""
@@ -91,10 +97,15 @@ def deadlines(
         except ValueError:
             usage_error(f"--received {raw}: '{date_text}' is not a date; write YEAR=YYYY-MM-DD")
     try:
-        rows = deadline_table(terms, as_of_date, calendar_files=calendar or [], received=received)
+        rows = deadline_table(terms, as_of_date, calendar_files=calendar or [], received=received,
+                              override_published=override_published)
     except FiguresError as exc:
         usage_error(str(exc))
     print_deadlines(rows, as_of_date)
+    from compliance.cli.views.common import printable
+
+    for note in dict.fromkeys(note for row in rows for note in row.calendar_overrides):  # once each, in order
+        typer.echo(printable(f"Note: {note}"))
     if ics is not None:
         try:
             write_deadlines_ics(terms, rows, ics, as_of_date)

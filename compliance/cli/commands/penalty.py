@@ -15,6 +15,7 @@ from compliance.cli.commands.common import (
     usage_error,
     year_or_exit,
 )
+from compliance.cli.commands.core import OverridePublishedOption
 
 
 def penalty(
@@ -43,6 +44,11 @@ def penalty(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     contract: Path = ContractOption,
     calendar: list[Path] = CalendarOption,
+    override_published: bool = OverridePublishedOption,
+    strict_prices: bool = typer.Option(
+        False, "--strict-prices",
+        help="Refuse a gap in the prices longer than the contract tolerates instead of naming it in the result.",
+    ),
 ) -> None:
     """SPA 8.2 late-release penalty (built-in contract: 0.01% a day of the unreleased shares' value, at most 5%)."""
     from compliance.operations.facade import VALUATIONS
@@ -58,7 +64,8 @@ def penalty(
     released = parse_date(released_on, "--released-on")
     try:
         result = penalty_from_figures(terms, year=year, shares=shares, released_on=released, prices=prices,
-                                      valuation=chosen, db=db, calendar_files=calendar or [])
+                                      valuation=chosen, db=db, calendar_files=calendar or [],
+                                      override_published=override_published, strict_prices=strict_prices)
     except FiguresError as exc:
         usage_error(str(exc))
 
@@ -68,6 +75,10 @@ def penalty(
     from compliance.cli.views.penalty import print_penalty
 
     print_penalty(terms, result)
+    from compliance.cli.views.common import printable
+
+    for note in result.calendar_overrides:
+        typer.echo(printable(f"Note: {note}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -78,6 +78,8 @@ def print_run(result, as_of: dt.date, console: Console | None = None) -> None:
         console.print(f"Documents written ({len(documents)}):")
         for path in documents:
             console.print(f"  {literal(Path(result.out_dir) / path)}")
+    elif any(year.status == "error" for year in result.years):  # a year that could not be issued (a full disk...)
+        console.print("No new documents were written; see the years in error above.")
     else:
         console.print("No new documents: the ledger already holds everything this inbox leads to.")
     reviews = [path for path in others if path.startswith("review/")]
@@ -151,5 +153,7 @@ def print_status(report, console: Console | None = None) -> None:
         if row.penalty is not None or row.penalty_note:
             accrued = f"USD {group(Decimal(row.penalty))}" if row.penalty is not None else literal(row.penalty_note)
             console.print(f"  penalty     {accrued} (SPA 8.2, to {as_of})")
+            if row.penalty is not None and row.penalty_note:  # the figure, and what it rests on
+                console.print(printable(f"              {row.penalty_note}"), markup=False)
     if prices_note:
         console.print(f"\n{literal(prices_note)}")
