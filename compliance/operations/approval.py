@@ -11,6 +11,11 @@ prepared and who approved, when, hash-chained with everything else.
 Approval belongs to one determination: a new report that changes a year's figures makes a new determination
 with new drafts, which need a new approval (the old finals stay on disk, superseded). Approval is refused
 while any of the letters has open items, to the person who prepared them, and to anyone not an approver.
+
+A final lost from disk is put back by the next `approve` (or run), rendered again from the recorded inputs; when
+that no longer gives the approved bytes (the contract file or the templates changed), it is refused, naming the
+missing finals. A fault of the disk (full, read-only, permission) is one ApprovalError sentence naming the path,
+and the staging folder is removed whatever happens.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from compliance.operations.determinations import contract_fingerprint, recorded_
 from compliance.operations.issuing import report_for_documents
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import released_by_year
-from compliance.operations.workspace import Toolkit, Workspace, place
+from compliance.operations.workspace import Toolkit, Workspace, fault_sentence, link_in_the_way, place, unstage
 from compliance.values.digest import sha256_hex
 
 APPROVED_FOLDER = "approved"
@@ -141,7 +146,12 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
         raise ApprovalError(f"year {year}'s documents still have {count} open item{'s' if count != 1 else ''}; "
                             "fill them in the contract file and prepare the documents again before approval")
     if state.state == ApprovalState.APPROVED:
-        if restore_finals(ws, state.approval):
+        try:
+            restored = restore_finals(ws, state.approval)
+        except OSError as exc:
+            raise ApprovalError(f"year {year}'s approved documents could not be put back: "
+                                f"{fault_sentence(exc, ws.out)}") from None
+        if restored:
             return state.approval
         raise ApprovalError(f"year {year}'s documents were already approved by {state.approved_by} at "
                             f"{state.approved_at}")
@@ -153,33 +163,84 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
     if determination.contract_sha256 != contract_fingerprint(ws.contract):
         raise ApprovalError(f"the contract file differs from the one year {year}'s documents were prepared with; "
                             "prepare them again, review the new drafts, then approve")
+    try:
+        return _give(ws, state, determination, by, at)
+    except OSError as exc:
+        if ws.ledger.approvals(determination_id=determination.id):  # recorded, not all placed: approve again
+            raise ApprovalError(f"year {year}'s approval is recorded but not all its final documents were "
+                                f"written: {fault_sentence(exc, ws.out)}") from None
+        raise ApprovalError(fault_sentence(exc, ws.out)) from None
+    finally:
+        unstage(ws, _staging_key(determination.input_key))
+
+
+def _give(ws: Workspace, state: YearApproval, determination: Determination, by: str, at: dt.datetime) -> Approval:
+    """Render the finals, record the approval, place the finals."""
     files = _render_finals(ws, determination, list(state.drafts))
     blocked = [f.pdf_path for f in files if (ws.out / f.pdf_path).exists()] + \
               [f.docx_path for f in files if (ws.out / f.docx_path).exists()]
     if blocked:
         raise ApprovalError(f"{ws.out / blocked[0]} already exists and was not written by an approval; move it "
                             "away and approve again")
+    in_the_way = [problem for f in files for path in (f.pdf_path, f.docx_path)
+                  if (problem := link_in_the_way(ws, path)) is not None]
+    if in_the_way:  # as issuing: nothing recorded that cannot be placed, nothing written through a link
+        raise ApprovalError(in_the_way[0].replace("run again", "approve again"))
+    notes = len(ws.notes)
     with ws.ledger.transaction():
-        ws.ledger.approve(year=year, determination_id=determination.id, prepared_by=state.prepared_by or
+        ws.ledger.approve(year=state.year, determination_id=determination.id, prepared_by=state.prepared_by or
                           UNKNOWN_PREPARER, approved_by=by, approved_at=at.isoformat(timespec="seconds"),
                           on_date=at.date(), files=files)
     approval = ws.ledger.approvals(determination_id=determination.id)[-1]
     _place(ws, determination.input_key, approval)
+    _check_placed(ws, approval, [p for f in files for p in (f.pdf_path, f.docx_path)], notes)
     return approval
 
 
+def _check_placed(ws: Workspace, approval: Approval, paths: list[str], notes: int) -> None:
+    """Every one of `paths` is on disk now, or an ApprovalError names those missing and why (the notes `place`
+    made since `notes`): an approval never reports a final that is not there."""
+    still = [path for path in paths if not (ws.out / path).exists()]
+    if still:
+        why = " ".join(ws.notes[notes:]) or "they could not be placed"
+        raise ApprovalError(f"year {approval.year}'s approved documents {', '.join(still)} are missing from {ws.out} "
+                            f"and could not be put there: {why.rstrip('.')}")
+
+
 def restore_finals(ws: Workspace, approval: Approval) -> bool:
-    """Put back an approval's final files that are missing (a kill between recording and placing them);
-    True when something was missing. Rendering is deterministic: the bytes must match the record."""
-    missing = [f for f in approval.files
-               if not (ws.out / f.pdf_path).exists() or not (ws.out / f.docx_path).exists()]
+    """Put back an approval's final files that are missing (a kill between recording and placing them, a file
+    deleted); True when something was missing. Rendering is deterministic: the bytes must match the record,
+    or nothing is written and an ApprovalError names the missing finals and why they cannot be put back."""
+    missing = [path for f in approval.files for path in (f.pdf_path, f.docx_path) if not (ws.out / path).exists()]
     if not missing:
         return False
     determination = ws.ledger.determination(approval.determination_id)
     drafts = [d for d in ws.ledger.documents() if d.id in {f.document for f in approval.files}]
-    _render_finals(ws, determination, drafts)
-    _place(ws, determination.input_key, approval)
+    notes = len(ws.notes)
+    try:
+        try:
+            rendered = _render_finals(ws, determination, drafts)
+        except ApprovalError:
+            rendered = []
+        recorded = {(f.pdf_path, f.pdf_sha256) for f in approval.files} | \
+                   {(f.docx_path, f.docx_sha256) for f in approval.files}
+        again = {(f.pdf_path, f.pdf_sha256) for f in rendered} | {(f.docx_path, f.docx_sha256) for f in rendered}
+        if not recorded <= again:
+            raise ApprovalError(_cannot_restore(ws, approval, determination, missing))
+        _place(ws, determination.input_key, approval)
+    finally:
+        unstage(ws, _staging_key(determination.input_key))
+    _check_placed(ws, approval, missing, notes)
     return True
+
+
+def _cannot_restore(ws: Workspace, approval: Approval, determination: Determination, missing: list[str]) -> str:
+    changed = ("the contract file differs from the one they were approved with"
+               if determination.contract_sha256 != contract_fingerprint(ws.contract) else
+               "the templates changed since they were approved")
+    return (f"year {approval.year}'s approved documents {', '.join(missing)} are missing from {ws.out} and cannot "
+            f"be written again as approved: {changed}, so they would differ from what {approval.approved_by} "
+            "approved; approve again with the contract file they were approved with, or restore them from a backup")
 
 
 def restore_all_finals(ws: Workspace) -> None:
@@ -187,8 +248,11 @@ def restore_all_finals(ws: Workspace) -> None:
     for approval in ws.ledger.approvals():
         try:
             restore_finals(ws, approval)
-        except (ApprovalError, OSError) as exc:
-            ws.notes.append(f"could not restore the approved documents of year {approval.year}: {exc}")
+        except ApprovalError as exc:
+            ws.notes.append(str(exc))
+        except OSError as exc:
+            ws.notes.append(f"could not restore the approved documents of year {approval.year}: "
+                            f"{fault_sentence(exc, ws.out)}")
 
 
 def _staging_key(input_key: str) -> str:

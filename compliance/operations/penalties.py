@@ -12,7 +12,7 @@ from compliance.operations.accrual import PenaltyInputs, penalty_inputs
 from compliance.operations.issuing import YearOutcome, new_documents
 from compliance.operations.open_items import open_items_data
 from compliance.operations.workspace import Workspace, blocked_target, one_line, place
-from compliance.values.prices import PriceSeries
+from compliance.values.prices import PriceGapError, PriceSeries
 
 
 @dataclass
@@ -22,17 +22,22 @@ class PenaltyPrices:
     series: PriceSeries
     path: Path
     sha256: str
+    strict: bool = False  # --strict-prices: a gap longer than the contract tolerates refuses the statement
 
 
 def render_statement(ws: Workspace, year: int, inputs: PenaltyInputs, key: str, as_of: dt.date,
-                     prices: PenaltyPrices | None):
+                     prices: PenaltyPrices | None, *, strict: bool = False):
     """Compute the year's penalty from `inputs` and render its statement into staging: (result, rendered).
-    The closes are those recorded (reloaded when the run's file, if any, is not the one the inputs name)."""
+    The closes are those recorded (reloaded when the run's file, if any, is not the one the inputs name).
+    `strict` refuses (PriceGapError) closes carried over more market days than the contract tolerates."""
     if prices is not None and prices.sha256 == inputs.prices_sha256:
         series = prices.series
     else:
         series = ws.toolkit.load_prices(Path(inputs.prices_path))
     result = ws.toolkit.penalty(ws.contract, year, inputs, series)
+    if strict and result.price_gaps:
+        tolerance = ws.contract.penalty.price_gap_tolerance.value
+        raise PriceGapError(result.price_gaps[0].sentence(series.source, tolerance, refused=True))
     out_base = ws.staged(key) / f"year-{year}" / "penalty-statement"
     rendered = ws.toolkit.render_penalty(ws.contract, result, as_of=as_of, prices_source=Path(inputs.prices_path).name,
                                          outstanding=inputs.outstanding, out_base=out_base)
@@ -53,7 +58,7 @@ def issue_penalty(ws: Workspace, year_outcome: YearOutcome, prices: PenaltyPrice
     if current is not None and current.input_key == key:
         return
     try:
-        result, rendered = render_statement(ws, year_outcome.year, inputs, key, ws.as_of, prices)
+        result, rendered = render_statement(ws, year_outcome.year, inputs, key, ws.as_of, prices, strict=prices.strict)
     except Exception as exc:
         year_outcome.note = f"penalty statement not written: {one_line(exc)}"
         ws.notes.append(f"year {year_outcome.year}: {year_outcome.note}")

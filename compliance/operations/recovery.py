@@ -3,7 +3,10 @@
 The ledger records a document before its file is moved into place, so a run killed in between leaves a
 recorded document without its file. It is restored from the staging folder, or rendered again from the
 inputs the ledger recorded (rendering is deterministic, and the bytes must match the recorded sha256).
-A file that is present but differs from what was issued is reported and left as it is.
+A file that is present but differs from what was issued is reported and left as it is. Recovery obeys
+issuing's path rules (`workspace.link_in_the_way`, and `place` follows no link): a document whose folder or
+name is a link, or a file where a folder must be, is reported and not restored, so nothing is ever written
+outside the output folder.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from compliance.ledger import Document
 from compliance.operations.accrual import PenaltyInputs
 from compliance.operations.determinations import recorded_assessment
 from compliance.operations.issuing import render_determination, report_for_documents
-from compliance.operations.workspace import FORMATS, Workspace, one_line, place
+from compliance.operations.workspace import FORMATS, Workspace, link_in_the_way, one_line, place
 from compliance.values.digest import sha256_file
 
 
@@ -25,7 +28,12 @@ def restore_documents(ws: Workspace, render_penalty: Callable[..., object]) -> N
     # have been issued twice (a reversed resolution issues the next version of the earlier documents).
     missing: dict[tuple, list[Document]] = {}
     for doc in ws.ledger.documents():
-        for rel, sha in ((doc.pdf_path, doc.pdf_sha256), (doc.docx_path, doc.docx_sha256)):
+        paths = ((doc.pdf_path, doc.pdf_sha256), (doc.docx_path, doc.docx_sha256))
+        blocked = [problem for rel, _ in paths if (problem := link_in_the_way(ws, rel)) is not None]
+        if blocked:  # as issuing would: nothing is written through a link
+            _note(ws, blocked[0])
+            continue
+        for rel, sha in paths:
             target = ws.out / rel
             if not target.exists():
                 group = missing.setdefault((doc.input_key, doc.determination_id, doc.as_of), [])
@@ -49,6 +57,11 @@ def restore_documents(ws: Workspace, render_penalty: Callable[..., object]) -> N
                     ws.notes.append(f"could not restore {rel}: rendering it again gave other bytes than the "
                                     "ledger recorded")
     ws.checkpoint("documents restored")
+
+
+def _note(ws: Workspace, note: str) -> None:
+    if note not in ws.notes:  # one note for a linked folder, not one per document in it
+        ws.notes.append(note)
 
 
 def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty: Callable[..., object]) -> None:

@@ -21,6 +21,7 @@ and started again ends as an uninterrupted run would.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import signal
@@ -42,9 +43,9 @@ from compliance.operations.planning import YearPlan, YearStatus, plan_years
 from compliance.operations.recovery import restore_documents
 from compliance.operations.summary import mark_roles, write_reviews, write_summary
 from compliance.operations.uploads import desk_inbox
-from compliance.operations.workspace import RunError, Toolkit, Workspace
+from compliance.operations.workspace import RunError, Toolkit, Workspace, fault_sentence, tidy
 from compliance.values.digest import sha256_file
-from compliance.values.files import remove_stale_temporaries
+from compliance.values.files import os_error_sentence, remove_stale_temporaries
 
 # Test hooks (read only when set): kill the run at the K-th checkpoint, and log the checkpoints passed.
 KILL_AT_ENV = "COMPLIANCE_TEST_KILL_AT"
@@ -58,6 +59,7 @@ class RunOptions:
     as_of: dt.date
     contract_path: Path | None = None
     prices_path: Path | None = None
+    strict_prices: bool = False  # refuse a penalty statement whose closes have a gap the contract does not tolerate
     db_path: Path | None = None
     wait: float = DEFAULT_WAIT_SECONDS
     workers: int = 2
@@ -105,7 +107,9 @@ class _Checkpoints:
 
 
 def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
-    """Run the main job; raises RunError (usage, exit 2) before anything is written when it cannot start."""
+    """Run the main job; raises RunError (usage, exit 2) before anything is written when it cannot start, and
+    when a file cannot be written at any step (a full disk, a read-only folder, a permission: one sentence
+    naming the path, the cause and what to do), after removing the staging folder and temporary files."""
     toolkit = toolkit or Toolkit()
     try:
         contract = load_contract(options.contract_path)
@@ -122,16 +126,17 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
     prices = None
     if options.prices_path:
         prices = PenaltyPrices(toolkit.load_prices(options.prices_path), options.prices_path,
-                               sha256_file(options.prices_path))
+                               sha256_file(options.prices_path), strict=options.strict_prices)
     out = options.out_dir
     if out.exists() and not out.is_dir():
         raise RunError(f"{out} exists and is not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RunError(f"--out {out}: cannot create the folder ({exc.strerror or exc.__class__.__name__})") from None
+        raise RunError(f"--out {out}: cannot create the folder: {os_error_sentence(exc, out)}") from None
     if not os.access(out, os.W_OK | os.X_OK):
-        raise RunError(f"--out {out}: the folder is not writable; choose another or fix its permissions")
+        cause = errno.EROFS if os.statvfs(out).f_flag & os.ST_RDONLY else errno.EACCES
+        raise RunError(f"--out {out}: the folder is not writable: {os_error_sentence(OSError(cause, '', str(out)))}")
     db = options.db_path or out / "ledger.sqlite"
     inbox = options.inbox.resolve()
     if out.resolve() == inbox or db.resolve().parent == inbox:
@@ -141,9 +146,15 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
         with writer_lock(db, what="run", wait=options.wait), open_ledger(db) as ledger:
             ws = Workspace(ledger, contract, out, options.as_of, toolkit, _Checkpoints(),
                            prepared_by=options.prepared_by)
-            return _execute(ws, options, prices)
+            try:
+                return _execute(ws, options, prices)
+            except BaseException:
+                tidy(ws)  # no staging folder or temporary file outlives a failed run (recovery renders again)
+                raise
     except (LedgerBusy, LedgerError) as exc:
         raise RunError(str(exc)) from None
+    except OSError as exc:  # a full disk, a read-only folder, a permission: at any step, one sentence
+        raise RunError(fault_sentence(exc, out)) from None
 
 
 def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -> RunResult:
@@ -236,6 +247,9 @@ def prepare(out_dir: Path, *, by: str, as_of: dt.date, contract_path: Path | Non
         with open_ledger(db, create=False) as ledger:
             recorded = ledger.meta("prices_path")
         prices_path = Path(recorded) if recorded and Path(recorded).is_file() else None
-    desk_inbox(out_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        desk_inbox(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(fault_sentence(exc, out_dir)) from None
     return run(RunOptions(inbox=desk_inbox(out_dir), out_dir=out_dir, as_of=as_of, contract_path=contract_path,
                           prices_path=prices_path, db_path=db, workers=1, prepared_by=by, signed_in=True), toolkit)

@@ -10,6 +10,7 @@ the penalty; a fake in tests) that every operation writing documents shares. Doc
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from compliance.ledger import Ledger
 from compliance.operations.accrual import PenaltyInputs, compute_from
 from compliance.operations.determinations import contract_fingerprint
 from compliance.values.digest import sha256_file
-from compliance.values.files import FileConflict, place_file
+from compliance.values.files import FileConflict, os_error_sentence, place_file, remove_stale_temporaries
 
 STAGING = ".staging"
 FORMATS = (("pdf_path", "pdf_sha256", ".pdf"), ("docx_path", "docx_sha256", ".docx"))
@@ -124,8 +125,38 @@ class Toolkit:
 
 
 def one_line(exc: BaseException) -> str:
+    """An exception as one line; a failed file operation as the sentence naming its path, cause and remedy."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return fault_sentence(exc)
     text = " ".join(str(exc).split())
     return text or exc.__class__.__name__
+
+
+def fault_sentence(exc: OSError, out: Path | None = None) -> str:
+    """A failed file operation of a run or an approval as one sentence; a path in a staging folder (gone once
+    the failure is tidied away) is said as the output folder it is in."""
+    where = exc.filename2 or exc.filename
+    if where is not None and exc.errno is not None:
+        parts = Path(os.fsdecode(where)).parts
+        if STAGING in parts:
+            folder = Path(*parts[:parts.index(STAGING)])
+            exc = OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(folder))
+    return os_error_sentence(exc, out)
+
+
+def link_in_the_way(ws: Workspace, relative: str | Path) -> str | None:
+    """Issuing's path rule, which every placing obeys (recovery too): a document's name lies inside the output
+    folder, no folder on the way to it is a link or a file, and no link stands at the name itself."""
+    relative = Path(relative)
+    if relative.is_absolute() or ".." in relative.parts:
+        return f"{relative} is not a name inside the output folder {ws.out}; nothing is written there"
+    for folder in [ws.out / part for part in reversed(relative.parents) if part != Path(".")]:
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            return f"{folder} is a file or a link where the documents' folder must be; move it away and run again"
+    target = ws.out / relative
+    if target.is_symlink():
+        return f"{target} is a symbolic link, not a document this ledger issued; move it away and run again"
+    return None
 
 
 def blocked_target(ws: Workspace, documents: list[Placeable]) -> str | None:
@@ -133,14 +164,10 @@ def blocked_target(ws: Workspace, documents: list[Placeable]) -> str | None:
     taken by a file the ledger did not issue, a symbolic link at it, or a file where its folder must be."""
     for doc in documents:
         for path_key, sha_key, _ in FORMATS:
-            relative = Path(getattr(doc, path_key))
+            relative = getattr(doc, path_key)
+            if (problem := link_in_the_way(ws, relative)) is not None:
+                return problem
             target = ws.out / relative
-            for folder in [ws.out / part for part in relative.parents if part != Path(".")]:
-                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                    return (f"{folder} is a file or a link where the documents' folder must be; move it away and "
-                            "run again")
-            if target.is_symlink():
-                return f"{target} is a symbolic link, not a document this ledger issued; move it away and run again"
             if target.exists() and sha256_file(target) != getattr(doc, sha_key):
                 return f"{target} already exists and was not issued by this ledger; move it away and run again"
     return None
@@ -149,14 +176,15 @@ def blocked_target(ws: Workspace, documents: list[Placeable]) -> str | None:
 def place(ws: Workspace, documents: list[Placeable], key: str) -> None:
     """Move staged files to their final names (the ledger already records them). An annex a document names
     (`<stem>-*.csv` beside it: the penalty schedule, named with its sha256 in the statement) goes first, so
-    that a kill before the document is placed restores both."""
+    that a kill before the document is placed restores both. No link is followed on the way (a link or a file
+    in the way is a note); a fault of the disk is an OSError naming the path, for the caller to stop on."""
     for doc in documents:
         folder, _, stem = doc.slot.rpartition("/")
         staged_folder = (ws.staged(key) / doc.slot).parent
         for annex in sorted(staged_folder.glob(f"{stem}-*.csv")) if staged_folder.is_dir() else []:
             relative = f"{folder}/{annex.name}" if folder else annex.name
             try:
-                if place_file(annex, ws.out / relative, sha256_file(annex)):
+                if place_file(annex, ws.out / relative, sha256_file(annex), root=ws.out):
                     ws.written.append(relative)
             except FileConflict as exc:
                 ws.notes.append(str(exc))
@@ -164,9 +192,31 @@ def place(ws: Workspace, documents: list[Placeable], key: str) -> None:
             staged = ws.staged(key) / f"{doc.slot}{suffix}"
             relative = getattr(doc, path_key)
             try:
-                if staged.exists() and place_file(staged, ws.out / relative, getattr(doc, sha_key)):
+                if staged.exists() and place_file(staged, ws.out / relative, getattr(doc, sha_key), root=ws.out):
                     ws.written.append(relative)
             except FileConflict as exc:
                 ws.notes.append(str(exc))
             ws.checkpoint(f"placed {relative}")
+    unstage(ws, key)
+
+
+def unstage(ws: Workspace, key: str) -> None:
+    """The staged set `key` removed, and the staging folder with it once nothing else is staged."""
     shutil.rmtree(ws.staged(key), ignore_errors=True)
+    try:
+        ws.staging.rmdir()
+    except OSError:  # not empty (another set still staged), or already gone
+        pass
+
+
+def tidy(ws: Workspace) -> None:
+    """After a failure (the writer lock still held): the staging folder and every temporary file are removed
+    (recovery renders a recorded document again when its staged copy is gone); whatever cannot be removed is
+    left for the next run, which starts by removing it."""
+    try:
+        if ws.staging.is_symlink():
+            return
+        shutil.rmtree(ws.staging, ignore_errors=True)
+        remove_stale_temporaries(ws.out)
+    except OSError:
+        pass

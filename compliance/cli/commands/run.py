@@ -54,8 +54,9 @@ def fail_unexpected(exc: BaseException) -> None:
 
 @contextmanager
 def ledger_errors(*usage: type[Exception]) -> Iterator[None]:
-    """Around a command's ledger work: a ledger problem (or one of `usage`) is a usage line, exit 2;
-    anything unexpected is one line, exit 1. Never a traceback."""
+    """Around a command's ledger work: a ledger problem (or one of `usage`) is a usage line, exit 2; so is a
+    file that cannot be written (a full disk, a read-only folder, a permission: the path, the cause and what to
+    do); anything unexpected is one line, exit 1. Never a traceback."""
     from compliance.operations.facade import LedgerBusy, LedgerError
 
     try:
@@ -64,8 +65,16 @@ def ledger_errors(*usage: type[Exception]) -> Iterator[None]:
         usage_error(str(exc))
     except typer.Exit:
         raise
+    except OSError as exc:
+        usage_error(disk_sentence(exc))
     except Exception as exc:
         fail_unexpected(exc)
+
+
+def disk_sentence(exc: OSError) -> str:
+    from compliance.values.files import os_error_sentence
+
+    return os_error_sentence(exc)
 
 
 def _progress_bar():
@@ -96,6 +105,10 @@ def run(
         None, "--prices", show_default=False,
         help="CSV 'date,close' of Party A's closes (USD): writes a penalty statement for an overdue release.",
     ),
+    strict_prices: bool = typer.Option(
+        False, "--strict-prices",
+        help="Write no penalty statement whose closes have a gap longer than the contract tolerates (say why).",
+    ),
     db: Path = typer.Option(None, "--db", show_default=False, help="Ledger database (default DIR/ledger.sqlite)."),
     wait: float = WaitOption,
     by: str = typer.Option(None, "--by", show_default=False,
@@ -108,15 +121,16 @@ def run(
 
     Exit 0 when every file was accepted, 1 when any was not (or a year needs a decision), 2 on a usage error.
     Running again on the same inbox changes nothing."""
-    try:
-        from compliance.operations.facade import DEFAULT_WAIT_SECONDS
-        from compliance.operations.run import RunError, RunOptions
-        from compliance.operations.run import run as run_job
+    from compliance.operations.facade import DEFAULT_WAIT_SECONDS
+    from compliance.operations.run import RunError, RunOptions
+    from compliance.operations.run import run as run_job
 
+    try:
         as_of_date = as_of_or_today(as_of)
         progress, stop = _progress_bar()
         options = RunOptions(
-            inbox=inbox, out_dir=out, as_of=as_of_date, contract_path=contract, prices_path=prices, db_path=db,
+            inbox=inbox, out_dir=out, as_of=as_of_date, contract_path=contract, prices_path=prices,
+            strict_prices=strict_prices, db_path=db,
             wait=DEFAULT_WAIT_SECONDS if wait is None else wait, progress=progress, prepared_by=by,
             password=lambda: read_password(password_file, f"Password for {by}"), login_name=login_name(),
         )
@@ -131,6 +145,8 @@ def run(
     except KeyboardInterrupt:
         print("interrupted; run the same command again to finish (nothing is lost)", file=sys.stderr)
         raise typer.Exit(130) from None
+    except OSError as exc:
+        usage_error(disk_sentence(exc))
     except Exception as exc:
         fail_unexpected(exc)
     from compliance.cli.views.run import print_run
