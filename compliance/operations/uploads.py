@@ -19,7 +19,7 @@ from compliance.ledger import Ledger
 from compliance.operations.accounts import AccountError, check_may
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_path
 from compliance.values.digest import sha256_file
-from compliance.values.files import FileConflict, place_file
+from compliance.values.files import FileConflict, os_error_sentence, place_file
 
 DESK_INBOX = "inbox"
 PDF_HEADER = b"%PDF-"
@@ -74,12 +74,14 @@ def receive_upload(ledger: Ledger, contract: Contract, out: Path, *, name: str, 
                           "audit report as a PDF file")
     sha256 = sha256_file(received)
     folder = desk_inbox(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_target(folder, upload_name(name), sha256)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_target(folder, upload_name(name), sha256)
         place_file(received, target, sha256)
     except FileConflict as exc:
         raise UploadError(str(exc)) from None
+    except OSError as exc:  # a full disk, a read-only or forbidden folder: one sentence, nothing recorded
+        raise UploadError(os_error_sentence(exc, folder)) from None
     found = scan_path(target)
     if isinstance(found, Skipped):
         target.unlink(missing_ok=True)
