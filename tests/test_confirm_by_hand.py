@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers.cli import REPO, invoke, one_error_line
 from helpers.document_text import docx_text, pdf_text, squash
 from helpers.shared import built_once

@@ -20,7 +20,8 @@ FIELDS = ["file", "status", "problems", "entity", "period_start", "period_end", 
 REJECT = {"empty", "not_pdf", "corrupt", "encrypted", "no_text_layer", "too_large"}
 REVIEW = {"entity_mismatch", "period_mismatch", "not_assessment_period", "opinion_modified",
           "auditor_not_approved", "currency_mismatch", "revenue_not_found", "ambiguous_revenue",
-          "revenue_crosscheck_mismatch", "ocr_auditor_unverified", "ocr_unconfirmed"}
+          "revenue_crosscheck_mismatch", "ocr_auditor_unverified", "ocr_unconfirmed",
+          "statements_disagree", "unit_contradiction", "revenue_not_confirmed_in_report"}  # proven twice
 # Worked example 1 (docs/contract-reading.md): the demo inbox holds exactly these accepted reports.
 WORKED_EXAMPLE_1 = EXAMPLE_1.revenues
 
@@ -58,7 +59,8 @@ def test_every_listed_problem_code_has_a_fixture():
     # (no_text_layer: a scan is now read by OCR; a page OCR finds nothing on is in test_extract_scans.py)
     wanted = {"empty", "not_pdf", "corrupt", "encrypted", "entity_mismatch",
               "period_mismatch", "not_assessment_period", "opinion_modified", "revenue_not_found",
-              "currency_mismatch", "revenue_crosscheck_mismatch"}
+              "currency_mismatch", "revenue_crosscheck_mismatch",
+              "statements_disagree", "unit_contradiction", "revenue_not_confirmed_in_report"}  # proven twice
     assert wanted <= seen
 
 

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from compliance.ledger import LedgerBusy, LedgerTampered, open_ledger, writer_lock
 from helpers.cli import REPO, invoke, one_error_line
 from helpers.shared import built_once
+
+from compliance.ledger import LedgerBusy, LedgerTampered, open_ledger, writer_lock
 
 PASSWORD = "correct horse battery"
 AS_OF = "2027-01-20"

@@ -5,9 +5,8 @@ same gap at the end of the file keeps its note. Year 1's deadline is Friday 29 J
 
 from __future__ import annotations
 
-import json
-
 import datetime as dt
+import json
 import shutil
 from decimal import Decimal
 

@@ -30,6 +30,7 @@ def _english_report(path: Path, firm: str, monkeypatch) -> Path:
     canvas = Canvas(str(path), pagesize=A4, invariant=1)
     layouts._text_page(canvas, font, layouts._report(spec, values))
     layouts._statements(canvas, font, spec, values)
+    layouts._text_page(canvas, font, layouts._revenue_note(spec, values))  # the second place (issue 29)
     canvas.save()
     return path
 

@@ -48,7 +48,28 @@ def report_context(report: Mapping | None) -> dict | None:
             for name, record in sorted((report.get("ocr") or {}).items()) if isinstance(record, Mapping)
         ],
         "confirmed_by_hand": _confirmation(report.get("confirmed_by_hand")),
+        **_kind(report),
     }
+
+
+# The kinds of report other than a statutory audit report (Extraction.report_kind), as the letters name them.
+REPORT_KINDS = {"special_audit_report": ("special audit report on the performance commitment",
+                                         "special audit report")}
+
+
+def _kind(report: Mapping) -> dict:
+    """What kind of report it is, when not a statutory audit report: its name (long and short), its printed
+    title, the signing CPAs and the committed figure, from the special report's `commitment` (special_report.py);
+    an audit report gets None for each, so its letters read as before."""
+    kind = report.get("report_kind")
+    names = REPORT_KINDS.get(kind) if isinstance(kind, str) else None
+    commitment = report.get("commitment") if isinstance(report.get("commitment"), Mapping) else {}
+    committed = commitment.get("committed")
+    return {"kind": kind if names else None, "kind_name": names[0] if names else None,
+            "kind_short": names[1] if names else None, "title": commitment.get("title") if names else None,
+            "cpas": list(commitment.get("cpas") or []) if names else [],
+            "metric": commitment.get("metric") if names else None,
+            "committed": Decimal(committed) if names and isinstance(committed, str) else None}
 
 
 def _confirmation(recorded: Mapping | None) -> dict | None:

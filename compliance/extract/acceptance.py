@@ -8,7 +8,10 @@ A report is `accepted` only when all of these were found and are consistent:
   3. the audited entity, the target company (SPA 1.3);
   4. the signing firm, approved by Party A (SPA 4.2, 5.1; EA 3.1(a));
   5. the opinion, unqualified (EA 3.1(a));
-  6. the report date, after the period's end and within a year of it.
+  6. the report date, after the period's end and within a year of it;
+  7. the revenue proven twice (proven_twice.py, run by the pipeline before this rule): every income statement
+     of the period gives the same figure, a second place in the report agrees to the cent after units, and
+     the unit is the same in the caption, the column headings and the notes.
 Anything missing or inconsistent is a `review` problem from problems.py, so the file is `needs_review`;
 warnings never change the status. Where a field came from is said in `sources`.
 """
@@ -22,13 +25,20 @@ from decimal import Decimal
 from compliance.contract import Contract
 from compliance.extract import checks
 from compliance.extract.model import Evidence, Extraction, Problem, status_of
-from compliance.extract.numbers import UNITS, parse_currency
+from compliance.extract.numbers import UNITS, parse_currency, unit_label
 from compliance.extract.ocr_confirm import report_fields_read
 from compliance.extract.periods import Period, find_periods
 from compliance.extract.problems import problem
-from compliance.extract.report import StatedFigure, named_companies, opinion_of, stated_revenue, statement_entity
+from compliance.extract.report import (
+    StatedFigure,
+    cover_company_year,
+    named_companies,
+    opinion_of,
+    stated_revenue,
+    statement_entity,
+)
 from compliance.extract.section import AuditSection, lines_of, section_text
-from compliance.extract.signature import report_number, signature_block, summary_table
+from compliance.extract.signature import auditor_named, report_number, signature_block, summary_table
 from compliance.extract.statement import Choice
 from compliance.values.text import compact, name_key
 
@@ -57,6 +67,11 @@ def report_fields(pages: list[str], section: AuditSection | None) -> ReportField
     found = ReportFields()
     if section is None:
         found.problems.append(problem("audit_report_not_found"))
+        cover = cover_company_year(pages[0]) if pages else None
+        if cover is not None:  # what the file says it is (a summary with no report): named, never proven
+            found.entity_names = [cover[0]]
+            found.periods = [Period(dt.date(cover[1], 1, 1), dt.date(cover[1], 12, 31))]
+            found.sources["entity"] = "cover, page 1"
         return found
     body = section_text(pages, section)
     body_lines = lines_of(body)
@@ -80,6 +95,8 @@ def report_fields(pages: list[str], section: AuditSection | None) -> ReportField
         if signature.report_date:
             found.report_date, found.sources["report_date"] = signature.report_date, where
             found.pages["report_date"] = section.last
+    if found.auditor is None:  # an extract of the report (a results announcement): the firm the text names
+        _use_auditor_named(pages, section, found)
     # under the title in the report, else on the cover pages before it
     for index in [*range(section.first, section.opening + 1), *range(section.first - 1, section.first - 3, -1)]:
         if index < 0:
@@ -91,6 +108,15 @@ def report_fields(pages: list[str], section: AuditSection | None) -> ReportField
             break
     _use_summary_table(pages, section, found)
     return found
+
+
+def _use_auditor_named(pages: list[str], section: AuditSection, found: ReportFields) -> None:
+    for index in [*section.pages(), *range(section.first - 1, max(section.first - 3, -1), -1)]:
+        firm = auditor_named(pages[index])
+        if firm:
+            found.auditor, found.sources["auditor"] = firm, f"auditor named in the text, page {index + 1}"
+            found.pages["auditor"] = index
+            return
 
 
 def _use_summary_table(pages: list[str], section: AuditSection, found: ReportFields) -> None:
@@ -187,6 +213,8 @@ def decide(label: str, sha256: str | None, contract: Contract, pages: list[str],
         revenue = line.amount * unit_found.multiplier
         page_text = "\n".join(lines_of(pages[line.page - 1])) if line.page - 1 < len(pages) else ""
         currency = _currency(statement_page.currency, page_text, report.us_filing)
+        if unit is not None:  # the unit carries its currency: "HK$'000", never 千元 for a non-RMB statement
+            unit = unit_label(unit_found, currency)
         problems += [problem("currency_not_found")] if currency is None else checks.check_currency(contract,
                                                                                                    currency)
         problems += checks.crosscheck(revenue, report.stated)

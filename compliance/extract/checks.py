@@ -22,8 +22,7 @@ def check_entity(contract: Contract, names: list[str]) -> list[Problem]:
     """Every company the report names (addressee, opinion paragraph, 编制单位) must be the target company."""
     keys = {name_key(name) for name in target_names(contract)}  # SPA 1.3: the Target Company
     if not names:
-        return [problem("entity_mismatch", detail="The audited company's name could not be found in the report, "
-                                                  "so it cannot be matched to the target company.")]
+        return [problem("entity_not_found")]
     for name in names:
         if name_key(name) not in keys:
             return [problem("entity_mismatch", detail=f"The report covers '{name}', which is not the target company "

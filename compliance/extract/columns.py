@@ -8,7 +8,7 @@ import re
 
 from compliance.extract.labels import CURRENT, NOTE, PRIOR, column_kind, header_years
 from compliance.extract.layout import Row, Word, phrases
-from compliance.extract.numbers import is_nil, parse_amount
+from compliance.extract.numbers import is_nil, parse_amount, parse_currency
 from compliance.values.text import compact
 
 
@@ -88,19 +88,41 @@ def column_headers(header_rows: list[Row], cells: list[Word]) -> list[str]:
     return texts
 
 
+_CONVENIENCE = re.compile(r"convenience|translation|便利换算|便利折算|折算为美元|换算为美元")
+
+
+def translation_columns(headers: list[str]) -> set[int]:
+    """Convenience-translation columns (a 20-F's 'US$' column after the RMB years): a header that says so, or
+    one naming a currency other than the first dated column's. Never the figure: the statement's own currency is
+    the one audited."""
+    marked = {i for i, text in enumerate(headers) if _CONVENIENCE.search(compact(text).lower())}
+    dated = [i for i, text in enumerate(headers) if header_years(text)]
+    if dated:
+        first = parse_currency(headers[dated[0]])
+        marked |= {i for i in dated if parse_currency(headers[i]) not in (None, first)}
+    return marked
+
+
 def choose_current(cells: list[Word], headers: list[str], notes: set[int]
                     ) -> tuple[Word | None, str | None, bool]:
     """The figure in the current-period column, or (None, reason); and whether the column was assumed.
     Headers with words (本期金额, Current year) decide; else the column whose header names the latest year is
     the current period; where no header names a period or a year, the left column (statements print the
-    current period first), flagged as assumed so that a person confirms it."""
-    kinds = [NOTE if i in notes else column_kind(text) for i, text in enumerate(headers)]
+    current period first), flagged as assumed so that a person confirms it. A convenience-translation column
+    is never the figure (translation_columns)."""
+    translated = translation_columns(headers)
+    kinds = [NOTE if i in notes or i in translated else column_kind(text) for i, text in enumerate(headers)]
     if CURRENT not in kinds and PRIOR not in kinds:
         years = [max(header_years(text), default=0) for text in headers]
-        dated = [i for i, year in enumerate(years) if year and i not in notes]
+        dated = [i for i, year in enumerate(years) if year and i not in notes and i not in translated]
         if len(dated) >= 2 and len({years[i] for i in dated}) == len(dated):
             latest = max(dated, key=lambda i: years[i])
             kinds = [CURRENT if i == latest else PRIOR if i in dated else kind for i, kind in enumerate(kinds)]
+        elif len(dated) >= 2:  # a year named twice: the left one naming the latest year, for a person to confirm
+            latest_year = max(years[i] for i in dated)
+            left = min(i for i in dated if years[i] == latest_year)
+            if numeric(cells[left]) and money_like(cells[left]):
+                return cells[left], None, True
     money = [i for i, word in enumerate(cells) if kinds[i] != NOTE and numeric(word)
              and (money_like(word) or kinds[i])]
     current = [i for i in money if kinds[i] == CURRENT]

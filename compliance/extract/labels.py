@@ -25,7 +25,10 @@ _CN_LEAD = re.compile(rf"^(?:[{_CN_NUMERAL}]+[、.]|\(?[{_CN_NUMERAL}\d]{{1,3}}\
                       r"其中:|加:|减:|包括:|:)+")
 _CN_TRAIL = re.compile(rf"(?:[(]?(?:附注|注释?)?[{_CN_NUMERAL}\d]+(?:[、.-]\d+)*"
                        rf"(?:\([\da-z{_CN_NUMERAL}]+\))*[)]?|:)+$")
-_CN_LABELS = {"营业收入": REVENUE, "营业收入合计": REVENUE, "营业总收入": TOTAL, "主营业务收入": MAIN}
+_CN_LABELS = {"营业收入": REVENUE, "营业收入合计": REVENUE, "营业总收入": TOTAL, "主营业务收入": MAIN,
+              # Hong Kong (Traditional read as Simplified): 營業額 (turnover), 收入 / 收益 (revenue, HKFRS 15)
+              "营业额": REVENUE, "收入": REVENUE, "收益": REVENUE, "客户合约收入": REVENUE, "总收入": TOTAL,
+              "收入总额": TOTAL, "总营业额": TOTAL}
 
 _EN_LEAD = re.compile(r"^(?:\(?[ivx]{1,4}\)|\(?[a-h]\)|\d{1,2}[.)]|less:|add:|including:|of which:)\s*")
 _EN_TRAIL = re.compile(r"(?:\s*(?:note\s*)?\(?\d{1,2}(?:\.\d{1,2})?(?:\([a-z]\))?\)?|[\s:,])+$")
@@ -62,6 +65,23 @@ def chinese_part(text: str) -> str:
     return re.sub(r"[A-Za-z][A-Za-z'&,.\-/ ]*", "", squeezed)
 
 
+_BARE = ("收入", "收益")
+
+
+def bare_word(label: str) -> bool:
+    """收入 / 收益 alone: Hong Kong's revenue line, but in a PRC statement also the last line of a wrapped label
+    (加：其他 / 收益), which is read with the lines above it."""
+    return HAN.search(label) is not None and _CN_TRAIL.sub("", _CN_LEAD.sub("", chinese_part(label))) in _BARE
+
+
+_PRC_ITEMS = re.compile(r"营业成本|营业利润|利润总额|税金及附加|营业外收入|会企02表")
+
+
+def prc_statement(text: str) -> bool:
+    """The text of a statement in the PRC format (营业成本, 营业利润, 利润总额 ..., however wrapped)."""
+    return bool(_PRC_ITEMS.search(compact(text)))
+
+
 def revenue_kind(label: str) -> str | None:
     """REVENUE, TOTAL, MAIN or None for a row's label text."""
     if HAN.search(label):
@@ -87,11 +107,14 @@ def revenue_kind(label: str) -> str | None:
 # After the title: the Ministry of Finance form number (会企02表) and/or the period (2019年度, 2019年1-12月).
 _CN_FORM_CODE = r"(?:会(?:企|合)0\d表)?(?:\d{4}年(?:度|1-12月|1—12月|1月-12月))?(?:会(?:企|合)0\d表)?"
 _CN_ENUM = r"(?:[一二三四五六七八九十]{1,3}[、.]|\(?[一二三四五六七八九十\d]{1,2}\)|\d{1,2}[、.])?"
+# 综合 is Hong Kong's 'consolidated' (綜合損益表, 綜合損益及其他全面收益表).
 _CN_INCOME = re.compile(_CN_ENUM + r"(?:.{2,40}?(?:公司|集团))?(?:\d{4}年(?:度|1-12月)?)?"
-                        r"(合并及母公司|合并及公司|合并|母公司|公司)?(利润表|损益表|利润及利润分配表|综合收益表)"
+                        r"(合并及母公司|合并及公司|合并|母公司|公司|综合)?(利润表|损益表|利润及利润分配表|综合收益表|"
+                        r"损益及其他全面收益表|全面收益表|收益表)"
                         r"(?:\(续(?:表)?\)|续表)?" + _CN_FORM_CODE)
-_CN_OTHER = re.compile(_CN_ENUM + r"(?:.{2,40}?(?:公司|集团))?(?:合并及母公司|合并及公司|合并|母公司|公司)?"
-                       r"(?:资产负债表|现金流量表|所有者权益变动表|股东权益变动表)(?:\(续(?:表)?\)|续表)?"
+_CN_OTHER = re.compile(_CN_ENUM + r"(?:.{2,40}?(?:公司|集团))?(?:合并及母公司|合并及公司|合并|母公司|公司|综合)?"
+                       r"(?:资产负债表|现金流量表|所有者权益变动表|股东权益变动表|财务状况表|权益变动表)"
+                       r"(?:\(续(?:表)?\)|续表)?"
                        + _CN_FORM_CODE)
 _EN_NAME = (r"(?:(consolidated|company|parent company|group) )?(?:statements? of (?:consolidated )?"
             r"(?:profit or loss(?: and other comprehensive income)?|comprehensive income|income|earnings|"
@@ -124,7 +147,7 @@ def statement_title(line: str) -> tuple[bool, bool] | None:
         match = _CN_INCOME.fullmatch(squeezed)
         if match:
             prefix = match[1] or ""
-            return ("合并" in prefix, prefix in ("母公司", "公司"))
+            return ("合并" in prefix or prefix == "综合", prefix in ("母公司", "公司"))
     english = single_spaced(line).lower().rstrip(" :")
     if len(english) <= 140 and not HAN.search(english):
         match = _EN_INCOME.fullmatch(english) or _EN_INCOME_OCR.fullmatch(english)
@@ -165,6 +188,9 @@ _CURRENT_WORDS = re.compile(r"本期|本年|本报告期|当期|本月|current|t
 _PRIOR_WORDS = re.compile(r"上期|上年|前期|同期|比较|prior|previous|lastyear|comparative|precedingyear")
 _NOTE_WORDS = re.compile(r"附注|注释|行次|栏次|notes?\b|^注$|^line$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+_CN_YEAR = re.compile(r"([〇○零一二])" + r"([〇○零一二三四五六七八九])" * 3 + "年")
+_CN_DIGIT = {char: digit for digit, chars in enumerate(("〇○零", "一", "二", "三", "四", "五", "六", "七", "八", "九"))
+             for char in chars}
 
 
 def column_kind(header: str) -> str | None:
@@ -183,4 +209,6 @@ def column_kind(header: str) -> str | None:
 def header_years(header: str) -> list[int]:
     """Years a header names ('30 Nov 2030', '2026年度'), read with its spaces kept so that a note number
     printed next to a year does not fuse with it."""
-    return [int(year) for year in _YEAR.findall(single_spaced(header))]
+    spelled = [int("".join(str(_CN_DIGIT[char]) for char in match)) for match in _CN_YEAR.findall(compact(header))]
+    return [int(year) for year in _YEAR.findall(single_spaced(header))] + [year for year in spelled
+                                                                              if 1980 <= year <= 2099]

@@ -101,6 +101,11 @@ class Extraction:
     problems: tuple[Problem, ...] = field(default=())
     sources: dict[str, str] = field(default_factory=dict)  # field -> where it was read ("signature block, page 58")
     ocr: dict[str, dict] = field(default_factory=dict)  # field -> {"source": "ocr", "confidence": ...} when OCR read it
+    # The kind of report, when not a statutory audit report ("special_audit_report": the special audit report on
+    # the performance commitment, special_report.py), and what that report says of the commitment; in the JSON
+    # only when set, so the JSON of an audit report is unchanged.
+    report_kind: str | None = None
+    commitment: dict[str, object] | None = None
 
     def to_json(self) -> dict:
         def iso(day: dt.date | None) -> str | None:
@@ -125,6 +130,8 @@ class Extraction:
             "problems": [problem.to_json() for problem in self.problems],
             "sources": dict(sorted(self.sources.items())),
             "ocr": dict(sorted(self.ocr.items())),
+            **({"report_kind": self.report_kind} if self.report_kind is not None else {}),
+            **({"commitment": self.commitment} if self.commitment is not None else {}),
         }
 
 

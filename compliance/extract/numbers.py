@@ -77,16 +77,53 @@ _EN_UNITS: tuple[tuple[re.Pattern[str], Decimal], ...] = (
 )
 
 
+# A column-heading row that prints only units (Hong Kong): 千港元 千港元, 附註 人民幣千元 人民幣千元 (after compact()).
+_CN_HEADER_UNIT = re.compile(r"^(?:附注|注释|注)?(?:(?:人民币|港币|美元)?(百万|千|万|亿)?(?:人民币|港|美)?元)+$")
+
+
 def parse_unit(text: str) -> Unit | None:
     """The unit declared in a phrase: '单位：万元' -> 万元; "RMB'000" -> 千元; '(In millions)' -> 百万元."""
-    match = _CN_UNIT.search(compact(text))
+    squeezed = compact(text)
+    match = _CN_UNIT.search(squeezed) or _CN_HEADER_UNIT.fullmatch(squeezed)
     if match:
-        return UNITS[(match[1] or match[2] or "") + "元"]
+        return UNITS[(match[1] or (match[2] if match.re is _CN_UNIT else None) or "") + "元"]
     lower = single_spaced(text).lower()
     for pattern, multiplier in _EN_UNITS:
         if pattern.search(lower):
             return _BY_MULTIPLIER.get(multiplier, Unit(f"x{multiplier}", multiplier))
     return None
+
+
+# The unit as reported carries its currency: 元 / 千元 / 万元 ... are RMB units; another currency's unit is named
+# with the currency ("US$ million", "HK$'000"), never with 元.
+_SYMBOLS = {"USD": "US$", "HKD": "HK$", "CAD": "C$", "AUD": "A$"}
+_SCALES = {Decimal(1): "", Decimal(1000): "'000", Decimal(10000): " ten thousand", Decimal(1000000): " million",
+           Decimal(100000000): " hundred million", Decimal(1000000000): " billion"}
+_LABEL = re.compile(r"^(US\$|HK\$|C\$|A\$|[A-Z]{3})("
+                    + "|".join(re.escape(scale) for scale in _SCALES.values() if scale) + r")?$")
+
+
+def unit_label(unit: Unit, currency: str | None) -> str:
+    """The unit as reported: its Chinese label for RMB (or no currency named), else the currency's symbol and
+    the scale (USD thousands -> "US$'000", HKD millions -> "HK$ million")."""
+    if currency in (None, "CNY"):
+        return unit.label
+    scale = _SCALES.get(unit.multiplier)
+    symbol = _SYMBOLS.get(currency, currency)
+    return symbol + scale if scale is not None else f"{symbol} x{unit.multiplier}"
+
+
+def unit_of_label(label: str | None) -> Unit | None:
+    """The unit a reported label means (UNITS' labels and unit_label's), or None."""
+    if not label:
+        return None
+    if label in UNITS:
+        return UNITS[label]
+    match = _LABEL.match(label)
+    if match is None:
+        return None
+    multiplier = next(value for value, scale in _SCALES.items() if scale == (match[2] or ""))
+    return Unit(label, multiplier)
 
 
 def unit_after_amount(text: str) -> Unit | None:
@@ -115,12 +152,11 @@ _CURRENCIES = (  # order matters: 美元 and 港元 before the bare 元 of RMB
 
 
 def parse_currency(text: str) -> str | None:
-    """The currency a phrase names (ISO code), or None: '人民币元' -> CNY, "RMB'000" -> CNY, '美元' -> USD."""
+    """The currency a phrase names (ISO code), or None: '人民币元' -> CNY, "RMB'000" -> CNY, '美元' -> USD; of
+    several, the first printed ('RMB RMB US$': a convenience translation follows the statement's own columns)."""
     squeezed = single_spaced(text)
-    for pattern, code in _CURRENCIES:
-        if pattern.search(squeezed):
-            return code
-    return None
+    found = [(match.start(), code) for pattern, code in _CURRENCIES if (match := pattern.search(squeezed))]
+    return min(found)[1] if found else None
 
 
 # ------------------------------------------------------------------------------------------------ dates

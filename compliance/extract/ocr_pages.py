@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-from compliance.extract import ocr, scan
+from compliance.extract import ocr, scan, special_report
 from compliance.extract.layout import PageWords, group_rows, joined_words
 from compliance.extract.pdfio import TextPass
 from compliance.extract.section import LONGEST_REPORT, has_opening, has_signature
@@ -22,6 +22,8 @@ from compliance.extract.statement_pages import titles_on
 from compliance.values.text import compact
 
 _REPORT_MARK = re.compile(r"审计报告|auditor'?s'?report|reportofindependent|我们审计了|wehaveaudited", re.I)
+_SPECIAL_MARK = re.compile(r"专项审核报告|专项审计报告|我们审核了")  # a special audit report (special_report.py)
+_SPECIAL_STATEMENT_PAGES = 2  # pages of management's statement read after a special report's signature
 _BALANCE_MARK = re.compile(r"资产负债表|balancesheet|statementoffinancialposition", re.I)
 MAX_WHOLE_PAGES = 12  # pages read whole per file at most: the report and its statements fit
 
@@ -115,6 +117,16 @@ def ocr_pass(scans: ScannedPages, text: TextPass) -> None:
                 read(later)
                 if has_signature(text.pages[later]):
                     break
+            break
+    for index, band in bands.items():  # a special audit report: its title page to its signature, whole
+        if _SPECIAL_MARK.search(compact(band)):
+            signed_at = None
+            for later in range(index, min(index + LONGEST_REPORT, pages)):
+                if signed_at is not None and later > signed_at + _SPECIAL_STATEMENT_PAGES:
+                    break
+                read(later)  # to the signature, then management's statement with the table after it
+                if signed_at is None and special_report.signed(text.pages[later]):
+                    signed_at = later
             break
     titled = [index for index, band in bands.items() if titles_on(index, band)]
     for index in titled:

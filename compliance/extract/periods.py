@@ -51,12 +51,14 @@ def year_before(end: dt.date) -> dt.date:
 
 
 def _start_of_year_ended(end: dt.date, dates: list[FoundDate]) -> dt.date:
-    """The day after the prior year-end printed nearby (52/53-week years), else twelve months before."""
+    """The day after the prior year-end printed nearby (52/53-week years), the one nearest twelve months before,
+    else twelve months before."""
     calendar_start = year_before(end)
     prior_ends = [found.value for found in dates
                   if abs(found.value + dt.timedelta(days=1) - calendar_start) <= _FISCAL_SLACK]
-    if prior_ends:
-        return max(prior_ends) + dt.timedelta(days=1)
+    if prior_ends:  # the nearest (a date just after, 'the balance at 1 April 2024', is not a prior year-end)
+        return min(prior_ends, key=lambda day: (abs(day + dt.timedelta(days=1) - calendar_start), day)) \
+            + dt.timedelta(days=1)
     return calendar_start
 
 

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from compliance.contract import Contract
-from compliance.extract import acceptance
+from compliance.extract import acceptance, proven_twice, special_acceptance, special_report
 from compliance.extract.labels import MAIN, PREFERENCE
 from compliance.extract.layout import PageWords
 from compliance.extract.model import Evidence, Extraction, FileStatus, Limits, Problem
@@ -129,6 +129,12 @@ def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, pa
         def words_of(index: int) -> PageWords:
             return scans.words(index) if index in scans else pdfplumber_words(page_pdf, index)
 
+        special = special_report.find(text.pages)  # a special audit report on the commitment: its own kind
+        if special is not None:
+            found = special_acceptance.decide(
+                label, sha256, contract, special_report.read(text.pages, special, words_of), scans,
+                lambda line: _evidence(document, line, evidence_dir, sha256, scans))
+            return with_hidden_evidence(found, text.hidden)
         section, candidates, statement_pages = _statements(text, words_of)
         if not any(page.lines for page in statement_pages) and not text.complete:
             read_text(document, text)  # the early statement gave no figure: read the rest and look again
@@ -139,9 +145,15 @@ def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, pa
             ocr_records, ocr_problems = confirm_revenue(scans, choice.line)
         evidence, evidence_problems = _evidence(document, choice.line, evidence_dir, sha256, scans) \
             if choice.line else (None, [])
+        # proven twice: the other statements, a second place in the report, the unit (may read on through the notes)
+        proof_problems, proof_sources = proven_twice.prove(document, text, choice, candidates, words_of, section,
+                                                           scans)
         # inside: the report's OCR fields are read a second time from the open document
         found = acceptance.decide(label, sha256, contract, text.pages, section, choice, evidence,
-                                  choice.problems + ocr_problems + evidence_problems, scans, ocr_records)
+                                  choice.problems + ocr_problems + evidence_problems + proof_problems, scans,
+                                  ocr_records)
+        if proof_sources:
+            found = replace(found, sources={**found.sources, **proof_sources})
         return with_hidden_evidence(found, text.hidden)
 
 

@@ -28,6 +28,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                      "nothing was recorded for it, and the next run reads it again."),
     # needs_review: the file reads but a check fails
     "entity_mismatch": ("review", "{detail}"),
+    "entity_not_found": ("review", "The audited company's name could not be found in the report (its opinion "
+                                   "paragraph, addressee or the statement's 编制单位), so it cannot be matched to the "
+                                   "target company."),
     "period_mismatch": ("review", "{detail}"),
     "not_assessment_period": ("review", "{detail}"),
     "opinion_modified": ("review", "The auditor's opinion is {opinion}, not unqualified."),
@@ -57,8 +60,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "revenue_main_business_only": ("review", "The income statement on page {page} prints only 主营业务收入 "
                                              "(main-business revenue), not 营业收入; a person must confirm it is the "
                                              "Operating Revenue (营业收入 also counts 其他业务收入)."),
-    "current_column_assumed": ("review", "On page {page} no column header names a period or a year, so the left "
-                                         "column ({figure}) was read as the current period; a person must confirm it."),
+    "current_column_assumed": ("review", "On page {page} the column headers do not single out the current period "
+                                         "(none names a period or a year, or two name the same year), so the column "
+                                         "of {figure} was read as the current period; a person must confirm it."),
     "ocr_unconfirmed": ("review", "The revenue figure {figure} on page {page} was read by OCR (confidence "
                                   "{confidence}) and could not be confirmed by a second, independent reading "
                                   "({why}); a person must check it against the picture of the line."),
@@ -69,6 +73,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                          "it against the page."),
     "ocr_low_confidence": ("review", "The {field} was read by OCR with low confidence ({confidence}); a person "
                                      "must check it against the page."),
+    # proven twice (proven_twice.py): the figure must be the same in every statement and in a second place
+    "statements_disagree": ("review", "{detail}"),
+    "unit_contradiction": ("review", "{detail}"),
+    "revenue_not_confirmed_in_report": ("review", "{detail}"),
+    "metric_not_revenue": ("review", "{detail}"),
     # warnings: noted, status unchanged
     "evidence_not_written": ("warning", "The evidence picture could not be written to {folder} ({reason})."),
     "auditor_list_not_configured": ("warning", "No approved-auditor list is configured in the contract, so the "
@@ -109,8 +118,12 @@ CONFIRMABLE: dict[str, tuple[str, ...]] = {
     "revenue_main_business_only": ("operating_revenue",),
     "current_column_assumed": ("operating_revenue",),
     "ocr_unconfirmed": ("operating_revenue",),
+    "statements_disagree": ("operating_revenue",),
+    "unit_contradiction": ("unit", "operating_revenue"),  # the unit decides what the printed figure is in yuan
+    "revenue_not_confirmed_in_report": ("operating_revenue",),
     "unit_not_found": ("unit", "operating_revenue"),  # the unit decides what the printed figure is in yuan
     "currency_not_found": ("currency",),
+    "entity_not_found": ("entity",),  # nothing was read: a person reads the name on the page
     "period_not_found": ("period_start", "period_end"),
     "audit_report_not_found": ("opinion",),
     "opinion_not_found": ("opinion",),
@@ -146,6 +159,9 @@ WHAT_TO_DO: dict[str, str] = {
     "changed_while_read": "Nothing to do: the next run reads the file again.",
     "entity_mismatch": "Check that this is the Target Company's own report (not a group or another company's); "
                        "another company's report cannot be confirmed by hand.",
+    "entity_not_found": "Read the audited company's name on the report (opinion paragraph, addressee, the "
+                        "statement's 编制单位) and, if it is the Target Company, confirm it by hand (a second person "
+                        "countersigns).",
     "period_mismatch": "Check that the report covers the Assessment Year (1 December to 30 November, SPA 4.1); "
                        "another period needs the contract's terms, not a confirmation by hand.",
     "not_assessment_period": "Check that the report covers an Assessment Year (1 December to 30 November, SPA 4.1); "
@@ -171,6 +187,17 @@ WHAT_TO_DO: dict[str, str] = {
     "ocr_auditor_unverified": "Check the firm's name on the page and confirm it by hand (a second person "
                               "countersigns); list the approved firms in the contract file.",
     "auditor_list_not_configured": "List the firms Party A approved in approved_auditors in the contract file.",
+    "statements_disagree": "Compare the income statements named (both figures are shown); ask the auditor which is "
+                           "the audited one, then confirm that figure by hand (a second person countersigns).",
+    "unit_contradiction": "Read the statement's caption, its column headings and the notes: ask the auditor which "
+                          "unit is meant, then confirm the unit and the figure by hand (a second person "
+                          "countersigns).",
+    "revenue_not_confirmed_in_report": "Check the figure against the income statement page and, where the report "
+                                       "has one, the revenue note; then confirm it by hand (a second person "
+                                       "countersigns), or ask for the full report with its notes.",
+    "metric_not_revenue": "Ask for the accounting firm's report on the Operating Revenue (营业收入) of the Assessment "
+                          "Year (SPA 4.1, 5.1): a report on another commitment, such as net profit, cannot be "
+                          "confirmed by hand.",
 }
 WHAT_TO_DO_BY_SEVERITY = {
     "reject": "The file cannot be used as it is: ask for a good copy of the report and upload it.",

@@ -17,9 +17,12 @@ from dataclasses import dataclass
 
 from compliance.values.text import compact, single_spaced
 
-_MAY_OPEN = re.compile(r"我\s*们\s*审\s*计\s*了|[Ww]\s*[Ee]\s+have\s+audited|WE\s+HAVE\s+AUDITED|"
+_MAY_OPEN = re.compile(r"我\s*[们們]\s*(?:已\s*)?[审審]\s*[计計核]|我\s*[们們]\s*[获獲]\s*委\s*聘|"
+                       r"[Ww]\s*[Ee]\s+have\s+audited|WE\s+HAVE\s+AUDITED|"
                        r"[Ww]hat\s+we\s+have\s+audited|[\uff00-\uffef]")
-_CN_OPENING = re.compile(r"我们审计了(.{0,160})")
+# After compact() (Traditional read as Simplified): 我们审计了 (PRC), 我们已审核/已审计 (Hong Kong), 我们获委聘审核
+# (Hong Kong, a disclaimer: "we were engaged to audit").
+_CN_OPENING = re.compile(r"我们(?:审计了|已审计|已审核|获委聘审计|获委聘审核)(.{0,160})")
 _EN_OPENING = re.compile(r"we have audited (?:the )?(.{0,200})", re.I)
 _EN_WHAT_WE_AUDITED = re.compile(r"what we have audited (?:the )?(?:consolidated )?(?:and separate )?"
                                  r"financial statements", re.I)
@@ -60,7 +63,8 @@ def has_opening(text: str) -> bool:
     return opening_kind(text) == "statements"
 
 
-_SIGNATURE_CN = re.compile(r"注册会计师[:：]|注册会计师\(签名(?:并盖章)?\)|\(项目合伙人\)|^中国注册会计师")
+_SIGNATURE_CN = re.compile(r"注册会计师[:：]|注册会计师\(签名(?:并盖章)?\)|\(项目合伙人\)|^中国注册会计师|"
+                           r"^(?:香港)?执业会计师$|^执业证书编号")
 _SIGNATURE_EN = re.compile(r"^(?:/s/|\(signed\)|certified public accountants$|chartered accountants$|"
                            r".{3,80}\b(?:LLP|L\.L\.P\.)$)", re.I)
 
@@ -78,7 +82,7 @@ def has_signature(text: str) -> bool:
     return False
 
 
-_REPORT_TITLE = re.compile(r"审计报告|auditor'?s'?report|reportofindependent", re.I)
+_REPORT_TITLE = re.compile(r"审计报告|核数师报告|auditor'?s'?report|reportofindependent", re.I)
 LONGEST_REPORT = 10  # pages from the opening words to the signature (a report with many key audit matters)
 
 

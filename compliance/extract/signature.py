@@ -25,10 +25,13 @@ from compliance.extract.numbers import find_dates
 from compliance.extract.section import lines_of
 from compliance.values.cjk import HAN, HAN_CHARS
 from compliance.values.text import compact, single_spaced
+from compliance.values.variants import simplified
 
 _PARTNERSHIP = r"[(（](?:特殊普通合伙|普通合伙|有限合伙)[)）]"
-_CN_FIRM = re.compile(r"([" + HAN_CHARS + r"·()（）]{2,40}?会计师事务所(?:" + _PARTNERSHIP
-                      + r"|有限责任公司|有限公司)?)")
+# Matched on compact() text (Traditional read as Simplified); Hong Kong firms: 高嶺會計師有限公司,
+# 德勤•關黃陳方會計師行.
+_CN_FIRM = re.compile(r"([" + HAN_CHARS + r"·•・()（）]{2,40}?会计师(?:事务所(?:" + _PARTNERSHIP
+                      + r"|有限责任公司|有限公司)?|行|有限公司))")
 _CN_FIRM_TAIL = re.compile(r"^(" + _PARTNERSHIP + r"|有限责任公司|有限公司)")
 _CN_LEGAL_FORM = re.compile(_PARTNERSHIP + r"$|有限责任公司$|有限公司$")
 _EN_FIRM_SUFFIX = re.compile(r"\b(?:LLP|L\.L\.P\.|LLC|CPAs?|Certified Public Accountants|Chartered Accountants|"
@@ -59,7 +62,7 @@ def _chinese_firm(lines: list[str], number: int) -> str | None:
     for position, segment in enumerate(segments):
         squeezed = compact(segment)
         match = _CN_FIRM.fullmatch(squeezed)
-        if not match or "注册会计师" in squeezed.replace("会计师事务所", ""):
+        if not match or re.search("注册会计师|执业会计师", squeezed.replace("会计师事务所", "")):
             continue
         name = segment.strip()
         if not _CN_LEGAL_FORM.search(compact(name)):
@@ -154,6 +157,21 @@ def _member_firm(name: str, place: str | None) -> str:
         return name
     city = "Hong Kong" if "hong kong" in city.lower() else city.split(",")[0].strip()
     return f"{name} ({city})"
+
+
+# An auditor's report printed only as an extract (a Hong Kong results announcement) has no signature block; the
+# announcement names the firm: 本公司之核數師高嶺會計師有限公司. Matched on the text read as Simplified, cut from the
+# printed text (values/variants.py: one character for one).
+_CN_AUDITOR_NAMED = re.compile(r"(?:本公司|贵公司|本集团)(?:之|的)?(?:外聘)?核数师"
+                               r"([^，,。:：;；（(「“\"的]{2,30}?会计师"
+                               r"(?:事务所(?:有限公司)?|有限公司|行))")
+
+
+def auditor_named(page_text: str) -> str | None:
+    """The firm a page names as the company's auditor (本公司之核數師…會計師有限公司), as printed; else None."""
+    printed = re.sub(r"\s+", "", page_text)
+    match = _CN_AUDITOR_NAMED.search(simplified(printed))
+    return printed[match.start(1):match.end(1)] if match else None
 
 
 # --------------------------------------------------------------------------------------- report number

@@ -22,7 +22,9 @@ from compliance.extract.columns import (
     numeric,
 )
 from compliance.extract.labels import (
+    bare_word,
     other_statement_title,
+    prc_statement,
     revenue_kind,
     statement_title,
     strip_note_ref,
@@ -130,8 +132,10 @@ def _fragments(rows: list[Row], index: int, step: int, limit: float) -> list[str
 def _hits(rows: list[Row]) -> list[_Hit]:
     """Every revenue line. A label may be wrapped over lines: above and below the figures (narrow label
     column, figures centred), or cut with its figures on the first line; the fewest lines that make a
-    revenue label are taken."""
+    revenue label are taken. A bare 收入 / 收益 is Hong Kong's revenue line, never on a PRC statement (where it
+    is the end of a wrapped 加：其他 / 收益)."""
     found: list[_Hit] = []
+    prc = prc_statement("".join(row.text for row in rows))
     for i, row in enumerate(rows):
         label, numbers = _label_and_numbers(row)
         if not numbers or all(is_year(word.text) for word in numbers):  # 'Revenue:' beside the column years
@@ -145,6 +149,8 @@ def _hits(rows: list[Row]) -> list[_Hit]:
             if not label.strip() and not before and not after:
                 continue
             kind = revenue_kind(_join(before, label, after))
+            if kind and prc and bare_word(_join(before, label, after)):
+                continue
             if kind:
                 rest = row.text[len(label):].strip() if label and row.text.startswith(label) else row.text
                 text = " ".join(part for part in (_join(before, label, after), rest) if part)

@@ -16,13 +16,16 @@ from compliance.extract.section import AuditSection, lines_of
 from compliance.values.text import compact, single_spaced
 
 _ITEMS_CN = ("营业成本", "营业利润", "利润总额", "净利润", "所得税费用", "税金及附加", "销售费用", "管理费用",
-             "主营业务成本")
+             "主营业务成本",
+             # Hong Kong (Traditional read as Simplified)
+             "销售成本", "销货成本", "毛利", "除所得税前", "除税前", "所得税开支", "行政开支", "财务成本", "年内溢利",
+             "年内亏损", "本年度溢利", "本年度亏损")
 _ITEMS_EN = ("cost of sales", "cost of revenue", "cost of goods sold", "gross profit", "profit before", "income tax",
              "profit for the", "net profit", "net income", "operating profit", "operating income", "loss before",
              "administrative expenses", "operating expenses", "finance costs")
-_REVENUE_CN = re.compile(r"营业收入|营业总收入|主营业务收入")
+_REVENUE_CN = re.compile(r"营业收入|营业总收入|主营业务收入|营业额|收入|收益")
 _REVENUE_EN = re.compile(r"\b(?:operating |net )?revenues?\b|\bturnover\b|\bnet sales\b|\bsales\b")
-_MAY_HOLD_TITLE = re.compile(r"利\s*润|损\s*益|收\s*益\s*表|[Ii][Nn][Cc][Oo][Mm][Ee]|[Pp][Rr][Oo][Ff][Ii][Tt]|"
+_MAY_HOLD_TITLE = re.compile(r"利\s*[润潤]|[损損]\s*益|收\s*益\s*表|[Ii][Nn][Cc][Oo][Mm][Ee]|[Pp][Rr][Oo][Ff][Ii][Tt]|"
                              r"[Ee][Aa][Rr][Nn][Ii][Nn][Gg][Ss]|[Oo][Pp][Ee][Rr][Aa][Tt][Ii][Oo][Nn][Ss]|[\uff00-\uffef]")
 CONTINUATION_PAGES = 2  # the revenue line may sit this many pages after the title
 

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from compliance.extract.model import FileStatus
-from compliance.extract.numbers import UNITS, parse_amount
+from compliance.extract.numbers import parse_amount, unit_of_label
 from compliance.extract.problems import CONFIRMABLE, NEEDS_APPROVER_REASON
 from compliance.ledger import Ledger
 
@@ -96,7 +96,7 @@ def _figure_readings(extraction: dict, problems: list[dict]) -> tuple[Decimal, .
     for problem in problems:
         found.update(Decimal(reading) for reading in problem.get("readings") or ())
     second = ((extraction.get("ocr") or {}).get("operating_revenue") or {}).get("second_reading") or {}
-    unit = UNITS.get(str(extraction.get("unit")))
+    unit = unit_of_label(str(extraction.get("unit")))
     amount = parse_amount(str(second.get("text", ""))) if second else None
     if amount is not None and unit is not None:
         found.add(amount * unit.multiplier)

@@ -145,6 +145,11 @@ def _fields(extraction: dict, blind: bool = False) -> tuple[FieldView, ...]:
         rows.append(FieldView(key, label, None if value is None else str(value), source,
                               sources.get(SOURCE_KEYS.get(key, key)),
                               None if confidence is None else str(confidence)))
+    if extraction.get("report_kind"):  # not an audit report: a special audit report on the commitment, say so first
+        title = (extraction.get("commitment") or {}).get("title")
+        kind = sources.get("report_kind") or str(extraction["report_kind"])
+        rows.insert(0, FieldView("report_kind", "Kind of report", kind, "text",
+                                 f"its title: {title}" if title else None, None))
     return tuple(rows)
 
 

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from compliance.values.variants import TRADITIONAL
+
 # Minus and dash look-alikes that a statement may print before a negative figure.
 _MINUSES = dict.fromkeys(map(ord, "\u2212\u2012\u2013\u2014\u2010\u2011\ufe63\uff0d\u2796"), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201b\u2032\u00b4\u0060"), "'")
@@ -24,7 +26,8 @@ _SPACE = re.compile(r"\s+")
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "［": "[", "］": "]", "〈": "<", "〉": ">"})
 
 
-_TABLE = str.maketrans({**_MINUSES, **_QUOTES, **_DQUOTES})
+# Traditional Chinese characters read as their Simplified forms (values/variants.py: 綜合損益表 == 综合损益表).
+_TABLE = str.maketrans({**_MINUSES, **_QUOTES, **_DQUOTES, **TRADITIONAL})
 
 # C0 and C1 controls except tab, line feed and carriage return (PDFium ends its lines with \r\n), DEL, and the
 # bidirectional marks, embeddings, overrides and isolates. The same set the contract file refuses.
@@ -52,7 +55,8 @@ def escaped(text: str) -> str:
 # Cached: the same page and line texts are normalised by several readers in one pass.
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """NFKC (full-width digits, letters, brackets, punctuation -> ASCII), one kind of minus and quote."""
+    """NFKC (full-width digits, letters, brackets, punctuation -> ASCII), one kind of minus and quote, and
+    Traditional Chinese as Simplified (values/variants.py)."""
     if text.isascii():
         return text
     return unicodedata.normalize("NFKC", text).translate(_TABLE)

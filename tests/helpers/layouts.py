@@ -78,10 +78,19 @@ def write_layout(path: Path, spec: Layout = Layout()) -> Path:
     report = [lambda: _text_page(canvas, font, _report(spec, values))]
     statements = [lambda: _statements(canvas, font, spec, values)]
     pages += (statements + report) if spec.report_after_statements else (report + statements)
+    pages.append(lambda: _text_page(canvas, font, _revenue_note(spec, values)))
     for draw in pages:
         draw()
     canvas.save()
     return path
+
+
+def _revenue_note(spec: Layout, values: dict) -> list[str]:
+    """The notes' revenue note, its total as the statement prints it: the second place (issue 29)."""
+    figure, prior = spec.revenue.replace(" ", ","), spec.prior.replace(" ", ",")
+    if spec.language == "zh":
+        return ["财务报表附注", "五、30 营业收入", str(values["unit"]), f"营业收入合计    {figure}    {prior}"]
+    return ["Notes to the financial statements", "4 Revenue", str(values["unit"]), f"Total    {figure}    {prior}"]
 
 
 def _text_page(canvas, font: str, lines: list[str]) -> None:

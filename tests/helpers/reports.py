@@ -109,7 +109,9 @@ def write_chinese(path: Path, spec: ChineseReport = ChineseReport()) -> Path:
     canvas.showPage()
     if spec.notes_echo:
         notes = ["财务报表附注", "五、30 营业收入和营业成本", "营业收入      702,300,000.00      650,100,000.00",
-                 "主营业务收入  700,000,000.00", "其他业务收入  2,345,678.90"]
+                 "主营业务收入  700,000,000.00", "其他业务收入  2,345,678.90",
+                 # the revenue note's total in the statement's unit: the second place that proves it (issue 29)
+                 spec.unit_line, f"营业收入合计      {spec.revenue}      {spec.prior}"]
         _lines(canvas, font, 60, height - 80, notes, size=10)
         canvas.showPage()
     canvas.save()
@@ -230,7 +232,9 @@ def write_english(path: Path, spec: EnglishReport = EnglishReport()) -> Path:
     <tr><td>Profit for the year</td><td></td><td class="n">30,000</td><td class="n">30,750</td></tr>
     </table></div>
     <div class="break"><h3>4. Revenue</h3><p>Revenue for the year was RMB{spec.notes_revenue} million.</p>
-    <p>Revenue from sales of vehicles 700,000 and services 31,250.</p></div>
+    <p>Revenue from sales of vehicles 700,000 and services 31,250.</p>
+    <p>{spec.unit_caption}</p><table><tr><td>Total revenue</td><td class="n">{spec.revenue}</td>
+      <td class="n">{spec.prior}</td></tr></table></div>
     </body></html>"""
     weasyprint.HTML(string=html).write_pdf(str(path))
     return path
