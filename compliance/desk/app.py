@@ -5,8 +5,8 @@ calls (upload = operations.uploads, prepare = operations.run.prepare, approve = 
 desk adds no rule of its own. This module only assembles the desk: the routes of pages.py, actions.py and
 files.py, the error pages, the security middleware and the shared `Desk` (requests.py, where the role check
 on every request lives; the operation checks it once more). Pages are rendered on the server with the
-project's Jinja environment; the one script (static/desk.js) only adds drag and drop to the upload form,
-which works without it.
+project's Jinja environment; the one script (static/desk.js) only adds drag and drop and a waiting state to
+the upload form, which works without it.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ Each word keeps RapidOCR's confidence.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from compliance.values.text import without_hidden
 # running thread pool (a forked copy of one deadlocks); each worker, which never forks, takes its share.
 _THREADS = {"count": 1}
 _ENGINES: dict[str, object] = {}
+_SLOT = threading.local()  # inside recognise_each: this thread's own one-thread engine (its slot number)
 
 
 def set_threads(count: int) -> None:
@@ -45,14 +48,16 @@ def _model_paths() -> dict[str, str]:
 def _engine(kind: str):
     """'page': whole pages at reading resolution; 'band': the cheap pass over small images; 'line': one
     line already cut out, recognition only."""
-    engine = _ENGINES.get(kind)
+    slot = getattr(_SLOT, "number", None)
+    key = kind if slot is None else f"{kind}#{slot}"
+    engine = _ENGINES.get(key)
     if engine is None:
         from rapidocr import RapidOCR
 
         params: dict[str, object] = {
             "Global.log_level": "error",
             "Global.use_cls": False,  # pages are deskewed first; upside-down text does not occur here
-            "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS["count"],
+            "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS["count"] if slot is None else 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             "Global.return_word_box": True,  # a line's words, so that table cells OCR joined come apart
         }
@@ -62,7 +67,7 @@ def _engine(kind: str):
             params.update({"Det.limit_side_len": 960, "Det.limit_type": "max"})
         if kind == "line":  # recognition only (per-call flags would stay set on the engine)
             params.update({"Global.use_det": False, "Global.return_word_box": False})
-        engine = _ENGINES[kind] = RapidOCR(params=params)
+        engine = _ENGINES[key] = RapidOCR(params=params)
     return engine
 
 
@@ -96,6 +101,30 @@ def recognise(image, points_per_pixel: float, *, kind: str = "page", offset_top:
         parts = by_text[key].popleft() if by_text.get(key) else ((str(text), score, box),)
         words += _merged(parts, points_per_pixel, offset_top)
     return sorted(words, key=lambda word: (word.top, word.x0))
+
+
+def recognise_each(images: list, *, kind: str = "band") -> list[list[OcrWord]]:
+    """recognise() on each (image, points_per_pixel), the same words as one by one: on small images (the
+    cheap pass's bands) one engine per core, each on one thread, reads more per second than one engine on
+    all of them (a small image leaves intra-op threads waiting). The threads end before this returns."""
+    count = min(_THREADS["count"], len(images))
+    if count <= 1:
+        return [recognise(image, points_per_pixel, kind=kind) for image, points_per_pixel in images]
+    found: list[list[OcrWord] | None] = [None] * len(images)
+
+    def share(slot: int) -> None:
+        _SLOT.number = slot
+        try:
+            for position in range(slot, len(images), count):
+                image, points_per_pixel = images[position]
+                found[position] = recognise(image, points_per_pixel, kind=kind)
+        finally:
+            _SLOT.number = None
+
+    with ThreadPoolExecutor(count) as pool:
+        for done in [pool.submit(share, slot) for slot in range(count)]:
+            done.result()
+    return [words or [] for words in found]
 
 
 def _merged(parts, points_per_pixel: float, offset_top: float) -> list[OcrWord]:

@@ -47,8 +47,14 @@ class ScannedPages:
         return index in self.indexes
 
     def band(self, index: int) -> str:
-        image = scan.render(self.document, index, scan.BAND_DPI, band=scan.BAND_SHARE)
-        return text_of(ocr.recognise(image.pixels, image.points_per_pixel, kind="band"))
+        return self.bands([index])[index]
+
+    def bands(self, indexes: list[int]) -> dict[int, str]:
+        """The top band's text of each page (rendered here, one at a time: PDFium is not thread-safe; read
+        by OCR on every core)."""
+        images = [scan.render(self.document, index, scan.BAND_DPI, band=scan.BAND_SHARE) for index in indexes]
+        read = ocr.recognise_each([(image.pixels, image.points_per_pixel) for image in images], kind="band")
+        return {index: text_of(words) for index, words in zip(indexes, read, strict=True)}
 
     def read_whole(self, index: int) -> list[ocr.OcrWord]:
         if index not in self.whole:
@@ -98,7 +104,7 @@ def ocr_pass(scans: ScannedPages, text: TextPass) -> None:
     """Replace the text of the scanned pages that matter by their OCR (see the module docstring)."""
     if not scans.indexes:
         return
-    bands = {index: scans.band(index) for index in scans.indexes}
+    bands = scans.bands(scans.indexes)
     for index, band in bands.items():
         text.pages[index] = band
     budget = [MAX_WHOLE_PAGES]

@@ -126,8 +126,14 @@ def _extract(data: bytes, label: str, sha256: str | None, contract: Contract, pa
         check_has_text(text)
         page_pdf = partial(single_page_pdf, document)
 
+        parsed: dict[int, PageWords] = {}  # each page through pdfplumber once (proven_twice asks again)
+
         def words_of(index: int) -> PageWords:
-            return scans.words(index) if index in scans else pdfplumber_words(page_pdf, index)
+            if index in scans:
+                return scans.words(index)
+            if index not in parsed:
+                parsed[index] = pdfplumber_words(page_pdf, index)
+            return parsed[index]
 
         special = special_report.find(text.pages)  # a special audit report on the commitment: its own kind
         if special is not None:

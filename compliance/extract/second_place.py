@@ -114,10 +114,10 @@ def agreeing_place(pages: list[str], revenue: Decimal, skip: set[int], default_u
 
 def place_on(pages: list[str], index: int, revenue: Decimal, skip: set[int], default_unit: Unit | None
              ) -> Place | None:
-    if index in skip or titles_on(index, pages[index]):
+    if index in skip:
         return None
-    line = agrees_on_page(pages[index], revenue, default_unit)
-    return Place(index + 1, _kind(pages[index]), line) if line else None
+    line = agrees_on_page(pages[index], revenue, default_unit)  # the cheaper test first: most pages fail it
+    return Place(index + 1, _kind(pages[index]), line) if line and not titles_on(index, pages[index]) else None
 
 
 def stated_agrees(stated: StatedFigure | None, revenue: Decimal, page: int) -> Place | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from compliance.extract.labels import title_at
 from compliance.extract.section import AuditSection, lines_of
@@ -61,13 +62,20 @@ def titles_on(index: int, text: str) -> list[Candidate]:
     """Income-statement title lines on page `index` (cheap test before any normalising)."""
     if not _MAY_HOLD_TITLE.search(text):
         return []
+    return [Candidate(index, *found) for found in _titles(text)]
+
+
+@lru_cache(maxsize=256)
+def _titles(text: str) -> tuple[tuple[int, bool, bool], ...]:
+    """(line, consolidated, parent_only) of each title in a page's text: the same page is asked about by the
+    text pass, the statement finder and the search for a second place, so each text is looked at once."""
     found = []
     lines = lines_of(text)
     for number in range(len(lines)):
         title = title_at(lines, number)
         if title:
-            found.append(Candidate(index, number + title[1] - 1, *title[0]))
-    return found
+            found.append((number + title[1] - 1, *title[0]))
+    return tuple(found)
 
 
 def statement_starts(pages: list[str]) -> list[Candidate]:

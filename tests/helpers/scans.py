@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,7 +69,7 @@ class _Memo:
             value = pickle.loads(path.read_bytes())
         else:
             value = compute()
-            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")  # bands: threads
             partial.write_bytes(pickle.dumps(value))
             os.replace(partial, path)
         self.known[key] = value

@@ -1,4 +1,5 @@
-// The review desk's only script: drag and drop onto the upload form. The form works without it.
+// The review desk's only script: drag and drop onto the upload form, and its waiting state while the files are
+// read. The form works without it.
 (function () {
   "use strict";
   function names(files) {
@@ -9,6 +10,12 @@
     var list = zone.querySelector("[data-dropzone-list]");
     function show() { list.textContent = input.files.length ? "Chosen: " + names(input.files) : ""; }
     input.addEventListener("change", show);
+    zone.addEventListener("submit", function () {  // the waiting state: the page answers when all are read
+      if (!input.files.length) { return; }
+      zone.setAttribute("aria-busy", "true");
+      list.textContent = "Reading " + names(input.files) + " ... a scanned report takes up to a minute; " +
+        "keep this page open.";
+    });
     ["dragenter", "dragover"].forEach(function (kind) {
       zone.addEventListener(kind, function (event) { event.preventDefault(); zone.classList.add("over"); });
     });
