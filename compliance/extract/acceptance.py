@@ -38,7 +38,7 @@ from compliance.extract.report import (
     statement_entity,
 )
 from compliance.extract.section import AuditSection, lines_of, section_text
-from compliance.extract.signature import auditor_named, report_number, signature_block, summary_table
+from compliance.extract.signature import auditor_named, report_number, summary_table, take_signature
 from compliance.extract.statement import Choice
 from compliance.values.text import compact, name_key
 
@@ -87,14 +87,7 @@ def report_fields(pages: list[str], section: AuditSection | None) -> ReportField
     if found.opinion:
         found.sources["opinion"] = f"auditor's report, {pages_named}"
     if section.signed:
-        signature = signature_block(pages[section.last])
-        where = f"signature block, page {section.last + 1}"
-        if signature.auditor:
-            found.auditor, found.sources["auditor"] = signature.auditor, where
-            found.pages["auditor"] = section.last
-        if signature.report_date:
-            found.report_date, found.sources["report_date"] = signature.report_date, where
-            found.pages["report_date"] = section.last
+        take_signature(found, pages[section.last], section.last)
     if found.auditor is None:  # an extract of the report (a results announcement): the firm the text names
         _use_auditor_named(pages, section, found)
     # under the title in the report, else on the cover pages before it

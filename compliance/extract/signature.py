@@ -111,6 +111,18 @@ def _is_date_line(line: str) -> tuple[dt.date, str] | None:
     return found[0].value, rest
 
 
+def take_signature(found, page_text: str, index: int) -> None:
+    """Set `found`'s firm and report date from the signature block on page `index` (0-based), each with where
+    it was read (`sources`, `pages`): an audit report and a special audit report are signed alike."""
+    signature = signature_block(page_text)
+    where = f"signature block, page {index + 1}"
+    if signature.auditor:
+        found.auditor, found.sources["auditor"], found.pages["auditor"] = signature.auditor, where, index
+    if signature.report_date:
+        found.report_date, found.sources["report_date"] = signature.report_date, where
+        found.pages["report_date"] = index
+
+
 def signature_block(page_text: str) -> Signature:
     """The signing firm, the report date and the place of signing from the report's last page."""
     lines = lines_of(page_text)

@@ -28,7 +28,7 @@ from compliance.extract.numbers import parse_amount, unit_after_amount
 from compliance.extract.periods import Period, find_periods
 from compliance.extract.report import StatedFigure
 from compliance.extract.section import LONGEST_REPORT, has_opening, has_signature, lines_of
-from compliance.extract.signature import signature_block
+from compliance.extract.signature import signature_block, take_signature
 from compliance.extract.special_table import CommitmentTable, read_table
 from compliance.values.cjk import HAN_CHARS
 from compliance.values.text import compact
@@ -193,13 +193,7 @@ def read(pages: list[str], start: int, words_of) -> SpecialReport:
     if found.opinion:
         found.sources["opinion"] = f"{named} (审核意见)"
     if found.signed:
-        signature = signature_block(pages[found.last])
-        where = f"signature block, page {found.last + 1}"
-        if signature.auditor:
-            found.auditor, found.sources["auditor"], found.pages["auditor"] = signature.auditor, where, found.last
-        if signature.report_date:
-            found.report_date, found.sources["report_date"] = signature.report_date, where
-            found.pages["report_date"] = found.last
+        take_signature(found, pages[found.last], found.last)
         found.cpas = cpas_in(pages[found.last])
     for index in [start, *range(start - 1, max(start - 3, -1), -1)]:  # under the title, else on the cover
         number = number_in(lines_of(pages[index])[:15])
