@@ -63,8 +63,8 @@ def _engine(kind: str):
         }
         for task, path in _model_paths().items():
             params[f"{task}.model_path"] = path
-        if kind == "band":
-            params.update({"Det.limit_side_len": 960, "Det.limit_type": "max"})
+        if kind == "band":  # detection only: band_words recognises each line's start (the line engine)
+            params.update({"Det.limit_side_len": 960, "Det.limit_type": "max", "Global.use_rec": False})
         if kind == "line":  # recognition only (per-call flags would stay set on the engine)
             params.update({"Global.use_det": False, "Global.return_word_box": False})
         engine = _ENGINES[key] = RapidOCR(params=params)
@@ -103,13 +103,74 @@ def recognise(image, points_per_pixel: float, *, kind: str = "page", offset_top:
     return sorted(words, key=lambda word: (word.top, word.x0))
 
 
+# The cheap pass looks for titles and a few marks, not for the body text under them. Recognition costs in
+# proportion to a line's width, and the band's long lines are body text: of a line wider than
+# _WIDE_SHARE of the band and no taller than its body text, only the first _BAND_LINE_START heights (about
+# twelve CJK characters, a paragraph's opening words) are read. Titles (centred, or larger) are read whole.
+_BAND_LINE_START = 14
+_WIDE_SHARE = 0.6
+_MIN_SCORE = 0.5  # RapidOCR's own text-score floor
+_CUT_TAIL = re.compile(r"[0-9A-Za-z,.()%\-]+$")  # what the cut may have split: a figure or a word
+
+
+def band_words(image, points_per_pixel: float) -> list[OcrWord]:
+    """The words of a page's top band for the cheap pass: every line detected, each read whole or, if it
+    is a long line of body text, its start only (one word per line; a cut line ends before the cut's last
+    character and any figure or word the cut may have split, so no partial figure is ever read)."""
+    import numpy as np
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    found = _engine("band")(image)
+    boxes = getattr(found, "boxes", None)
+    if boxes is None or not len(boxes):
+        return []
+    rows, cols = image.shape[:2]
+    spans = []
+    for box in boxes:
+        xs, ys = box[:, 0], box[:, 1]
+        spans.append([max(0, int(xs.min())), max(0, int(ys.min())),
+                      min(cols, int(np.ceil(xs.max()))), min(rows, int(np.ceil(ys.max())))])
+    heights = sorted(bottom - top for _, top, _, bottom in spans)
+    body = heights[len(heights) // 2]
+    cut = []
+    for span in spans:
+        x0, top, x1, bottom = span
+        height = bottom - top
+        long_body = x1 - x0 > _WIDE_SHARE * cols and height <= body * 1.05
+        cut.append(long_body and x1 - x0 > _BAND_LINE_START * height)
+        if cut[-1]:
+            span[2] = x0 + _BAND_LINE_START * height
+    kept = [(span, was_cut) for span, was_cut in zip(spans, cut, strict=True)
+            if span[2] > span[0] and span[3] > span[1]]
+    if not kept:
+        return []
+    read = _engine("line")._load_rec_model()(TextRecInput(img=[image[top:bottom, x0:x1]
+                                                              for (x0, top, x1, bottom), _ in kept]))
+    words = []
+    for ((x0, top, x1, bottom), was_cut), text, score in zip(kept, read.txts, read.scores, strict=True):
+        text = without_hidden(str(text)).strip()
+        if was_cut:
+            text = _CUT_TAIL.sub("", text[:-1]).rstrip()
+        if text and score >= _MIN_SCORE:
+            words.append(OcrWord(_corrected(text), x0 * points_per_pixel, x1 * points_per_pixel,
+                                 top * points_per_pixel, bottom * points_per_pixel, confidence=float(score)))
+    return sorted(words, key=lambda word: (word.top, word.x0))
+
+
 def recognise_each(images: list, *, kind: str = "band") -> list[list[OcrWord]]:
-    """recognise() on each (image, points_per_pixel), the same words as one by one: on small images (the
-    cheap pass's bands) one engine per core, each on one thread, reads more per second than one engine on
-    all of them (a small image leaves intra-op threads waiting). The threads end before this returns."""
+    """The words of each (image, points_per_pixel) (band_words for kind 'band', else recognise()), the same
+    as one by one: on small images (the cheap pass's bands) one engine per core, each on one thread, reads
+    more per second than one engine on all of them (a small image leaves intra-op threads waiting). The
+    threads end before this returns."""
+    def read(image, points_per_pixel):
+        return band_words(image, points_per_pixel) if kind == "band" else \
+            recognise(image, points_per_pixel, kind=kind)
+
     count = min(_THREADS["count"], len(images))
     if count <= 1:
-        return [recognise(image, points_per_pixel, kind=kind) for image, points_per_pixel in images]
+        return [read(image, points_per_pixel) for image, points_per_pixel in images]
     found: list[list[OcrWord] | None] = [None] * len(images)
 
     def share(slot: int) -> None:
@@ -117,7 +178,7 @@ def recognise_each(images: list, *, kind: str = "band") -> list[list[OcrWord]]:
         try:
             for position in range(slot, len(images), count):
                 image, points_per_pixel = images[position]
-                found[position] = recognise(image, points_per_pixel, kind=kind)
+                found[position] = read(image, points_per_pixel)
         finally:
             _SLOT.number = None
 
