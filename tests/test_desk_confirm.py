@@ -63,7 +63,7 @@ def scanned_desk(tmp_path_factory, tmp_path: Path) -> tuple[Path, Path, str]:
 
 def confirm_app(out: Path, contract: Path):
     return create_app(DeskSettings(out_dir=out, as_of=AS_OF, contract_path=contract, clock=lambda: NOW,
-                                   monotonic=FakeMonotonic()))
+                                   monotonic=FakeMonotonic(), upload_wait_seconds=None))
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from compliance.desk.reading import answer as answer_when_read
+from compliance.desk.reading import read_uploads
 from compliance.desk.requests import (
     CSRF_REFUSED,
     LOGIN_COOKIE,
@@ -37,9 +39,8 @@ from compliance.operations.approval import ApprovalError, approve_year
 from compliance.operations.facade import ContractError, load_contract
 from compliance.operations.recording import RecordError
 from compliance.operations.recording import resolve as record_resolution
-from compliance.operations.run import RunError, Toolkit
+from compliance.operations.run import RunError
 from compliance.operations.run import prepare as prepare_documents
-from compliance.operations.uploads import UploadError, receive_upload, upload_name
 
 MAX_FIELDS = 10
 
@@ -113,7 +114,7 @@ async def upload(request: Request) -> Response:
     """One or more audit reports from the Inbox's form: each kept in DIR/inbox/ and read at once."""
     desk = desk_of(request)
     session = session_of(request)
-    who = signed_in_as(request, "upload")
+    signed_in_as(request, "upload")  # who may upload, before a byte of the body is read
     # The token rides in the form's address too, so a forged upload is refused before a byte of its body is read.
     if session is None or not session.csrf_ok(request.query_params.get("csrf")):
         raise DeskError(403, CSRF_REFUSED)
@@ -124,32 +125,18 @@ async def upload(request: Request) -> Response:
     uploads = [item for item in form.getlist("reports") if hasattr(item, "filename") and item.filename]
     if not uploads:
         raise DeskError(400, "Choose at least one audit report (a PDF file) to upload.")
-    for item in uploads:
-        handle, temporary = tempfile.mkstemp(dir=spool, suffix=".part")
-        with os.fdopen(handle, "wb") as target:
-            await run_in_threadpool(shutil.copyfileobj, item.file, target, 1024 * 1024)
-        name = item.filename
-
-        def receive(path=temporary, name=name):
-            with desk.open_to_write("upload") as ledger:
-                return receive_upload(ledger, desk.contract, desk.settings.out_dir, name=name,
-                                      received=Path(path), by=who.name,
-                                      extract=Toolkit().extract)
-
-        try:
-            outcome = await run_in_threadpool(receive)
-        except UploadError as exc:
-            session.flash.append(("problem", str(exc)))
-            continue
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-        status = str(outcome.status) if outcome.status else "not recorded"
-        session.flash.append(("ok" if status == "accepted" else "problem",
-                              f"{upload_name(name)}: {status.replace('_', ' ')}"
-                              + (f" (year {outcome.year})" if outcome.year else "")
-                              + (f" — {outcome.problems[0].message}" if outcome.problems else "")))
-    return redirect("/inbox")
+    files = []
+    try:
+        for item in uploads:
+            handle, temporary = tempfile.mkstemp(dir=spool, suffix=".part")
+            files.append((item.filename, Path(temporary)))
+            with os.fdopen(handle, "wb") as target:
+                await run_in_threadpool(shutil.copyfileobj, item.file, target, 1024 * 1024)
+    except BaseException:
+        for _, path in files:
+            path.unlink(missing_ok=True)
+        raise
+    return await answer_when_read(request, read_uploads(request, files))
 
 
 async def resolve(request: Request) -> Response:

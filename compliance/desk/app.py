@@ -27,7 +27,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from compliance.desk import actions, confirmations, files, pages
+from compliance.desk import actions, confirmations, files, pages, reading
 from compliance.desk.requests import (
     Desk,
     DeskError,
@@ -115,6 +115,7 @@ def create_app(settings: DeskSettings) -> Any:
         Route("/overview", pages.overview_page),
         Route("/inbox", pages.inbox_page),
         Route(UPLOAD_PATH, actions.upload, methods=["POST"]),
+        Route("/inbox/reading/{reading:str}", reading.reading_page),
         Route("/inbox/resolve", actions.resolve, methods=["POST"]),
         Route("/reports/{sha256:str}", pages.report_page),
         Route("/reports/{sha256:str}/confirm", confirmations.confirm_fields, methods=["POST"]),
@@ -135,6 +136,7 @@ def create_app(settings: DeskSettings) -> Any:
         Route("/files/deadlines.ics", files.deadlines_ics),
         Route("/charts/tranches.svg", files.tranche_svg),
         Route("/charts/penalty/{year:int}.svg", files.penalty_svg),
+        Route("/charts/plan/{year:int}.svg", files.plan_svg),
         Mount("/static", app=StaticFiles(directory=str(DESK / "static")), name="static"),
     ]
     handled = (NotSignedIn, DeskError, BodyTooLarge, LedgerBusy, LedgerError, HTTPException)

@@ -20,7 +20,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from compliance.desk.sessions import COOKIE, LoginThrottle, Session, SessionStore
+from compliance.desk.sessions import COOKIE, LoginThrottle, Readings, Session, SessionStore
 from compliance.operations.access import open_to_read, open_to_write
 from compliance.operations.accounts import MAY, active_user, with_article
 from compliance.operations.facade import Contract, Ledger
@@ -51,6 +51,7 @@ class DeskSettings:
     as_of: dt.date | None = None  # the date the pages compute for; None: the clock's date at each request
     contract_path: Path | None = None
     max_upload_mb: int = 100
+    upload_wait_seconds: float | None = 3.0  # an upload read within this answers with the Inbox; None: wait
     session_idle_minutes: int = 120
     login_attempts: int = 5
     login_window_minutes: int = 15
@@ -87,6 +88,7 @@ class Desk:
     throttle: LoginThrottle
     templates: jinja2.Environment
     previews: dict[tuple[str, int], bytes] = field(default_factory=dict)  # (pdf sha256, page) -> PNG
+    readings: Readings = field(default_factory=lambda: Readings())  # uploads being read (desk/reading.py)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs sign-in forms' tokens
 
     def open_to_read(self):

@@ -1,5 +1,5 @@
 """Sessions kept in the server (the browser holds only a random token), so that signing out, a revoked
-account and a restart end them; and the sign-in throttle.
+account and a restart end them; the sign-in throttle; and the uploads being read.
 
 A visitor gets an anonymous session on the sign-in page (it carries the CSRF token of that form); signing
 in replaces it with a new token (no session fixation). A session ends after `idle` without a request. The
@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 COOKIE = "desk_session"
 
@@ -134,3 +135,56 @@ class LoginThrottle:
     @property
     def window_minutes(self) -> int:
         return max(1, round(self._window / 60))
+
+
+# --- uploads being read (desk/reading.py) ---------------------------------------------------------------------
+@dataclass
+class Reading:
+    """One upload's files being read, in a thread of the desk's process."""
+
+    id: str
+    owner: str  # the session that uploaded: only it sees this page
+    names: list[str]
+    current: int = 0  # the file being read (index in names)
+    step: str = "Starting."
+    outcomes: list[tuple[str, str]] = field(default_factory=list)  # (kind, sentence), as the Inbox shows them
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class Readings:
+    """The readings under way, by id. A finished one is kept until its page was shown once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._all: dict[str, Reading] = {}
+        # One upload read at a time: a second upload made while a scan is read waits for it here, rather than
+        # for the ledger's lock (which gives up after ten seconds and would lose the upload).
+        self._one_at_a_time = threading.Lock()
+
+    def start(self, owner: str, files: list[tuple[str, Path]], read_one: Callable[[Reading, str, Path], None]
+              ) -> Reading:
+        reading = Reading(secrets.token_urlsafe(12), owner, [name for name, _ in files])
+        with self._lock:
+            self._all[reading.id] = reading
+
+        def work() -> None:
+            try:
+                reading.step = "Waiting for the files of an earlier upload to be read."
+                with self._one_at_a_time:
+                    for position, (name, path) in enumerate(files):
+                        reading.current, reading.step = position, "Opening the file."
+                        read_one(reading, name, path)
+            finally:
+                reading.done.set()
+
+        threading.Thread(target=work, name=f"desk-reading-{reading.id}", daemon=True).start()
+        return reading
+
+    def get(self, reading_id: str, owner: str) -> Reading | None:
+        with self._lock:
+            reading = self._all.get(reading_id)
+        return reading if reading is not None and secrets.compare_digest(reading.owner, owner) else None
+
+    def forget(self, reading_id: str) -> None:
+        with self._lock:
+            self._all.pop(reading_id, None)

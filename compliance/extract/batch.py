@@ -14,32 +14,44 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from compliance.contract import Contract
 from compliance.extract.model import Extraction, Limits
+from compliance.extract.ocr_pages import READING_PROGRESS
 from compliance.extract.pdfio import sha256_of
 from compliance.extract.pipeline import extract_file, rejected_extraction
 from compliance.extract.problems import problem
+
+PageProgress = Callable[[str, str, int, int], None]
+_PROGRESS = "progress"  # a worker's message while it reads: (_PROGRESS, stage, done, total)
 
 
 def extract_batch(paths: Sequence[str | os.PathLike[str]], contract: Contract, *, password: str | None = None,
                   evidence_dir: str | os.PathLike[str] | None = None, limits: Limits | None = None,
                   workers: int = 2, per_file_timeout: float | None = 120,
-                  progress: Callable[[int, int], None] | None = None) -> list[Extraction]:
-    """Extract every file; results in input order. workers=0 reads in this process (no time limit)."""
+                  progress: Callable[[int, int], None] | None = None,
+                  page_progress: PageProgress | None = None) -> list[Extraction]:
+    """Extract every file; results in input order. workers=0 reads in this process (no time limit).
+    `progress(done, total)` after each file; `page_progress(file, stage, done, total)` while a scan is OCR'd
+    (ocr_pages.READING_PROGRESS)."""
     labels = [os.fspath(path) for path in paths]
     settings = (contract, password, os.fspath(evidence_dir) if evidence_dir is not None else None,
                 limits or Limits())
     if workers <= 0 or not labels:
         results = []
         for done, label in enumerate(labels, start=1):
-            results.append(extract_file(label, contract, password=settings[1], evidence_dir=settings[2],
-                                        limits=settings[3]))
+            told = READING_PROGRESS.set(partial(page_progress, label) if page_progress else None)
+            try:
+                results.append(extract_file(label, contract, password=settings[1], evidence_dir=settings[2],
+                                            limits=settings[3]))
+            finally:
+                READING_PROGRESS.reset(told)
             if progress:
                 progress(done, len(labels))
         return results
-    return _Pool(labels, settings, min(workers, len(labels)), per_file_timeout, progress).run()
+    return _Pool(labels, settings, min(workers, len(labels)), per_file_timeout, progress, page_progress).run()
 
 
 @dataclass
@@ -118,6 +130,14 @@ def _serve(conn, settings: tuple, parent: int | None, inherited: list[int], ocr_
         if task is None:
             return
         index, label = task
+
+        def tell(stage: str, done: int, total: int) -> None:
+            try:
+                conn.send((_PROGRESS, stage, done, total))
+            except (OSError, ValueError):
+                pass
+
+        READING_PROGRESS.set(tell)
         result = extract_file(label, contract, password=password, evidence_dir=evidence_dir, limits=limits)
         try:
             conn.send((index, result))
@@ -132,6 +152,7 @@ class _Pool:
     size: int
     per_file_timeout: float | None
     progress: Callable[[int, int], None] | None
+    page_progress: PageProgress | None = None
     results: list[Extraction | None] = field(init=False)
     done: int = 0
 
@@ -200,11 +221,16 @@ class _Pool:
             index, label = worker.task
             if worker.conn in ready or worker.process.sentinel in ready:
                 try:
-                    got_index, result = worker.conn.recv()
+                    message = worker.conn.recv()
                 except (EOFError, OSError, ValueError):
                     self._finish(index, rejected_extraction(label, _sha256(label), self._death(worker)))
                     self._replace(worker)
                     continue
+                if message[0] == _PROGRESS:  # still reading: the file's result comes later
+                    if self.page_progress:
+                        self.page_progress(label, *message[1:])
+                    continue
+                got_index, result = message
                 worker.task = None
                 self._finish(got_index, result)
             elif now >= worker.deadline:

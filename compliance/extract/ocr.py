@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict, deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,14 +160,23 @@ def band_words(image, points_per_pixel: float) -> list[OcrWord]:
     return sorted(words, key=lambda word: (word.top, word.x0))
 
 
-def recognise_each(images: list, *, kind: str = "band") -> list[list[OcrWord]]:
+def recognise_each(images: list, *, kind: str = "band",
+                   each_done: Callable[[int], None] | None = None) -> list[list[OcrWord]]:
     """The words of each (image, points_per_pixel) (band_words for kind 'band', else recognise()), the same
     as one by one: on small images (the cheap pass's bands) one engine per core, each on one thread, reads
     more per second than one engine on all of them (a small image leaves intra-op threads waiting). The
-    threads end before this returns."""
+    threads end before this returns. `each_done(n)` is told, one call at a time, how many are read."""
+    finished = [0]
+    telling = threading.Lock()
+
     def read(image, points_per_pixel):
-        return band_words(image, points_per_pixel) if kind == "band" else \
+        words = band_words(image, points_per_pixel) if kind == "band" else \
             recognise(image, points_per_pixel, kind=kind)
+        if each_done is not None:
+            with telling:
+                finished[0] += 1
+                each_done(finished[0])
+        return words
 
     count = min(_THREADS["count"], len(images))
     if count <= 1:

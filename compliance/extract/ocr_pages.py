@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from compliance.extract import ocr, scan, special_report
 from compliance.extract.layout import PageWords, group_rows, joined_words
@@ -26,6 +28,11 @@ _SPECIAL_MARK = re.compile(r"专项审核报告|专项审计报告|我们审核�
 _SPECIAL_STATEMENT_PAGES = 2  # pages of management's statement read after a special report's signature
 _BALANCE_MARK = re.compile(r"资产负债表|balancesheet|statementoffinancialposition", re.I)
 MAX_WHOLE_PAGES = 12  # pages read whole per file at most: the report and its statements fit
+
+# Where OCR stands, for a person waiting on a scan (the desk): ("finding", bands read, scanned pages) during
+# the cheap pass, then ("reading", 1-based page, pages read whole so far) for each page read whole.
+READING_PROGRESS: ContextVar[Callable[[str, int, int], None] | None] = ContextVar("reading_progress",
+                                                                                   default=None)
 
 
 def text_of(words) -> str:
@@ -53,11 +60,17 @@ class ScannedPages:
         """The top band's text of each page (rendered here, one at a time: PDFium is not thread-safe; read
         by OCR on every core)."""
         images = [scan.render(self.document, index, scan.BAND_DPI, band=scan.BAND_SHARE) for index in indexes]
-        read = ocr.recognise_each([(image.pixels, image.points_per_pixel) for image in images], kind="band")
+        tell = READING_PROGRESS.get()
+        each_done = (lambda done: tell("finding", done, len(indexes))) if tell else None
+        read = ocr.recognise_each([(image.pixels, image.points_per_pixel) for image in images], kind="band",
+                                  each_done=each_done)
         return {index: text_of(words) for index, words in zip(indexes, read, strict=True)}
 
     def read_whole(self, index: int) -> list[ocr.OcrWord]:
         if index not in self.whole:
+            tell = READING_PROGRESS.get()
+            if tell:
+                tell("reading", index + 1, len(self.whole) + 1)
             image = scan.render(self.document, index, scan.READING_DPI)
             self.images[index] = image
             self.whole[index] = ocr.recognise(image.pixels, image.points_per_pixel)

@@ -76,11 +76,12 @@ class Toolkit:
         self._renderer = None
 
     def extract(self, paths: Sequence[Path], contract: Contract, *, evidence_dir: Path, workers: int,
-                progress: Callable[[int, int], None] | None) -> list[dict]:
+                progress: Callable[[int, int], None] | None,
+                page_progress: Callable[[str, str, int, int], None] | None = None) -> list[dict]:
         from compliance.extract import extract_batch
 
         results = extract_batch(list(paths), contract, evidence_dir=evidence_dir, workers=workers,
-                                progress=progress)
+                                progress=progress, page_progress=page_progress)
         return [result.to_json() for result in results]
 
     def renderer(self):

@@ -52,6 +52,7 @@ class FakeMonotonic:
 
 def desk_app(out: Path, contract: Path, *, monotonic=None, max_upload_mb: int = 100, secure_cookie: bool = False):
     return create_app(DeskSettings(out_dir=out, as_of=AS_OF, contract_path=contract, max_upload_mb=max_upload_mb,
+                                   upload_wait_seconds=None,
                                    clock=lambda: NOW, monotonic=monotonic or FakeMonotonic(),
                                    secure_cookie=secure_cookie))
 

@@ -13,8 +13,8 @@
     zone.addEventListener("submit", function () {  // the waiting state: the page answers when all are read
       if (!input.files.length) { return; }
       zone.setAttribute("aria-busy", "true");
-      list.textContent = "Reading " + names(input.files) + " ... a scanned report takes up to a minute; " +
-        "keep this page open.";
+      list.textContent = "Uploading " + names(input.files) + " ... then the desk shows how the reading goes " +
+        "(a scanned report takes up to a minute).";
     });
     ["dragenter", "dragover"].forEach(function (kind) {
       zone.addEventListener(kind, function (event) { event.preventDefault(); zone.classList.add("over"); });
