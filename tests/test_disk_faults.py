@@ -302,9 +302,11 @@ class ContractWordsToolkit(FakeToolkit):
     """The fake renderer, printing one of the contract's words in each letter as the real one does; the document
     ID stays derived from the figures (the real renderer's IDs come from the contract id, not its text)."""
 
-    def render_year(self, contract, determined, *, as_of, out_dir, report, released=None, awaiting_approval=False):
+    def render_year(self, contract, determined, *, as_of, out_dir, report, released=None, awaiting_approval=False,
+                    versions=None):
         rendered = super().render_year(contract, determined, as_of=as_of, out_dir=out_dir, report=report,
-                                       released=released, awaiting_approval=awaiting_approval)
+                                       released=released, awaiting_approval=awaiting_approval,
+                                       versions=versions)
         for doc in rendered:
             for path in (doc.pdf_path, doc.docx_path):
                 path.write_bytes(path.read_bytes() + f"{contract.parties.party_c.address}\n".encode())

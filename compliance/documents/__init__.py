@@ -67,9 +67,10 @@ _REPORT = "assessment-report"
 
 def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir: Path, renderer: Renderer,
                 report: Mapping | None = None, released: Mapping[int, int] | None = None,
-                awaiting_approval: bool = False) -> list:
+                awaiting_approval: bool = False, versions: Mapping[str, int] | None = None) -> list:
     """Every document of the determination, written as DIR/<slot>.pdf and .docx (DIR/year-N/<kind>, and
-    DIR/cancellation-instruction with the last year); marked DRAFT while `awaiting_approval`."""
+    DIR/cancellation-instruction with the last year); marked DRAFT while `awaiting_approval`. `versions`:
+    the version each slot is issued as (printed beside its document ID)."""
     written = []
     # The assessment report lists the other letters' open items, so it is rendered after them.
     due = due_documents(determined)
@@ -82,6 +83,8 @@ def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir
                 for done in written if done.open_items
             ]
         slot = kind.slot(determined.year)
+        if versions and slot in versions:
+            context["version"] = versions[slot]
         written.append(renderer.render(kind.name, context, Path(out_dir) / slot, as_of=as_of, slot=slot,
                                        awaiting_approval=awaiting_approval))
     order = [kind.name for kind in due]

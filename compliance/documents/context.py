@@ -10,22 +10,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 
 from compliance.contract import Contract, Party, firm_approved
 from compliance.documents.environment import DocumentError
 from compliance.documents.registry import DETERMINATION_KINDS
 from compliance.documents.report_facts import report_context
+from compliance.documents.transfer_package import (
+    delivery,
+    escrow_balance,
+    escrow_position,
+    latest_sending,
+    releases_shares,
+    transfer_agent,
+)
 from compliance.rules.earnout import Assessment, YearAssessment, YearResult
 from compliance.values.cjk import HAN
-from compliance.values.digest import short_id
+from compliance.values.digest import sha256_hex, short_id
 from compliance.values.money import cents
 
 
 def computation_id(
     contract: Contract, revenues: Mapping[int, Decimal], *, reading: str, year: int | str, as_of: dt.date
 ) -> str:
-    """Short hash of the computation's inputs; the same on every document of one computation."""
-    parts = [contract.id, reading, str(year), as_of.isoformat()]
+    """Short hash of the computation's inputs; the same on every document of one computation. The contract
+    file's whole content is one input: a letter whose particulars were filled in (an open item closed) is
+    another text, so it gets another ID, never the draft's."""
+    parts = [contract.id, sha256_hex(contract.model_dump_json()), reading, str(year), as_of.isoformat()]
     parts += [f"{number}={cents(amount)}" for number, amount in sorted(revenues.items())]
     return short_id("|".join(parts))
 
@@ -44,8 +55,11 @@ def party_context(party: Party) -> dict:
         "signatories": [{"name": s.name, "title": s.title} for s in party.signatories],
         "uses_chop": party.uses_chop,
         "uses_seal": party.uses_seal,
+        "individual": party.delivery is not None,  # the recipient of the shares, a natural person: signs himself
         "unconfirmed": dict(party.unconfirmed),  # field -> why: printed as an open item (documents.open_items)
         "signature_field": f"{key}_Signature",
+        "email": party.email.value if party.email else None,  # for notices; the filing gives none
+        "contract_key": party.label.lower().replace(" ", "_"),  # "Party B" -> "party_b", as the contract file
     }
 
 
@@ -223,6 +237,7 @@ def joint_instruction_context(contract: Contract, determined: YearAssessment, *,
     """EA 3.1(b): Parties A and B instruct the escrow agent to release the year's shares to Party C."""
     return dict(
         _year_common(contract, determined, as_of, report, released, "joint-instruction"),
+        **_transfer_package(contract, determined, as_of),
         recipient=_recipient(contract),
         shortfall_note=not determined.result.met,  # EA 3.1(a) speaks of achievement; SPA 5.2(1) governs a shortfall
     )
@@ -277,6 +292,8 @@ def assessment_report_context(contract: Contract, determined: YearAssessment, *,
             {"id": d.id, "summary": d.summary, "reference": d.reference} for d in contract.discrepancies
         ],
         agent_deadline_if_received_today=_agent_deadline(contract, as_of),
+        # the latest courier sending date leaving the agent its EA 3.2 business days before the SPA 5.1 date
+        latest_sending=latest_sending(contract, determined.result.release_deadline),
         letters_open_items=[],  # the other letters' open items, filled in by documents.render_year
     )
 
@@ -296,4 +313,37 @@ def cancellation_context(contract: Contract, determined: YearAssessment, *, as_o
     context["ledger"] = _ledger(contract, assessment)
     context["final_year"] = year_context(contract, determined.result)
     context["cancel_shares"] = assessment.cancelled_at_expiry
+    # The whole shares retained hold the Deductible Shares no offset restored and the fractions of Party C's
+    # entitlements no whole share could carry: only the Deductible Shares go back under SPA 5.2(1); what
+    # becomes of the fractions' whole shares is for the parties to agree in writing (SPA 5.3).
+    unrestored = sum((result.deductible_exact - result.restored_exact for result in assessment.years), Fraction(0))
+    context["unrestored_exact"] = unrestored
+    context["return_shares"] = min(int(unrestored), assessment.cancelled_at_expiry)
+    context["fraction_shares"] = assessment.cancelled_at_expiry - context["return_shares"]
+    context["last_release_deadline"] = determined.result.release_deadline
     return context
+
+
+# --- the transfer package of a release (compliance.documents.transfer_package) ---------------------------------
+def _transfer_package(contract: Contract, determined: YearAssessment, as_of: dt.date) -> dict:
+    return {
+        "transfer": releases_shares(determined),  # a release of no shares has no stock power or transfer agent letter
+        "escrow": escrow_position(contract),  # EA 1.1
+        "balance": escrow_balance(determined),
+        "delivery": delivery(contract, as_of, determined.result.release_deadline),  # SPA 11.3, 5.1
+        "transfer_agent": transfer_agent(contract),
+    }
+
+
+def transfer_agent_letter_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
+                                  report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
+    """Party A, the issuer, instructs its transfer agent to register the release from the escrow position to Party C."""
+    return dict(_year_common(contract, determined, as_of, report, released, "transfer-agent-letter"),
+                **_transfer_package(contract, determined, as_of), recipient=_recipient(contract))
+
+
+def stock_power_context(contract: Contract, determined: YearAssessment, *, as_of: dt.date,
+                        report: Mapping | None = None, released: Mapping[int, int] | None = None) -> dict:
+    """The registered holder, the Escrow Agent, transfers the Release Shares (EA 1.1, 3.2): its stock power."""
+    return dict(_year_common(contract, determined, as_of, report, released, "stock-power"),
+                **_transfer_package(contract, determined, as_of), recipient=_recipient(contract))

@@ -35,9 +35,14 @@ from compliance.operations.workspace import Toolkit, Workspace, fault_sentence, 
 from compliance.values.digest import sha256_hex
 
 APPROVED_FOLDER = "approved"
-# Issued beside a determination but not part of its approval: the penalty statement is a statement of the
-# running SPA 8.2 penalty, issued again as it accrues, not a letter the year's figures decide.
+# Issued beside a determination but not part of its approval: the penalty statement, a computation for counsel
+# issued again as the delay runs on, is approved version by version on its own (operations.penalty_approval).
 NOT_APPROVED_KINDS = frozenset({"penalty-statement"})
+
+
+def approved_apart(approval: Approval) -> bool:
+    """An approval of a document approved apart from its year's letters (a penalty statement)."""
+    return bool(approval.files) and all(item.kind in NOT_APPROVED_KINDS for item in approval.files)
 UNKNOWN_PREPARER = "unknown"
 
 
@@ -105,7 +110,7 @@ def year_approval(ledger: Ledger, year: int) -> YearApproval:
     drafts = tuple(determination_documents(ledger, determination))
     recorded = recorded_open_items(ledger)
     open_items = {d.pdf_path: recorded[d.pdf_path] for d in drafts if recorded.get(d.pdf_path)}
-    approvals = ledger.approvals(determination_id=determination.id)
+    approvals = [a for a in ledger.approvals(determination_id=determination.id) if not approved_apart(a)]
     if approvals:
         state = ApprovalState.APPROVED
     elif open_items:
@@ -166,7 +171,8 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
     try:
         return _give(ws, state, determination, by, at)
     except OSError as exc:
-        if ws.ledger.approvals(determination_id=determination.id):  # recorded, not all placed: approve again
+        if any(not approved_apart(a) for a in ws.ledger.approvals(determination_id=determination.id)):
+            # recorded, not all placed: approve again
             raise ApprovalError(f"year {year}'s approval is recorded but not all its final documents were "
                                 f"written: {fault_sentence(exc, ws.out)}") from None
         raise ApprovalError(fault_sentence(exc, ws.out)) from None
@@ -191,7 +197,7 @@ def _give(ws: Workspace, state: YearApproval, determination: Determination, by: 
         ws.ledger.approve(year=state.year, determination_id=determination.id, prepared_by=state.prepared_by or
                           UNKNOWN_PREPARER, approved_by=by, approved_at=at.isoformat(timespec="seconds"),
                           on_date=at.date(), files=files)
-    approval = ws.ledger.approvals(determination_id=determination.id)[-1]
+    approval = ws.ledger.approvals()[-1]  # the one just recorded
     _place(ws, determination.input_key, approval)
     _check_placed(ws, approval, [p for f in files for p in (f.pdf_path, f.docx_path)], notes)
     return approval
@@ -244,8 +250,11 @@ def _cannot_restore(ws: Workspace, approval: Approval, determination: Determinat
 
 
 def restore_all_finals(ws: Workspace) -> None:
-    """Every recorded approval's files in place (the run's recovery step calls this after its own)."""
+    """Every recorded approval's files in place (the run's recovery step calls this after its own); a penalty
+    statement's, approved apart, are put back by operations.penalty_approval.restore_penalty_finals."""
     for approval in ws.ledger.approvals():
+        if approved_apart(approval):
+            continue
         try:
             restore_finals(ws, approval)
         except ApprovalError as exc:
@@ -265,7 +274,8 @@ def _render_finals(ws: Workspace, determination: Determination, drafts: list[Doc
     rendered = ws.toolkit.render_year(ws.contract, determined, as_of=determination.as_of,
                                       out_dir=ws.staged(_staging_key(determination.input_key)),
                                       report=report_for_documents(ws, determination.report_sha256),
-                                      released=released_by_year(ws.ledger, ws.contract), awaiting_approval=False)
+                                      released=released_by_year(ws.ledger, ws.contract), awaiting_approval=False,
+                                      versions={draft.slot: draft.version for draft in drafts})
     by_slot = {doc.slot: doc for doc in rendered}
     files = []
     for draft in drafts:

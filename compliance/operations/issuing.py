@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from compliance.documents.registry import due_documents
 from compliance.ledger import Document, NewDetermination, NewDocument
 from compliance.operations.confirmation import confirmed_extraction, report_revenue
 from compliance.operations.determinations import assessment_of, determination_inputs
@@ -62,9 +63,12 @@ def render_determination(ws: Workspace, determined: YearAssessment, report: dict
     """Every document of the determination (documents.registry decides which), under the staging folder,
     as drafts awaiting approval (marked DRAFT; operations.approval renders the finals). `report` is the
     recorded extraction behind it, as `report_for_documents` gives it."""
+    versions = {kind.slot(determined.year): ws.ledger.next_version(kind.slot(determined.year))
+                for kind in due_documents(determined)}
     return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
                                   report=report,
-                                  released=released_by_year(ws.ledger, ws.contract), awaiting_approval=True)
+                                  released=released_by_year(ws.ledger, ws.contract), awaiting_approval=True,
+                                  versions=versions)
 
 
 def report_for_documents(ws: Workspace, sha256: str) -> dict:

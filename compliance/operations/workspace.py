@@ -92,11 +92,12 @@ class Toolkit:
         return self._renderer
 
     def render_year(self, contract, determined, *, as_of, out_dir, report, released,
-                    awaiting_approval: bool = False) -> list:
+                    awaiting_approval: bool = False, versions=None) -> list:
         from compliance.documents import render_year
 
         return render_year(contract, determined, as_of=as_of, out_dir=out_dir, renderer=self.renderer(),
-                           report=report, released=released, awaiting_approval=awaiting_approval)
+                           report=report, released=released, awaiting_approval=awaiting_approval,
+                           versions=versions)
 
     def load_prices(self, path: Path):
         from compliance.values.prices import PriceFileError, load_prices
@@ -109,15 +110,20 @@ class Toolkit:
     def penalty(self, contract, year: int, inputs: PenaltyInputs, prices):
         return compute_from(contract, year, inputs, prices)
 
-    def render_penalty(self, contract, result, *, as_of, prices_source: str, outstanding: bool, out_base: Path):
+    def render_penalty(self, contract, result, *, as_of, prices_source: str, outstanding: bool, out_base: Path,
+                       prices_sha256: str | None = None, alternatives: Sequence = (),
+                       awaiting_approval: bool = True):
+        """The penalty statement (a computation for counsel) and its annex; marked DRAFT until approved."""
         from compliance.documents.penalty_statement import penalty_statement_context, schedule_annex
         from compliance.documents.registry import kind
         from compliance.values.files import atomic_write_bytes
 
         context = penalty_statement_context(contract, result, as_of=as_of, prices_source=prices_source,
-                                            outstanding=outstanding)
+                                            outstanding=outstanding, prices_sha256=prices_sha256,
+                                            alternatives=alternatives)
         rendered = self.renderer().render("penalty-statement", context, out_base, as_of=as_of,
-                                          slot=kind("penalty-statement").slot(result.year))
+                                          slot=kind("penalty-statement").slot(result.year),
+                                          awaiting_approval=awaiting_approval)
         if context["annex"] is None:
             return rendered
         name, data = schedule_annex(result, context["document_id"])  # the exact daily table it names

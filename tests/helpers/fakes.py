@@ -95,7 +95,8 @@ class FakeToolkit(Toolkit):
         return RenderedDocument(kind, slot, out_base.with_suffix(".pdf"), out_base.with_suffix(".docx"), shas[0],
                                 shas[1], hashlib.sha256(text.encode()).hexdigest()[:12].upper())
 
-    def render_year(self, contract, determined, *, as_of, out_dir, report, released=None, awaiting_approval=False):
+    def render_year(self, contract, determined, *, as_of, out_dir, report, released=None, awaiting_approval=False,
+                    versions=None):
         """The kinds the registry says are due, as text files naming the figures they would print (a draft
         awaiting approval says DRAFT first; its document ID is the final's, as the real renderer's is)."""
         year, result = determined.year, determined.result
@@ -111,13 +112,15 @@ class FakeToolkit(Toolkit):
             written.append(self._write(Path(out_dir) / slot, kind.name, slot, text, draft=awaiting_approval))
         return written
 
-    def render_penalty(self, contract, result, *, as_of, prices_source, outstanding, out_base):
+    def render_penalty(self, contract, result, *, as_of, prices_source, outstanding, out_base, prices_sha256=None,
+                       alternatives=(), awaiting_approval=True):
+        """A draft awaiting approval says DRAFT first, as the year's letters do."""
         slot = f"year-{result.year}/penalty-statement"
         self.rendered.append(slot)
         text = (f"year {result.year} shares {result.shares} released_on {result.released_on} days "
                 f"{result.days_late} penalty {result.penalty} dated {as_of} prices {prices_source}"
                 f"{' outstanding' if outstanding else ''}")
-        return self._write(Path(out_base), "penalty-statement", slot, text)
+        return self._write(Path(out_base), "penalty-statement", slot, text, draft=awaiting_approval)
 
 
 def run_fake(inbox: Path, out: Path, as_of: str | dt.date, prices: Path | None = None, toolkit=None, **options):
