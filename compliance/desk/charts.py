@@ -177,6 +177,84 @@ def penalty_chart(points: Sequence[PenaltyPoint], *, cap: Decimal | None, title:
     return _render(draw, title=title, description=summary + (f"; cap {usd(cap)}." if cap is not None else "."))
 
 
+@dataclass(frozen=True)
+class PlanCurve:
+    """One reading's release for an open year against its revenue, at the points where the slope changes."""
+
+    reading: str
+    points: tuple[tuple[Decimal, int, int], ...]  # (revenue, own tranche released, released in all)
+    restoring: Decimal | None  # the smallest revenue restoring every deducted share (or the most, when not all)
+    restores_all: bool
+
+
+# One colour and one line style per reading, so the lines part in greyscale too (Okabe-Ito).
+_READING_STYLES = (("#0072B2", "-"), ("#E69F00", (0, (5, 2))), ("#CC79A7", (0, (1, 1.5))))
+
+
+def _millions(amount: Decimal) -> str:
+    return f"RMB {group(amount / 1_000_000, 1)}m"
+
+
+def plan_chart(curves: Sequence[PlanCurve], *, target: Decimal, tranche: int, title: str) -> str:
+    """Left, the year's own tranche against a revenue short of the target (SPA 5.2(1)); right, the earlier
+    shares its excess restores (SPA 5.2(2)), a line per reading, the restoring revenue marked on each."""
+    def draw(figure) -> None:
+        left, right = figure.subplots(1, 2, width_ratios=[1, 1.6])
+        own = [(float(r), t) for r, t, _ in curves[0].points if r <= target]
+        left.plot([r / 1e6 for r, _ in own], [float(t) for _, t in own], color=RELEASED_COLOUR, linewidth=1.8)
+        left.set_xlim(0, float(target) / 1e6 * 1.02)
+        left.set_ylim(0, tranche * 1.08)
+        left.set_title("Its own tranche", fontsize=10)
+        left.set_ylabel("Shares released")
+        left.set_xlabel("Revenue, RMB million")
+        _grouped_y_axis(left)
+        left.axvline(float(target) / 1e6, color=CAP_COLOUR, linestyle=(0, (5, 3)), linewidth=1.1)
+        left.annotate(f"target {_millions(target)}", (float(target) / 1e6, tranche), xytext=(-4, 6),
+                      textcoords="offset points", ha="right", va="bottom", fontsize=8.5)
+        highest = max([restored for curve in curves for _, own_, total in curve.points
+                       for restored in [total - own_]] + [0])
+        right.set_title("Earlier shares restored", fontsize=10)
+        right.set_xlabel("Revenue, RMB million")
+        right.axvline(float(target) / 1e6, color=CAP_COLOUR, linestyle=(0, (5, 3)), linewidth=1.1,
+                      label=f"target {_millions(target)}")
+        if highest == 0:
+            right.text(0.5, 0.5, "Nothing deducted from earlier years", transform=right.transAxes,
+                       ha="center", va="center", color="#555555")
+            right.set_yticks([])
+        else:
+            right.set_ylim(0, highest * 1.8)  # room above the lines for the legend
+            _grouped_y_axis(right)
+        ends = [float(point[0]) for curve in curves for point in curve.points]
+        right.set_xlim(float(target) / 1e6 * 0.98, max(ends + [float(target)]) / 1e6)
+        for index, curve in enumerate(curves):
+            colour, style = _READING_STYLES[index % len(_READING_STYLES)]
+            above = [(r, total - own_) for r, own_, total in curve.points if r >= target]
+            if not highest:
+                continue
+            label = curve.reading
+            if curve.restoring is not None:
+                at = float(curve.restoring) / 1e6
+                shares = next(n for r, n in above if r == curve.restoring)
+                right.axvline(at, color=colour, linestyle=":", linewidth=0.9)
+                right.plot([at], [float(shares)], marker="o", color=colour, markersize=5)
+                how = "all" if curve.restores_all else "most"
+                label += f": {how} from {_millions(curve.restoring)}, +{group(shares)}"
+            right.plot([float(r) / 1e6 for r, _ in above], [float(n) for _, n in above], color=colour,
+                       linestyle=style, linewidth=1.6, label=label)
+        if highest:
+            right.legend(loc="upper right", fontsize=8, frameon=False)
+
+    parts = [f"Target {_millions(target)}: below it each tranche loses shares in proportion"]
+    for curve in curves:
+        if curve.restoring is None:
+            parts.append(f"{curve.reading}: nothing to restore")
+        else:
+            restored = next(total - own for r, own, total in curve.points if r == curve.restoring)
+            verb = "restores all deducted shares" if curve.restores_all else "restores the most it can"
+            parts.append(f"{curve.reading}: RMB {group(curve.restoring)} {verb}, +{group(restored)}")
+    return _render(draw, title=title, description="; ".join(parts) + ".")
+
+
 def _year_label(bar: TrancheBar) -> str:
     return f"Year {bar.year}" + (f"\ndue {day_text(bar.deadline)}" if bar.deadline else "")
 

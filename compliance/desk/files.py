@@ -11,10 +11,11 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from compliance.desk.charts import PenaltyPoint, TrancheBar, penalty_chart, tranche_chart
+from compliance.desk.charts import PenaltyPoint, PlanCurve, TrancheBar, penalty_chart, plan_chart, tranche_chart
 from compliance.desk.previews import page_png
 from compliance.desk.requests import DeskError, as_of_date, desk_of, ledger_as, signed_in_as
 from compliance.operations.facade import ScheduleNotPublished
+from compliance.operations.planner import year_plan
 from compliance.operations.review import (
     approved_file,
     deadlines_calendar,
@@ -181,3 +182,18 @@ def penalty_svg(request: Request) -> Response:
     points = [PenaltyPoint(day, amount) for day, amount in view.penalty.points]
     return _svg(penalty_chart(points, cap=view.penalty.result.cap, payable=view.penalty.result.penalty,
                               title=f"Year {year}: SPA 8.2 penalty accrued to {as_of:%d %B %Y}"))
+
+
+def plan_svg(request: Request) -> Response:
+    """The next open year's release against its revenue, under every reading (the planner of the year page)."""
+    desk = desk_of(request)
+    year = request.path_params["year"]
+    with ledger_as(request, "view") as (ledger, _):
+        plan = year_plan(ledger, desk.contract, year)
+    if plan is None:
+        raise DeskError(404, f"Year {year} is not the next year to be determined, so there is nothing to plan.")
+    curves = [PlanCurve(name, tuple((p.revenue, p.tranche_shares, p.release_shares) for p in points),
+                        plan.targets[name], plan.figures["readings"][name]["restores_all"])
+              for name, points in plan.curves.items()]
+    return _svg(plan_chart(curves, target=plan.target, tranche=plan.tranche,
+                           title=f"Year {year}: what its revenue releases"))

@@ -24,6 +24,7 @@ from compliance.desk.requests import (
     year_of,
 )
 from compliance.operations.approval import year_approval
+from compliance.operations.planner import year_plan
 from compliance.operations.review import document_view, documents_view, inbox_view, overview, report_view, year_view
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -81,7 +82,8 @@ def year_page(request: Request) -> Response:
     year = year_of(request)
     with ledger_as(request, "view") as (ledger, who):
         view = year_view(ledger, desk.contract, year, as_of_date(request))
-    return render(request, "year.html.j2", who=who, view=view, page=f"year-{year}")
+        plan = year_plan(ledger, desk.contract, year)
+    return render(request, "year.html.j2", who=who, view=view, plan=plan, page=f"year-{year}")
 
 
 def documents_page(request: Request) -> Response:

@@ -49,6 +49,11 @@ def assess(
     reading: str = typer.Option(None, "--reading", help="spa (default), spa-excess-year-target or 6k-summary."),
     as_of: str = AsOfOption,
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    plan: bool = typer.Option(
+        False, "--plan", help="For every year not yet determined, under each reading: the revenue that meets the "
+        "target, the smallest that restores every share still deducted, and shares per RMB 1,000,000."),
+    db: Path = typer.Option(None, "--db", show_default=False,
+                            help="With --plan: start from the revenues this ledger has determined."),
     contract: Path = ContractOption,
 ) -> None:
     """Apply SPA 5.1 and 5.2 to audited revenues: releases, deductions, offsets, retained shares."""
@@ -57,6 +62,11 @@ def assess(
     terms = contract_or_exit(contract)
     reading_or_exit(reading)
     revenues = parse_revenue_args(revenue, terms)
+    if plan:
+        _plan(terms, revenues, reading, db, json_output)
+        return
+    if db is not None:
+        usage_error("--db: read only with --plan (assess works on the revenues given)")
     if not revenues:
         usage_error("--revenue: give at least one audited revenue, e.g. --revenue 1=702345678.90")
     as_of_date = parse_date(as_of, "--as-of")
@@ -68,6 +78,25 @@ def assess(
     from compliance.cli.views.assessment import print_assessment
 
     print_assessment(terms, results[chosen], results, as_of_date)
+
+
+def _plan(terms, revenues, reading: str | None, db: Path | None, json_output: bool) -> None:
+    from compliance.operations.figures import FiguresError
+    from compliance.operations.planner import plan_as_json, planning_revenues
+
+    if reading is not None:
+        usage_error("--reading: --plan shows every reading side by side; leave --reading out")
+    try:
+        known = planning_revenues(terms, revenues, db)
+    except FiguresError as exc:
+        usage_error(str(exc))
+    data = plan_as_json(terms, known)
+    if json_output:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from compliance.cli.views.planner import print_plan
+
+    print_plan(data)
 
 
 def deadlines(
