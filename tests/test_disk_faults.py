@@ -303,10 +303,10 @@ class ContractWordsToolkit(FakeToolkit):
     ID stays derived from the figures (the real renderer's IDs come from the contract id, not its text)."""
 
     def render_year(self, contract, determined, *, as_of, out_dir, report, released=None, awaiting_approval=False,
-                    versions=None):
+                    versions=None, earlier_reports=None):
         rendered = super().render_year(contract, determined, as_of=as_of, out_dir=out_dir, report=report,
                                        released=released, awaiting_approval=awaiting_approval,
-                                       versions=versions)
+                                       versions=versions, earlier_reports=earlier_reports)
         for doc in rendered:
             for path in (doc.pdf_path, doc.docx_path):
                 path.write_bytes(path.read_bytes() + f"{contract.parties.party_c.address}\n".encode())

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers.contracts import AGENT_EMAIL, PARTY_B_CHINESE_NAME, POSITION, TEST_CALENDAR, TRANSFER_AGENT_ADDRESS
 from helpers.document_text import squash
 from helpers.examples import EXAMPLE_1 as WORKED_EXAMPLE_1
 
@@ -46,12 +47,23 @@ def filled_contract(contract, **delivery):
         "address": "Room 1, 1 Example Road, Wenzhou",
         "delivery": parties.party_c.delivery.model_copy(update={"method": "book_entry", "identification": "E12345678",
                                                                  **delivery})})
-    party_d = parties.party_d.model_copy(update={"address": "Road Town, Tortola, British Virgin Islands"})
+    email = parties.party_d.email.model_copy(update={"value": AGENT_EMAIL})
+    party_d = parties.party_d.model_copy(update={"address": "Road Town, Tortola, British Virgin Islands",
+                                                 "email": email})
+    party_b = party_b.model_copy(update={"chinese_name": PARTY_B_CHINESE_NAME})
+    position = contract.escrow_position
     return contract.model_copy(update={
         "parties": parties.model_copy(update={"party_a": party_a, "party_b": party_b, "party_c": party_c,
                                               "party_d": party_d}),
         "target_company": contract.target_company.model_copy(update={"unconfirmed": {}}),
-        "shares": contract.shares.model_copy(update={"restrictive_legend": "retained"}),
+        "shares": contract.shares.model_copy(update={
+            "restrictive_legend": "retained",
+            "transfer_agent_address": contract.shares.transfer_agent_address.model_copy(
+                update={"value": TRANSFER_AGENT_ADDRESS})}),
+        "escrow_position": position.model_copy(update={
+            "form": position.form.model_copy(update={"value": POSITION["form"]}),
+            "identifier": position.identifier.model_copy(update={"value": POSITION["identifier"]})}),
+        "calendar": contract.calendar.model_copy(update={"schedule_files": [str(TEST_CALENDAR)]}),
         "approved_auditors": [FIRM],
     })
 
@@ -174,9 +186,9 @@ def test_spa_5_2_1_deduction_notice_states_exact_deductible_and_whole_shares_wit
     for text in draft.both("deduction-notice"):
         assert "3,073.770492 Deductible Shares" in text
         assert "three thousand seventy-four (3,074) shares are withheld in escrow" in text
-        assert ("The 3,074 whole shares withheld exceed the 3,073.770492 Deductible Shares by 0.229508 of a share"
-                in text)
-        assert "not a term of the SPA, and the parties may agree otherwise in writing (SPA 5.3)" in text
+        assert "the fraction of 0.229508 of a share stays in escrow" in text
+        assert "the 3,073.770492 Deductible Shares and that fraction" in text
+        assert "how it is treated is left to the written agreement of all the parties (SPA 5.3)" in text
 
 
 def test_whole_shares_are_our_convention_never_cited_to_spa_5_1(draft):
@@ -185,7 +197,7 @@ def test_whole_shares_are_our_convention_never_cited_to_spa_5_1(draft):
         assert "Whole shares SPA 5.1" not in text
     for kind in LETTERS:
         for text in draft.both(kind):
-            assert "The SPA does not say how a fraction of a share is treated" in text
+            assert "the SPA does not say how a fraction of a share is treated" in text
 
 
 def test_a_year_missed_by_one_fen_explains_the_one_share_withheld(contract, tmp_path):
@@ -193,9 +205,10 @@ def test_a_year_missed_by_one_fen_explains_the_one_share_withheld(contract, tmp_
     letters = render(contract, 2, BEFORE_DEADLINE, tmp_path, revenues)
     for text in letters.both("deduction-notice"):
         assert "0.000041 Deductible Shares" in text
-        assert "one (1) share withheld in escrow" in text
+        assert "one (1) share is withheld in escrow" in text
         assert "one (1) shares" not in text
-        assert "The 1 whole share withheld exceeds the 0.000041 Deductible Shares by 0.999959 of a share" in text
+        assert "the fraction of 0.999959 of a share stays in escrow" in text
+        assert "the 0.000041 Deductible Shares and that fraction" in text
 
 
 def test_assess_prints_the_letters_figures_at_the_letters_precision(contract):
@@ -210,17 +223,20 @@ def test_assess_prints_the_letters_figures_at_the_letters_precision(contract):
 def test_nothing_left_to_cancel_is_a_confirmation_not_an_instruction(contract, tmp_path):
     letters = render(contract, 5, dt.date(2031, 1, 20), tmp_path)
     for text in letters.both("cancellation-instruction"):
-        assert "Joint Written Confirmation" in text
-        assert "No Consideration Shares remain to be returned to Party A for cancellation" in text
+        assert "Written Confirmation of All the Parties" in text
+        assert "No Deductible Shares remain to be returned to Party A for cancellation" in text
         assert "effect the return" not in text and "business days" not in text
-        assert "jointly instruct the Escrow Agent to return" not in text
+        assert "instruct the Escrow Agent to return" not in text
 
 
 # --- 5. what is enclosed and how it is delivered -------------------------------------------------------------
 def test_ea_3_1_joint_instruction_names_its_enclosure_delivery_and_party_d(draft, final):
     for text in draft.both("joint-instruction"):
-        assert (f"Enclosure the written report of {FIRM}, report no. HL-2028-018, dated 18 January 2028") in text
-        assert "By Courier, to the address above (SPA 11.3)" in text
+        assert "Enclosures As listed in paragraph 11" in text  # issue 30: the list of the transfer package
+        assert (f"(a) a copy of the written report of {FIRM}, report no. HL-2028-018, dated 18 January 2028 "
+                "(EA 3.1(a));") in text
+        assert ("By E-mail to [● the Escrow Agent’s e-mail address for notices — to be completed] and courier to the "
+                "address above (SPA 11.3)") in text
         assert "[● Party D’s address for notices — to be completed]" in text
     for text in final.both("joint-instruction"):
         assert "the Escrow Agent Road Town, Tortola, British Virgin Islands" in text
@@ -237,16 +253,17 @@ def test_spa_5_2_1_deduction_notice_identifies_the_report_it_rests_on(final):
 def test_spa_5_1_before_the_deadline_the_release_falls_due(draft):
     for kind in ("joint-instruction", "release-notice"):
         for text in draft.both(kind):
-            assert "the release falls due by 29 January 2028" in text
+            assert "Under SPA 5.1 the release is to be made by 29 January 2028" in text
             assert "fell due" not in text
 
 
-def test_spa_8_2_after_the_deadline_the_release_fell_due(contract, tmp_path):
+def test_after_the_spa_5_1_date_the_letters_state_it_neutrally_and_reserve_rights(contract, tmp_path):
     late = render(contract, 2, AFTER_DEADLINE, tmp_path)
     for kind in ("joint-instruction", "release-notice", "assessment-report"):
         for text in late.both(kind):
-            assert "the release fell due on 29 January 2028 and has not been made; SPA 8.2 provides a penalty" in text
-            assert "falls due" not in text
+            assert "The date stated in SPA 5.1 for this release is 29 January 2028." in text
+            assert "without prejudice to, and with full reservation of, the rights and remedies" in text
+            assert "has not been made" not in text and "is to be made by" not in text
 
 
 # --- 7. recipient details that fit the shares ----------------------------------------------------------------
@@ -341,7 +358,8 @@ def test_signature_blocks_never_wrap_a_placeholder(request, which):
 
 
 def test_a_filled_joint_instruction_fits_on_two_pages(final):
-    assert final.pages["joint-instruction"] <= 3
+    # issue 30's transfer package (delivery, escrow balance, enclosures, the agent's acknowledgement) adds a page
+    assert final.pages["joint-instruction"] <= 4
     assert final.pages["release-notice"] <= 2
 
 

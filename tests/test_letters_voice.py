@@ -115,7 +115,7 @@ def test_the_deduction_notice_names_its_report_quotes_spa_5_2_1_and_says_nothing
         assert "Report [● the accounting firm’s report: firm, number and date — to be completed]" in text
         assert "“be returned to Party A by Party D without compensation upon the expiration of this Agreement " \
                "for cancellation”. The SPA fixes no date for its expiration" in text
-        assert "is set out in the determination of that later Assessment Year, not in this notice" in text
+        assert "Any offset is set out in the determination of that later Assessment Year, not in this notice" in text
         assert "first page of the SPA" not in text and "stated above" in text
 
 

@@ -92,6 +92,25 @@ def test_each_year_has_its_documents_in_both_formats_with_the_engines_figures(fi
     assert f"Assessment Year {year}" in squash(pdf_text(folder / "joint-instruction.pdf"))
 
 
+@pytest.mark.parametrize(("shortfall", "restoring"), [(2, 3), (4, 5)])
+def test_a_year_that_restores_shares_supersedes_the_deduction_notice_it_changes(fixture_run, shortfall, restoring):
+    """Issue 30 point 6: the restoring year's determination issues the next version of the earlier year's
+    deduction notice, which states the restoration as done; the ledger marks the first version superseded."""
+    from compliance.ledger import open_ledger
+
+    out, _ = fixture_run
+    revised = out / f"year-{shortfall}" / "deduction-notice.v2.pdf"
+    for text in (squash(pdf_text(revised)), squash(docx_text(revised.with_suffix(".docx")))):
+        assert f"revised on the determination of Assessment Year {restoring} (SPA 5.2(2))" in text
+        assert f"On the determination of Assessment Year {restoring}, dated 31 March 2031" in text
+        assert "would restore" not in text and "will give" not in text
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        notices = [d for d in ledger.documents() if d.slot == f"year-{shortfall}/deduction-notice"]
+        first, second = sorted(notices, key=lambda d: d.version)[:2]
+        assert first.superseded_by == second.id and second.superseded_by is None
+        assert second.determination_id == ledger.current_determination(restoring).id
+
+
 def test_the_cancellation_instruction_follows_year_5(fixture_run):
     out, _ = fixture_run
     assert (out / "cancellation-instruction.pdf").exists() and (out / "cancellation-instruction.docx").exists()

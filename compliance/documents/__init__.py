@@ -67,10 +67,13 @@ _REPORT = "assessment-report"
 
 def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir: Path, renderer: Renderer,
                 report: Mapping | None = None, released: Mapping[int, int] | None = None,
-                awaiting_approval: bool = False, versions: Mapping[str, int] | None = None) -> list:
+                awaiting_approval: bool = False, versions: Mapping[str, int] | None = None,
+                earlier_reports: Mapping[int, Mapping] | None = None) -> list:
     """Every document of the determination, written as DIR/<slot>.pdf and .docx (DIR/year-N/<kind>, and
     DIR/cancellation-instruction with the last year); marked DRAFT while `awaiting_approval`. `versions`:
-    the version each slot is issued as (printed beside its document ID)."""
+    the version each slot is issued as (printed beside its document ID). A determination whose excess restores
+    shares to an earlier year's tranche (SPA 5.2(2)) also revises that year's deduction notice (its next version
+    supersedes it); `earlier_reports` gives the earlier years' reports it names."""
     written = []
     # The assessment report lists the other letters' open items, so it is rendered after them.
     due = due_documents(determined)
@@ -88,4 +91,31 @@ def render_year(contract, determined: YearAssessment, *, as_of: dt.date, out_dir
         written.append(renderer.render(kind.name, context, Path(out_dir) / slot, as_of=as_of, slot=slot,
                                        awaiting_approval=awaiting_approval))
     order = [kind.name for kind in due]
-    return sorted(written, key=lambda done: order.index(done.kind))
+    ours = sorted(written, key=lambda done: order.index(done.kind))
+    instruction = next((done.document_id for done in ours if done.kind == "joint-instruction"), None)
+    for earlier, restoration in restored_tranches(contract, determined, instruction):
+        kind = BY_NAME["deduction-notice"]
+        context = kind.build(contract, earlier, as_of=as_of, report=(earlier_reports or {}).get(earlier.year),
+                             released=released)
+        context["restoration"] = restoration
+        slot = kind.slot(earlier.year)
+        if versions and slot in versions:
+            context["version"] = versions[slot]
+        ours.append(renderer.render(kind.name, context, Path(out_dir) / slot, as_of=as_of, slot=slot,
+                                    awaiting_approval=awaiting_approval))
+    return ours
+
+
+def restored_tranches(contract, determined: YearAssessment, instruction_id: str | None = None) -> list:
+    """(the earlier year's own determination, what this determination restored to it and where the tranche
+    stands after it) for each earlier tranche whose shortfall this year's excess offsets (SPA 5.2(2))."""
+    from compliance.documents.context import year_context
+    from compliance.rules.earnout import assess_year
+
+    found = []
+    for use in determined.result.offsets:
+        own = assess_year(contract, determined.revenues, use.to_year, determined.reading)
+        found.append((own, {"by_year": determined.year, "restored_exact": use.restored_exact,
+                            "released_shares": use.additional_shares, "instruction_id": instruction_id,
+                            "after": year_context(contract, determined.assessment.year(use.to_year))}))
+    return found

@@ -267,7 +267,9 @@ def deduction_notice_context(contract: Contract, determined: YearAssessment, *, 
         # SPA 5.2(2): only 50% of a later excess offsets, so restoring the whole shortfall needs an excess of
         # shortfall / 50% in later years (under the SPA readings; the 6-K reading has no such figure).
         excess_to_restore=restore,
-        final_year=determined.is_last_year,
+        restoration=None,  # set by documents.render_year when a later excess restored shares to this tranche
+        final_year=determined.year == contract.assessment_years[-1].number,  # not is_last_year: a revised
+        # notice (documents.restored_tranches) is an earlier year seen from a later determination
         deemed_given=notice_deemed_given(contract, as_of),  # SPA 11.3
     )
 

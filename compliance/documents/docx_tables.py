@@ -50,6 +50,9 @@ def add_table(builder: TableBuilder, element, *, container, classes: set[str], i
         tbl_ind.set(qn("w:w"), str(567 * indent))  # 567 twips = 1 cm
         tbl_ind.set(qn("w:type"), "dxa")
         docx_style.put_table_property(table._tbl.tblPr, tbl_ind)
+    # A short table stays on one page, as in the PDF: each row keeps with the next, so that no total row is
+    # orphaned at the top of a page (Word's keep-with-next on the rows' paragraphs).
+    together = len(rows) <= _KEPT_TOGETHER_ROWS
     for r, row in enumerate(rows):
         docx_row = table.rows[r]
         row_cells = docx_row.cells  # once per row: table.cell(r, c) rebuilds the whole grid on every call
@@ -83,7 +86,7 @@ def add_table(builder: TableBuilder, element, *, container, classes: set[str], i
                 if cell_element.tag == "th":
                     for run in paragraph.runs:
                         run.bold = True
-                if "signatures" in classes:
+                if "signatures" in classes or (together and r < len(rows) - 1):
                     paragraph.paragraph_format.keep_with_next = True
             if "signatures" in classes or "meta" in classes:
                 tc_pr = cell._tc.get_or_add_tcPr()
@@ -115,6 +118,9 @@ def _fit_in_margins(builder: TableBuilder, table, rows, width: int, classes: set
                             cell_margin_twips=57 if classes & docx_style.SMALL_TABLES else None)
 
 
+_KEPT_TOGETHER_ROWS = 12
+
+
 def add_seal_box(builder: TableBuilder, container, text: str) -> None:
     """The space for the company chop or seal: a boxed square the size of a chop (2.4 cm)."""
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT as VALIGN
@@ -127,7 +133,7 @@ def add_seal_box(builder: TableBuilder, container, text: str) -> None:
     grid = builder.style_id("Table Grid")
     if grid:
         box._tbl.tblPr.style = grid
-    docx_style.fixed_widths(box, [1.0], int(2.6 * docx_style.TWIPS_PER_CM))
+    docx_style.fixed_widths(box, [1.0], int(3.1 * docx_style.TWIPS_PER_CM))  # "Common seal (if any)" on one line
     row = box.rows[0]
     row.height, row.height_rule = Cm(2.4), WD_ROW_HEIGHT_RULE.EXACTLY
     cell = row.cells[0]

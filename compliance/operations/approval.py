@@ -28,7 +28,7 @@ from compliance.contract import Contract
 from compliance.ledger import Approval, ApprovedFile, Determination, Document, Ledger
 from compliance.operations.accounts import AccountError, check_may
 from compliance.operations.determinations import contract_fingerprint, recorded_assessment
-from compliance.operations.issuing import report_for_documents
+from compliance.operations.issuing import earlier_reports, report_for_documents
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import released_by_year
 from compliance.operations.workspace import Toolkit, Workspace, fault_sentence, link_in_the_way, place, unstage
@@ -275,7 +275,8 @@ def _render_finals(ws: Workspace, determination: Determination, drafts: list[Doc
                                       out_dir=ws.staged(_staging_key(determination.input_key)),
                                       report=report_for_documents(ws, determination.report_sha256),
                                       released=released_by_year(ws.ledger, ws.contract), awaiting_approval=False,
-                                      versions={draft.slot: draft.version for draft in drafts})
+                                      versions={draft.slot: draft.version for draft in drafts},
+                                      earlier_reports=earlier_reports(ws, determined))
     by_slot = {doc.slot: doc for doc in rendered}
     files = []
     for draft in drafts:

@@ -63,12 +63,29 @@ def render_determination(ws: Workspace, determined: YearAssessment, report: dict
     """Every document of the determination (documents.registry decides which), under the staging folder,
     as drafts awaiting approval (marked DRAFT; operations.approval renders the finals). `report` is the
     recorded extraction behind it, as `report_for_documents` gives it."""
-    versions = {kind.slot(determined.year): ws.ledger.next_version(kind.slot(determined.year))
-                for kind in due_documents(determined)}
     return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
                                   report=report,
                                   released=released_by_year(ws.ledger, ws.contract), awaiting_approval=True,
-                                  versions=versions)
+                                  versions=next_versions(ws, determined),
+                                  earlier_reports=earlier_reports(ws, determined))
+
+
+def next_versions(ws: Workspace, determined: YearAssessment) -> dict[str, int]:
+    """The version each document of the determination is issued as: its own and the deduction notices of the
+    earlier years its excess restores shares to (documents.render_year revises them)."""
+    slots = [kind.slot(determined.year) for kind in due_documents(determined)]
+    slots += [f"year-{use.to_year}/deduction-notice" for use in determined.result.offsets]
+    return {slot: ws.ledger.next_version(slot) for slot in slots}
+
+
+def earlier_reports(ws: Workspace, determined: YearAssessment) -> dict[int, dict]:
+    """The reports that decided the earlier years whose deduction notices the determination revises."""
+    found = {}
+    for use in determined.result.offsets:
+        earlier = ws.ledger.current_determination(use.to_year)
+        if earlier is not None and earlier.report_sha256:
+            found[use.to_year] = report_for_documents(ws, earlier.report_sha256)
+    return found
 
 
 def report_for_documents(ws: Workspace, sha256: str) -> dict:

@@ -92,12 +92,12 @@ class Toolkit:
         return self._renderer
 
     def render_year(self, contract, determined, *, as_of, out_dir, report, released,
-                    awaiting_approval: bool = False, versions=None) -> list:
+                    awaiting_approval: bool = False, versions=None, earlier_reports=None) -> list:
         from compliance.documents import render_year
 
         return render_year(contract, determined, as_of=as_of, out_dir=out_dir, renderer=self.renderer(),
                            report=report, released=released, awaiting_approval=awaiting_approval,
-                           versions=versions)
+                           versions=versions, earlier_reports=earlier_reports)
 
     def load_prices(self, path: Path):
         from compliance.values.prices import PriceFileError, load_prices

@@ -96,7 +96,7 @@ class FakeToolkit(Toolkit):
                                 shas[1], hashlib.sha256(text.encode()).hexdigest()[:12].upper())
 
     def render_year(self, contract, determined, *, as_of, out_dir, report, released=None, awaiting_approval=False,
-                    versions=None):
+                    versions=None, earlier_reports=None):
         """The kinds the registry says are due, as text files naming the figures they would print (a draft
         awaiting approval says DRAFT first; its document ID is the final's, as the real renderer's is)."""
         year, result = determined.year, determined.result
