@@ -161,6 +161,17 @@ def test_a_second_different_accepted_report_stops_the_year_until_resolved_then_v
     assert result.exit_code == 0
 
 
+def test_a_scan_of_the_deciding_report_read_with_another_date_is_a_copy_not_a_conflict(first_run):
+    """Issue 31 point 7: the same revenue for the same period is the same determination, whatever OCR read as
+    the report's date or number: the copy is recorded, the year stays decided and the next one goes on."""
+    inbox, out, _, _ = first_run
+    write_report(inbox, "year1-scan.pdf", 1, report_date="2027-01-16", extra="scanned copy")
+    result, toolkit = run_fake(inbox, out, AS_OF)
+    assert result.years[0].label == "issued" and result.years[1].label == "issued"
+    assert toolkit.rendered == []
+    assert [f.role for f in result.files if f.name == "year1-scan.pdf"] == ["copy_of_deciding_report"]
+
+
 def test_resolve_refuses_an_unknown_report_and_a_year_without_conflict(first_run):
     _, out, _, _ = first_run
     contract = load_contract()

@@ -103,10 +103,12 @@ def _review_note(ledger: Ledger, year: int) -> str | None:
 
 
 def _figures(ledger: Ledger, sha256: str) -> tuple:
-    """What a report states that the year's documents use: two reports that state the same are copies of one."""
+    """What decides the year: two accepted reports of the same revenue for the same period are copies of one
+    (a scan of the signed original read by OCR may spell the firm or the number differently, or miss the
+    number; the figures the determination rests on are the same, so it is a duplicate, not a conflict: the
+    first one received is the one the letters name)."""
     read = confirmed_extraction(ledger, sha256) or {}
-    return tuple(str(read.get(key)) for key in ("operating_revenue", "period_start", "period_end", "entity", "auditor",
-                                                "opinion", "report_date", "report_number"))
+    return tuple(str(read.get(key)) for key in ("operating_revenue", "period_start", "period_end"))
 
 
 def distinct_reports(ledger: Ledger, reports: list[str]) -> list[str]:
