@@ -18,9 +18,11 @@ from compliance.cli.commands import (  # noqa: E402
     desk,
     extract,
     ledger,
+    particulars,
     penalty,
     render,
     run,
+    sending,
     signing,
 )
 
@@ -32,7 +34,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for area in (core, extract, render, run, approval, confirmation, penalty, ledger, signing, desk):
+for area in (core, extract, render, run, approval, confirmation, particulars, penalty, ledger, signing, sending,
+             desk):
     area.register(app)
 
 

@@ -35,7 +35,17 @@ APPROVAL_EVENTS = ("user_added", "user_revoked", "password_changed", "documents_
 # A report's unproven fields confirmed by hand, with four eyes (operations.confirmation).
 CONFIRMATION_EVENTS = ("confirmed_by_hand", "confirmation_countersigned", "confirmation_sent_back",
                        "confirmation_withdrawn")
-EVENT_KINDS = RUN_EVENTS + RECORD_EVENTS + SIGN_EVENTS + APPROVAL_EVENTS + CONFIRMATION_EVENTS
+# Who did what at the desk (operations.audit_trail): a sign-in, a refused sign-in (the name tried, never the
+# password), an upload (who, when, which file); each carries its moment ("at") as well as its date.
+AUDIT_EVENTS = ("signed_in", "sign_in_refused", "uploaded")
+# A signed letter's life after approval (operations.sending): the trust roots an administrator set for the
+# signed copies uploaded, and each letter sent and received (the joint instruction's receipt is
+# documents_received_by_agent, which starts EA 3.2).
+LETTER_EVENTS = ("trust_roots_set", "letter_sent", "letter_received")
+# The deal's particulars the filing does not give, set by one person and approved by another (operations.particulars).
+PARTICULAR_EVENTS = ("particular_set", "particulars_approved")
+EVENT_KINDS = PARTICULAR_EVENTS + RUN_EVENTS + RECORD_EVENTS + SIGN_EVENTS + APPROVAL_EVENTS + CONFIRMATION_EVENTS + \
+    AUDIT_EVENTS + LETTER_EVENTS
 
 # State tables and the columns that identify a row; every other column except row_hash/event_seq is content.
 STATE_TABLES: dict[str, tuple[str, ...]] = {

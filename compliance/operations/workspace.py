@@ -57,6 +57,9 @@ class Workspace:
     notes: list[str] = field(default_factory=list)  # what the user should know, one sentence each
 
     def __post_init__(self) -> None:
+        from compliance.operations.particulars import with_particulars
+
+        self.contract = with_particulars(self.ledger, self.contract)  # the particulars approved in the ledger
         self.reading = self.contract.default_reading
         self.contract_sha = contract_fingerprint(self.contract)
         self.last_year = self.contract.assessment_years[-1].number

@@ -1,0 +1,127 @@
+"""`compliance particulars show|set|approve`: the deal's particulars the filing does not give, set by one person
+and approved by another (operations.particulars), as the desk's Particulars page does. Each act is proven by
+the person's password (asked for, or read from --password-file) and recorded in the hash chain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from compliance.cli.commands.common import (
+    ContractOption,
+    PasswordFileOption,
+    contract_or_exit,
+    parse_date,
+    read_password,
+    today,
+    usage_error,
+)
+from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
+
+app = typer.Typer(help="The deal's particulars (addresses, signatories, Chinese names, delivery, escrow position, "
+                       "approved firms): set by one person, approved by another.", no_args_is_help=True)
+OnOption = typer.Option(None, "--on", show_default=False, help="The day of the act (YYYY-MM-DD; default: today).")
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "(not given)"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "; ".join(f"{item.get('name')}, {item.get('title')}" for item in value)
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+@app.command("show")
+def show(db: Path = DbOption, contract: Path = ContractOption,
+         json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts.")) -> None:
+    """Every particular: the value the letters use, where it comes from, and what awaits approval."""
+    from compliance.operations.access import open_to_read
+    from compliance.operations.particulars import ParticularError, states
+
+    with ledger_errors(ParticularError), open_to_read(db or DEFAULT_DB, contract_or_exit(contract)) as ledger:
+        found = states(ledger, contract_or_exit(contract))
+    if json_out:
+        typer.echo(json.dumps([{"key": s.particular.key, "label": s.particular.label, "value": s.in_force,
+                                "source": s.source or None, "approved_by": s.approved_by, "pending": s.pending,
+                                "pending_by": s.pending_by} for s in found], indent=2, ensure_ascii=False))
+        return
+    for state in found:
+        line = f"{state.particular.key}: {_shown(state.in_force)}"
+        if state.source == "ledger":
+            line += f" (approved by {state.approved_by})"
+        elif state.source:
+            line += " (contract file)"
+        if state.awaiting:
+            line += f"; awaiting approval: {_shown(state.pending)} (set by {state.pending_by} on {state.pending_on})"
+        typer.echo(line)
+
+
+@app.command("set")
+def set_value(
+    key: str = typer.Argument(..., help="The particular, as `particulars show` names it."),
+    value: list[str] = typer.Argument(None, help="Its value; a signatory as NAME TITLE (two words or quoted); "
+                                                 "several firms as several values."),
+    by: str = typer.Option(..., "--by", show_default=False, help="Your user name (your password is asked for)."),
+    on: str = OnOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+    password_file: Path = PasswordFileOption,
+) -> None:
+    """Set one particular; another person approves it before the letters use it."""
+    from compliance.operations.particulars import BY_KEY, ParticularError, set_particular
+
+    if not value:
+        usage_error(f"{key}: give its value")
+    kind = BY_KEY[key].kind if key in BY_KEY else "text"
+    if kind == "signatory":
+        if len(value) != 2:
+            usage_error(f"{key}: give the signatory as NAME TITLE (quote each if it has spaces)")
+        typed = {"name": value[0], "title": value[1]}
+    elif kind == "firms":
+        typed = list(value)
+    else:
+        typed = " ".join(value)
+    day = parse_date(on, "--on") or today()
+    _act(db, contract, wait, by, password_file, ParticularError, lambda ledger, terms, password: (
+        f"Recorded event {set_particular(ledger, terms, key=key, value=typed, by=by, password=password, on=day).seq}"
+        f": {by} set {key}. Another person approves it (`particulars approve`) before the letters use it."))
+
+
+@app.command("approve")
+def approve(
+    by: str = typer.Option(..., "--by", show_default=False, help="Your user name, an approver who set none of them."),
+    key: list[str] = typer.Option(None, "--key", show_default=False, help="Approve only this particular (repeat)."),
+    on: str = OnOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
+    password_file: Path = PasswordFileOption,
+) -> None:
+    """As an approver, approve the particulars awaiting approval; the next run prepares the documents again."""
+    from compliance.operations.particulars import ParticularError, approve_particulars
+
+    day = parse_date(on, "--on") or today()
+
+    def action(ledger, terms, password):
+        event = approve_particulars(ledger, terms, by=by, password=password, on=day, keys=key or None)
+        return (f"Recorded event {event.seq}: {by} approved {', '.join(event.data['keys'])}. The next run prepares "
+                "the documents they change again.")
+
+    _act(db, contract, wait, by, password_file, ParticularError, action)
+
+
+def _act(db, contract, wait, by, password_file, error, action) -> None:
+    with ledger_errors(error):
+        from compliance.operations.access import open_to_write
+        from compliance.operations.facade import DEFAULT_WAIT_SECONDS
+
+        terms = contract_or_exit(contract)
+        with open_to_write(db or DEFAULT_DB, terms, what="particulars",
+                           wait=DEFAULT_WAIT_SECONDS if wait is None else wait) as ledger:
+            message = action(ledger, terms, read_password(password_file, f"Password for {by}"))
+    from compliance.cli.views.common import printable
+
+    typer.echo(printable(message))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="particulars")
