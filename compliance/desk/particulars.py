@@ -1,0 +1,111 @@
+"""The Particulars page: the deal's particulars the filing does not give (operations.particulars), filled in by
+a preparer and approved by another person, an approver, who types their password again (as for approving
+documents). Each act is the operation the CLI's `particulars set|approve` calls, under the ledger's writer
+lock, as the signed-in user; a refusal is its one sentence on the page (post, redirect, get)."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from compliance.desk.requests import (
+    DeskError,
+    as_of_date,
+    check_csrf,
+    desk_of,
+    ledger_as,
+    redirect,
+    render,
+    session_of,
+    signed_in_as,
+)
+from compliance.operations.accounts import authenticate
+from compliance.operations.particulars import BY_KEY, ParticularError, approve_particulars, set_particular, states
+
+MAX_FIELDS = 8
+FIELD_CHARS = 2000  # several firms, one per line
+
+
+def particular_text(value) -> str:
+    """A particular's value in words: a signatory as "name, title", firms one after another."""
+    if value in (None, "", []):
+        return "not given"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "; ".join(f"{item.get('name')}, {item.get('title')}" for item in value)
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value).replace("_", " ") if value in ("book_entry", "drs") else str(value)
+
+
+def particulars_page(request: Request) -> Response:
+    desk = desk_of(request)
+    with ledger_as(request, "view") as (ledger, who):
+        found = states(ledger, desk.contract)
+    groups: dict[str, list] = {}
+    for state in found:
+        groups.setdefault(state.particular.group, []).append(state)
+    awaiting = [state for state in found if state.awaiting]
+    return render(request, "particulars.html.j2", who=who, groups=groups, awaiting=awaiting, page="particulars")
+
+
+async def _form(request: Request):
+    session = session_of(request)
+    form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=16 * 1024)
+    check_csrf(session, form)
+    return session, form
+
+
+def _field(form, name: str) -> str:
+    return str(form.get(name) or "")[:FIELD_CHARS]
+
+
+async def set_value(request: Request) -> Response:
+    desk = desk_of(request)
+    session, form = await _form(request)
+    who = signed_in_as(request, "prepare")
+    key = _field(form, "key")
+    particular = BY_KEY.get(key)
+    if particular is None:
+        raise DeskError(400, "The form does not say which particular it sets; reload the page.")
+    if particular.kind == "signatory":
+        value = {"name": _field(form, "name"), "title": _field(form, "title")}
+    else:
+        value = _field(form, "value")
+
+    def record():
+        with desk.open_to_write("particulars") as ledger:
+            return set_particular(ledger, desk.contract, key=key, value=value, by=who.name, password=None,
+                                  on=as_of_date(request))
+
+    try:
+        await run_in_threadpool(record)
+    except ParticularError as exc:
+        session.flash.append(("problem", f"Not recorded: {exc}."))
+        return redirect(f"/particulars#{key}")
+    session.flash.append(("ok", f"{particular.label}: recorded by {who.name}; an approver other than {who.name} "
+                                "approves it before the letters use it."))
+    return redirect(f"/particulars#{key}")
+
+
+async def approve(request: Request) -> Response:
+    desk = desk_of(request)
+    session, form = await _form(request)
+    who = signed_in_as(request, "approve")
+    password = _field(form, "password")[:1024]
+
+    def give():
+        with desk.open_to_write("particulars") as ledger:
+            if authenticate(ledger, who.name, password) is None:
+                raise ParticularError("the password is not right; nothing was approved")
+            return approve_particulars(ledger, desk.contract, by=who.name, password=None, on=as_of_date(request))
+
+    try:
+        event = await run_in_threadpool(give)
+    except ParticularError as exc:
+        session.flash.append(("problem", f"Not approved: {exc}."))
+        return redirect("/particulars")
+    labels = [BY_KEY[key].label for key in event.data["keys"] if key in BY_KEY]
+    session.flash.append(("ok", f"Approved by {who.name}: {'; '.join(labels)}. Prepare the years whose letters "
+                                "they change again (the Prepare button on each Year page)."))
+    return redirect("/particulars")
