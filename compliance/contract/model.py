@@ -14,7 +14,7 @@ from fractions import Fraction
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from compliance.contract.parties import Parties, Preparer, Shares, TargetCompany
+from compliance.contract.parties import EscrowPosition, Parties, Preparer, Shares, TargetCompany
 
 READINGS = ("spa", "spa-excess-year-target", "6k-summary")
 VALUATIONS = ("daily", "deadline-price")  # SPA 8.2 market value: each day's close, or the deadline's
@@ -215,6 +215,9 @@ class Discrepancy(_Model):
     reference: str
 
 
+LANGUAGES = ("en", "zh", "bilingual")
+
+
 class Contract(_Model):
     id: str
     title: str
@@ -225,6 +228,7 @@ class Contract(_Model):
     target_company: TargetCompany
     approved_auditors: list[str] = []
     shares: Shares
+    escrow_position: EscrowPosition | None = None  # None: every particular of it is an open item
     consideration_shares: IntTerm
     tranches: Tranches
     assessment_years: list[AssessmentYear]
@@ -240,6 +244,24 @@ class Contract(_Model):
     calendar: Calendar
     discrepancies: list[Discrepancy] = []
     clauses: dict[str, Clause] = {}  # verbatim texts by role, e.g. "late-release-penalty"
+    # The letters' language (issue 32): English, Chinese, or each paragraph in both; and which text prevails in a
+    # bilingual letter (the filed agreements are in English). Particulars: the deal sets them, English unless set.
+    language: str = "en"
+    prevailing_language: str = "en"
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("prevailing_language")
+    @classmethod
+    def _known_prevailing(cls, value: str) -> str:
+        if value not in ("en", "zh"):
+            raise ValueError("must be en or zh")
+        return value
 
     @field_validator("default_reading")
     @classmethod

@@ -128,6 +128,8 @@ def common_context(
         "document_id": document_id(set_id, kind),
         "kind": kind,
         "as_of": as_of,
+        "language": contract.language,  # en | zh | bilingual: each paragraph in English, Chinese, or both
+        "prevailing_language": contract.prevailing_language,
         "contract": {"id": contract.id, "title": contract.title, "source": contract.source},
         "agreements": {
             key: {"title": agreement.title, "date": agreement.date, "reference": agreement.reference}

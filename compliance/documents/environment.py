@@ -30,7 +30,7 @@ from typing import Any
 
 import jinja2
 
-from compliance.documents import open_items, words
+from compliance.documents import chinese, open_items, words
 from compliance.values import money
 from compliance.values.money import fraction_text
 
@@ -133,4 +133,5 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         percent=words.percent,
         fraction=fraction_text,
     )
+    env.filters.update(chinese.FILTERS)  # the Chinese text's references, amounts in capitals and dates
     return env

@@ -165,6 +165,9 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
         raise ApprovalError(f"year {year}'s documents were prepared again (determination {determination.id}) since "
                             f"the page you approved from showed determination {determination_id}; review them and "
                             "approve again")
+    language = _language_of(ws.ledger, determination)  # the letters' language they were prepared in (run --language)
+    if language and language != ws.contract.language:
+        ws.contract = ws.contract.model_copy(update={"language": language})
     if determination.contract_sha256 != contract_fingerprint(ws.contract):
         raise ApprovalError(f"the contract file differs from the one year {year}'s documents were prepared with; "
                             "prepare them again, review the new drafts, then approve")
@@ -178,6 +181,14 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
         raise ApprovalError(fault_sentence(exc, ws.out)) from None
     finally:
         unstage(ws, _staging_key(determination.input_key))
+
+
+def _language_of(ledger: Ledger, determination: Determination) -> str | None:
+    """The letters' language the determination's documents were prepared in, as the event that issued them says."""
+    for event in ledger.events(year=determination.year, kinds=("instructed",)):
+        if event.data.get("determination") == determination.id:
+            return event.data.get("language")
+    return None
 
 
 def _give(ws: Workspace, state: YearApproval, determination: Determination, by: str, at: dt.datetime) -> Approval:

@@ -15,6 +15,7 @@ import importlib
 
 _HOME = {
     "compliance.contract": ("READINGS", "VALUATIONS", "Contract", "ContractError", "load_contract"),
+    "compliance.contract.model": ("LANGUAGES",),
     "compliance.documents.environment": ("make_environment",),
     "compliance.documents.registry": ("DETERMINATION_KINDS",),
     "compliance.documents.pades": ("SignRequest",),

@@ -158,7 +158,7 @@ def issue_year(ws: Workspace, plan: YearPlan, plans: list[YearPlan]) -> YearOutc
             "instructed", year=plan.year, as_of=ws.as_of, documents=year_docs, determination=determination,
             withdraw=withdraw,
             data={"input_key": key, "report": plan.report_sha256, "release_shares": result.release_shares,
-                  "prepared_by": ws.prepared_by,
+                  "prepared_by": ws.prepared_by, "language": ws.contract.language,
                   "revenues": revenues,
                   "open_items": {slot: items for slot, items in open_items.items() if slot != CANCELLATION_SLOT}},
         )

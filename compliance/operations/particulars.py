@@ -65,6 +65,9 @@ CATALOGUE: tuple[Particular, ...] = (
     Particular("target_company.chinese_name", "The Target Company’s Chinese name (as on its business licence)",
                "The Target Company", confirms="target_company:chinese_name"),
     Particular("approved_auditors", "Accounting firms Party A approved (SPA 4.2)", "Accounting firms", "firms"),
+    Particular("language", "The letters’ language", "The letters", "choice", ("en", "zh", "bilingual")),
+    Particular("prevailing_language", "The text that prevails in a bilingual letter", "The letters", "choice",
+               ("en", "zh")),
 )
 BY_KEY = {particular.key: particular for particular in CATALOGUE}
 MAX_TEXT = 300

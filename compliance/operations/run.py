@@ -39,6 +39,7 @@ from compliance.operations.issuing import YearOutcome, current_documents, issue_
 from compliance.operations.issuing import outcome as plan_outcome
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.penalties import PenaltyPrices, issue_penalty, render_statement
+from compliance.operations.penalty_approval import restore_penalty_finals
 from compliance.operations.planning import YearPlan, YearStatus, plan_years
 from compliance.operations.recovery import restore_documents
 from compliance.operations.summary import mark_roles, write_reviews, write_summary
@@ -68,6 +69,7 @@ class RunOptions:
     password: Callable[[], str] | None = None  # the preparer's password, asked for only when accounts exist
     signed_in: bool = False  # the preparer signed in at the desk (their password was checked there)
     login_name: str = "unknown"  # the preparer recorded on a ledger with no account yet
+    language: str | None = None  # the letters' language for this run (en, zh, bilingual); None: the deal's
 
 
 @dataclass
@@ -115,6 +117,8 @@ def run(options: RunOptions, toolkit: Toolkit | None = None) -> RunResult:
         contract = load_contract(options.contract_path)
     except ContractError as exc:
         raise RunError(str(exc)) from None
+    if options.language is not None:
+        contract = contract.model_copy(update={"language": options.language})
     try:
         contract.check_within_horizon(options.as_of, "--as-of")
     except ValueError as exc:
@@ -176,6 +180,7 @@ def _execute(ws: Workspace, options: RunOptions, prices: PenaltyPrices | None) -
     ws.checkpoint("files recorded")
     restore_documents(ws, lambda year, inputs, key, as_of: render_statement(ws, year, inputs, key, as_of, prices))
     restore_all_finals(ws)
+    restore_penalty_finals(ws)
     plans = plan_years(ws.ledger, ws.contract)
     _record_conflicts(ws, plans)
     if ws.prepared_by is None:  # nobody proven to prepare: the reports are read and recorded, nothing is issued

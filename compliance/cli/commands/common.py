@@ -27,6 +27,22 @@ CalendarOption = typer.Option(
 )
 
 
+LanguageOption = typer.Option(None, "--language", show_default=False,
+                              help="en, zh or bilingual: the letters' language (default: the deal's particular, "
+                                   "English unless set).")
+
+
+def with_language(terms, language: str | None):
+    """The contract with the letters' language given on the command line (the deal's particular otherwise)."""
+    from compliance.operations.facade import LANGUAGES
+
+    if language is None:
+        return terms
+    if language not in LANGUAGES:
+        usage_error(f"--language {language}: choose one of {', '.join(LANGUAGES)}")
+    return terms.model_copy(update={"language": language})
+
+
 def usage_error(message: str) -> NoReturn:
     """One plain line on stderr and exit 2: what the user typed cannot be used."""
     from compliance.cli.views.common import printable

@@ -1,4 +1,5 @@
-"""`compliance render KIND`: one document from given figures (for previews), as PDF and DOCX.
+"""`compliance render KIND`: one document from given figures, as PDF and DOCX: a preview, marked PREVIEW on every
+page, with no signature field (only a prepared and approved letter is for signature).
 
 Heavy imports (WeasyPrint, python-docx, pyHanko) stay inside the command so `compliance --help` is fast.
 """
@@ -12,11 +13,13 @@ import typer
 from compliance.cli.commands.common import (
     AsOfOption,
     ContractOption,
+    LanguageOption,
     as_of_or_today,
     contract_or_exit,
     parse_revenue_args,
     reading_or_exit,
     usage_error,
+    with_language,
     year_or_exit,
 )
 from compliance.operations.facade import DETERMINATION_KINDS
@@ -48,13 +51,15 @@ def render(
         show_default=False,
     ),
     contract: Path = ContractOption,
+    language: str = LanguageOption,
 ) -> None:
-    """Render one letter from given figures: DIR/year-N/KIND.pdf (signed-ready PDF/A-2b) and KIND.docx."""
+    """Preview one letter from given figures: DIR/year-N/KIND.pdf (PDF/A-2b) and KIND.docx, marked PREVIEW on
+    every page and without signature fields; the letters to sign come from `run` and `approve`."""
     if kind == "penalty-statement":
         usage_error("penalty-statement needs prices: render it with `compliance penalty ... --prices FILE`")
     if kind not in RENDERABLE:
         usage_error(f"{kind}: not a document; choose one of {', '.join(RENDERABLE)}")
-    terms = contract_or_exit(contract)
+    terms = with_language(contract_or_exit(contract), language)
     reading_or_exit(reading)
     numbers = [item.number for item in terms.assessment_years]
     if year is None:
@@ -90,6 +95,8 @@ def render(
     typer.echo(f"Document ID {document.document_id} (as of {as_of_date.isoformat()})")
     typer.echo(f"Wrote {document.pdf_path}")
     typer.echo(f"Wrote {document.docx_path}")
+    typer.echo("PREVIEW: marked so on every page and without signature fields; the letters to sign come from "
+               "`compliance run` and `compliance approve`.")
 
 
 def register(app: typer.Typer) -> None:

@@ -16,12 +16,14 @@ import typer
 from compliance.cli.commands.common import (
     AsOfOption,
     ContractOption,
+    LanguageOption,
     PasswordFileOption,
     as_of_or_today,
     contract_or_exit,
     read_password,
     unexpected_line,
     usage_error,
+    with_language,
 )
 
 DEFAULT_DB = Path("output") / "ledger.sqlite"
@@ -115,6 +117,7 @@ def run(
                            help="Who prepares the documents (a preparer or approver; your password is asked for). "
                                 "Without it a ledger with accounts only reads and records the reports."),
     password_file: Path = PasswordFileOption,
+    language: str = LanguageOption,
 ) -> None:
     """Read every report in INBOX, record it in the ledger, and prepare each determined year's documents
     (drafts awaiting approval by a second person: `compliance approve`).
@@ -133,6 +136,7 @@ def run(
             strict_prices=strict_prices, db_path=db,
             wait=DEFAULT_WAIT_SECONDS if wait is None else wait, progress=progress, prepared_by=by,
             password=lambda: read_password(password_file, f"Password for {by}"), login_name=login_name(),
+            language=with_language(contract_or_exit(contract), language).language if language else None,
         )
         try:
             result = run_job(options)
@@ -163,15 +167,21 @@ def status(
 ) -> None:
     """Each year: report, revenue, determination, documents, deadline, days left or overdue, release, penalty."""
     with ledger_errors():
+        from compliance.operations.due import ledger_due
         from compliance.operations.status import status_report
 
-        report = status_report(db or DEFAULT_DB, contract_or_exit(contract), as_of_or_today(as_of))
+        terms = contract_or_exit(contract)
+        report = status_report(db or DEFAULT_DB, terms, as_of_or_today(as_of))
+        dues = ledger_due(db or DEFAULT_DB, terms, report.as_of)  # the desk's banner: the same dates
     if json_output:
-        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        data = report.to_json()
+        for entry in data["years"]:
+            entry["due"] = next(due.as_json(report.as_of) for due in dues if due.year == entry["year"])
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from compliance.cli.views.run import print_status
 
-    print_status(report)
+    print_status(report, dues=dues)
 
 
 def register(app: typer.Typer) -> None:
