@@ -83,7 +83,8 @@ def test_the_release_notice_says_it_in_chinese_legal_drafting(letters):
     pdf, docx, _ = letters[("year 1 met", "zh", "release-notice")]
     for text in (pdf, docx):
         assert "考核结果及股份释放通知" in text and "兹提述" in text and "特此通知。" in text
-        assert "经审计的营业收入为人民币702,345,678.90元（大写：人民币柒亿零贰佰叁拾肆万伍仟陆佰柒拾捌元玖角整）" in text
+        assert "经审计的营业收入为人民币702,345,678.90元" \
+               "（大写：人民币柒亿零贰佰叁拾肆万伍仟陆佰柒拾捌元玖角整）" in text
         assert "A类普通股3,000,000股（大写：叁佰万股）" in text
         assert "根据《股份购买协议》第5.1条，本次释放应于2027年1月29日前完成。" in text
         assert "视为于2027年1月23日（发送后第3日）送达" in text
