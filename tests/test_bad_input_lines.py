@@ -85,7 +85,7 @@ def test_penalty_with_a_huge_close_prints_the_figures(tmp_path):
     done = invoke("penalty", "--year", "1", "--shares", "3000000", "--released-on", "2027-03-01",
                    "--prices", str(prices))
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    assert "Penalty payable" in done.stdout
+    assert "Exposure figure" in done.stdout
 
 
 def test_a_failure_no_command_foresaw_is_still_one_line():

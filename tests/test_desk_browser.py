@@ -1,7 +1,8 @@
 """The review desk in a real browser (Debian's chromium through Playwright), the keyboard only: a preparer
 signs in, uploads the year-1 audit report, sees its figure and its evidence picture, and prepares the
-documents; an approver signs in and approves; the final PDF is downloaded and read. No page may log a
-console error. Screenshots of every page go to $COMPLIANCE_SCREENSHOTS (or the test's tmp folder)."""
+documents; an approver signs in, opens each letter on the Year page and approves; the final PDF is downloaded
+and read. No page may log a console error. Screenshots of every page go to $COMPLIANCE_SCREENSHOTS (or the
+test's tmp folder)."""
 
 from __future__ import annotations
 
@@ -84,13 +85,30 @@ def test_prepare_then_approve_in_a_real_browser_keyboard_only(tmp_path):
 
         _sign_in(bp, "alice")
         page.goto("/years/1")
+        page.set_viewport_size({"width": 1366, "height": 768})
+        assert "Year 1: release due 29 January 2027" in page.locator("[data-field=due]").inner_text()
+        bp.shot("06-year-to-approve")
+        main = page.locator("main").inner_text()
+        assert "before approving" in main  # the letters are to be opened first
+        letters = page.locator("details.letter")
+        assert letters.count() == 5
+        for index in range(letters.count()):  # open each letter with the keyboard and let its first page load
+            letter = letters.nth(index)
+            letter.locator("summary").focus()
+            page.keyboard.press("Enter")
+            first = letter.locator("img").first
+            first.scroll_into_view_if_needed()
+            assert first.evaluate("img => img.decode().then(() => img.naturalWidth > 100)")
+        bp.shot("06b-year-letters-open")
+        page.reload()
+        assert page.locator("[data-opened=yes]").count() == 5
         page.get_by_label("Your password, to approve as alice").focus()
         page.keyboard.type(PASSWORD)
         with page.expect_navigation(timeout=SLOW_MS):
             page.keyboard.press("Enter")
         main = page.locator("main").inner_text()
         assert "Year 1 approved by alice (prepared by paula)" in main
-        bp.shot("06-year-approved")
+        bp.shot("06c-year-approved")
 
         page.goto("/documents")
         bp.shot("07-documents")

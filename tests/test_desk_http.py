@@ -53,6 +53,15 @@ def short_lock_wait(monkeypatch):
     monkeypatch.setattr(desk_requests, "open_to_write", open_to_write)
 
 
+def read_letters(browser) -> str:
+    """The Year 1 page after opening each of its letters (the approval screen's rule: an approver approves only the
+    letters they opened), as an approver about to approve has it."""
+    html = browser.get("/years/1").text
+    for number in re.findall(r'<details class="letter" id="letter-([0-9]+)"', html):
+        assert browser.get(f"/documents/{number}").status_code == 200
+    return browser.get("/years/1").text
+
+
 def approval_form(html: str) -> dict:
     """The Approve form's hidden fields as the Year page rendered them: the CSRF token and the determination."""
     found = re.search(r'name="determination" value="([0-9]+)"', html)
@@ -171,7 +180,7 @@ def test_the_approver_who_prepared_the_documents_cannot_approve_them(desk):
 def test_a_different_approver_approves_with_their_password_and_the_final_downloads(desk):
     out, _, _, app = desk
     browser = signed_in(app, "bob")
-    form = approval_form(browser.get("/years/1").text)
+    form = approval_form(read_letters(browser))
     wrong = browser.post("/years/1/approve", data={**form, "password": "not the password"}, follow_redirects=True)
     assert "Not approved: the password is not right" in wrong.text
     done = browser.post("/years/1/approve", data={**form, "password": PASSWORD}, follow_redirects=True)
@@ -186,7 +195,7 @@ def test_a_different_approver_approves_with_their_password_and_the_final_downloa
 def test_an_approval_form_for_documents_prepared_again_since_is_refused(desk):
     out, _, _, app = desk
     browser = signed_in(app, "bob")
-    form = approval_form(browser.get("/years/1").text)
+    form = approval_form(read_letters(browser))
     stale = browser.post("/years/1/approve", data={**form, "determination": "999", "password": PASSWORD},
                          follow_redirects=True)
     assert "were prepared again (determination 1)" in stale.text
@@ -199,7 +208,7 @@ def test_after_the_contract_file_changes_the_old_drafts_cannot_be_approved(desk)
     changed.write_text(contract.read_text(encoding="utf-8").replace("E12345678", "E99999999"), encoding="utf-8")
     moved = desk_app(out, changed)
     browser = signed_in(moved, "bob")
-    form = approval_form(browser.get("/years/1").text)
+    form = approval_form(read_letters(browser))
     response = browser.post("/years/1/approve", data={**form, "password": PASSWORD}, follow_redirects=True)
     assert "the contract file differs from the one year 1" in response.text
     assert not (out / "year-1" / "approved").exists()
@@ -208,7 +217,7 @@ def test_after_the_contract_file_changes_the_old_drafts_cannot_be_approved(desk)
 def test_a_ledger_busy_with_another_writer_gets_a_plain_answer(desk, short_lock_wait):
     out, _, _, app = desk
     browser = signed_in(app, "bob")
-    form = approval_form(browser.get("/years/1").text)
+    form = approval_form(read_letters(browser))
     held, release = threading.Event(), threading.Event()
 
     def hold():
@@ -460,7 +469,7 @@ def test_behind_tls_the_session_cookie_is_host_only_and_hsts_is_sent(base, tmp_p
 def test_a_busy_ledger_page_names_no_path_and_no_process(desk, short_lock_wait):
     out, _, _, app = desk
     browser = signed_in(app, "bob")
-    form = approval_form(browser.get("/years/1").text)
+    form = approval_form(read_letters(browser))
     with writer_lock(out / "ledger.sqlite", what="another run"):
         response = browser.post("/years/1/approve", data={**form, "password": PASSWORD})
     assert response.status_code == 503 and "Try again in a moment" in response.text
@@ -544,7 +553,7 @@ def test_concurrent_wrong_passwords_are_counted_before_they_are_checked(desk, mo
 def test_the_approval_password_counts_against_the_same_limit(desk):
     out, _, _, app = desk
     browser = signed_in(app, "bob")
-    form = approval_form(browser.get("/years/1").text)
+    form = approval_form(read_letters(browser))
     for _ in range(5):
         response = browser.post("/years/1/approve", data={**form, "password": "wrong password!"},
                                 follow_redirects=True)

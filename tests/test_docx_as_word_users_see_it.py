@@ -154,7 +154,7 @@ def test_clauses_use_word_numbering_and_cross_references_are_ref_fields(letters)
     document = _part(docx_path, "word/document.xml")
     numbering = _part(docx_path, "word/numbering.xml")
     assert '<w:name w:val="Letter clauses"/>' in numbering and '<w:lvlText w:val="%1."/>' in numbering
-    assert document.count("<w:numPr>") == 9  # clauses 1 to 9, numbered by Word
+    assert document.count("<w:numPr>") == 12  # clauses 1 to 12, numbered by Word
     assert not re.search(r"<w:t[^>]*>\d\.\t", document)  # no number typed as text
     assert 'w:name="_Ref_clause_report"' in document  # paragraph 3 is bookmarked...
     assert 'w:instr=" REF _Ref_clause_report \\r \\h "' in document  # ...and "paragraph 3" refers to it

@@ -36,14 +36,14 @@ def statement(tmp_path_factory, contract):
 def test_spa_8_2_statement_carries_the_computed_figures_in_pdf_and_docx(statement):
     result, pdf, docx = statement
     assert result.days_late == 31 and result.days_counted == 20
-    payable = f"USD {result.penalty_rounded:,}"
+    payable = f"USD {result.penalty_rounded:,}"  # the exposure figure on the stated assumptions
     for text in (pdf, docx):
-        assert "Statement of Late-Release Penalty" in text
-        assert "29 January 2027" in text  # the SPA 5.1 deadline
+        assert "SPA 8.2 Exposure Computation" in text
+        assert "29 January 2027" in text  # the SPA 5.1 date
         assert payable in text
         assert "3,000,000" in text
         assert "8.2" in text and "585" in text  # the clause and the PRC Civil Code note
-        assert "Party D" in text and "Party A" in text
+        assert "Party D" in text and "Party A" in text  # as SPA 8.2 names them, quoted
 
 
 def test_spa_8_2_statement_gives_the_total_in_words(statement):

@@ -59,7 +59,7 @@ def test_ea_3_3_excluded_days_appear_in_the_schedule_in_date_order(contract):
     assert data["periods"][0]["days_excluded"] == 3
 
 
-def test_ea_5_2_pro_rata_shares_add_up_to_the_amount_payable(contract):
+def test_ea_3_2_pro_rata_shares_of_the_agents_periods_add_up_to_the_exposure_figure(contract):
     # 3,003,074 shares at 4.13; received day 10 with no holiday: A 24 days, D 16 days of 1,240.269562.
     from compliance.rules.business_days import BusinessCalendar, YearSchedule
 
@@ -69,10 +69,12 @@ def test_ea_5_2_pro_rata_shares_add_up_to_the_amount_payable(contract):
                              documents_received_on=day(10), calendar=calendar)
     data = penalty_statement_context(contract, result, as_of=day(40), prices_source="vendor.csv",
         outstanding=True)
-    a, d = data["attribution"]
-    assert (a["days"], d["days"]) == (24, 16)
+    a, b = data["windows"]  # up to the end of the agent's EA 3.2 period, and after it: no party named
+    assert (a["name"], b["name"]) == ("Period A", "Period B")
+    assert (a["days"], b["days"]) == (24, 16)
     assert data["penalty"] == "USD 49,610.78"  # 40 x 1,240.269562 = 49,610.78248
-    assert (a["share_shown"], d["share_shown"]) == ("USD 29,766.47", "USD 19,844.31")
+    assert (a["share_shown"], b["share_shown"]) == ("USD 29,766.47", "USD 19,844.31")
+    assert {row["window"] for row in data["schedule"] if row["kind"] == "day"} == {"A", "B"}
     assert "49,610.78248" not in repr(data)  # issue 13: every amount to the cent (the annex is exact)
 
 

@@ -69,8 +69,9 @@ def test_the_run_exits_1_because_some_fixtures_are_not_accepted_and_lists_the_do
     out, done = fixture_run
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
-    # 5 years x 3 letters + 2 deduction notices + the cancellation instruction, each as PDF and DOCX
-    assert "Documents written (36):" in done.stdout
+    # 5 years x 3 letters + 5 transfer packages (stock power, transfer agent letter) + 2 deduction notices + the
+    # cancellation instruction, each as PDF and DOCX
+    assert "Documents written (60):" in done.stdout  # and the two deduction notices a later offset supersedes
     assert f"{out}/year-2/deduction-notice.pdf" in done.stdout
 
 
@@ -81,6 +82,8 @@ def test_each_year_has_its_documents_in_both_formats_with_the_engines_figures(fi
     expected = {"joint-instruction", "release-notice", "assessment-report"}
     if year in (2, 4):  # SPA 5.2(1): the shortfall years of worked example 1
         expected.add("deduction-notice")
+    if RELEASES[year]:  # issue 30: a year that releases shares has its transfer package
+        expected |= {"stock-power", "transfer-agent-letter"}
     assert {p.stem for p in folder.glob("*.pdf")} == expected
     assert {p.stem for p in folder.glob("*.docx")} == expected
     shares = f"{RELEASES[year]:,}"
@@ -235,7 +238,8 @@ def test_an_overdue_release_gets_a_penalty_statement(tmp_path):
     result = compute_penalty(load_contract(), year=1, shares=3_000_000, released_on=__import__("datetime").date(
         2027, 3, 1), prices=load_prices(PRICES))
     text = squash(pdf_text(out / "year-1" / "penalty-statement.pdf"))
-    assert f"USD {result.penalty_rounded:,.2f}" in text and "31 calendar days after the deadline" in text
+    assert f"USD {result.penalty_rounded:,.2f}" in text and "31 calendar days after the SPA 5.1 date" in text
+    assert text.startswith("DRAFT: awaiting approval")  # a computation for counsel, approved four-eyes
     assert f"USD {result.penalty_rounded:,.2f}" in squash(docx_text(out / "year-1" / "penalty-statement.docx"))
 
 
@@ -254,8 +258,8 @@ def test_spa_8_2_a_release_recorded_on_the_as_of_date_is_stated_as_released(tmp_
     assert done.returncode == 0, done.stderr
     for text in (squash(pdf_text(out / "year-1" / "penalty-statement.pdf")),
                  squash(docx_text(out / "year-1" / "penalty-statement.docx"))):
-        assert "The shares were released on 1 March 2027: 31 calendar days after the deadline" in text
-        assert "had not been released" not in text
+        assert "records the release of the shares on 1 March 2027, 31 calendar days after the SPA 5.1 date" in text
+        assert "No release of these shares is recorded" not in text
 
 
 def test_the_same_run_into_two_folders_gives_the_same_bytes(tmp_path):

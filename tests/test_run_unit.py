@@ -61,6 +61,8 @@ def test_worked_example_1_instructs_each_years_release_and_the_cancellation(firs
         expected = {"joint-instruction", "release-notice", "assessment-report"}
         if year in (2, 4):  # SPA 5.2(1): the shortfall years get a deduction notice
             expected.add("deduction-notice")
+        if EXAMPLE_1_RELEASES[year]:  # issue 30: the transfer package of a release
+            expected |= {"stock-power", "transfer-agent-letter"}
         assert kinds == expected
         assert {p.stem for p in (out / f"year-{year}").glob("*.docx")} == expected
     assert (out / "cancellation-instruction.pdf").exists() and (out / "cancellation-instruction.docx").exists()
@@ -76,7 +78,7 @@ def test_summary_names_every_file_with_sha256_status_and_the_documents_it_led_to
     year2 = summary["files"][1]
     assert year2["status"] == "accepted" and year2["year"] == 2 and year2["revenue"] == "731250000.00"
     assert {d["kind"] for d in year2["documents"]} == {"joint-instruction", "release-notice", "deduction-notice",
-                                                       "assessment-report"}
+                                                       "stock-power", "transfer-agent-letter", "assessment-report"}
     for document in year2["documents"]:
         assert (out / document["pdf"]).exists()
         from compliance.values.digest import sha256_file

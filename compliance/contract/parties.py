@@ -17,6 +17,14 @@ class Signatory(_Model):
     title: str
 
 
+class Particular(_Model):
+    """A particular the letters need and the filing does not give, with where the need comes from: `value` stays
+    null until the legal team fills it, and a letter prints an open item meanwhile (never an invented value)."""
+
+    value: str | None = None
+    reference: str
+
+
 DELIVERY_METHODS = ("book_entry", "broker")  # registration at the transfer agent, or a broker's DTC account
 LEGENDS = ("retained", "removed")  # the Release Shares keep the restrictive legend they were issued with, or not
 
@@ -56,6 +64,7 @@ class Party(_Model):
     uses_chop: bool = False  # a PRC company signs under its company chop
     uses_seal: bool = False  # a common-law company (Cayman, BVI) may affix its common seal, if it has one
     delivery: Delivery | None = None
+    email: Particular | None = None  # the e-mail address for notices (the filing gives none)
     unconfirmed: dict[str, str] = {}
     reference: str
 
@@ -95,6 +104,7 @@ class Shares(_Model):
     transfer_agent: str | None = None
     share_consolidation: str | None = None
     restrictive_legend: str | None = None  # one of LEGENDS; None: not chosen yet (the letters say so)
+    transfer_agent_address: Particular | None = None  # where the issuer's letter to the transfer agent goes
     reference: str
 
     @field_validator("restrictive_legend")
@@ -103,6 +113,25 @@ class Shares(_Model):
         if value is not None and value not in LEGENDS:
             raise ValueError(f"must be one of {', '.join(LEGENDS)} (or null while not chosen)")
         return value
+
+
+POSITION_FORMS = ("certificate", "drs", "book_entry")  # a share certificate, a DRS statement, a book-entry account
+
+
+class EscrowPosition(_Model):
+    """The Escrow Account of EA 1.1: the Consideration Shares issued in the Escrow Agent's name. How they are held
+    (certificate, DRS statement or book entry at the transfer agent) and its reference are not in the filing."""
+
+    form: Particular  # value: one of POSITION_FORMS, or null while unknown
+    identifier: Particular  # value: the certificate number, DRS statement number or book-entry account reference
+    reference: str
+
+    @field_validator("form")
+    @classmethod
+    def _known_form(cls, term: Particular) -> Particular:
+        if term.value is not None and term.value not in POSITION_FORMS:
+            raise ValueError(f"value must be one of {', '.join(POSITION_FORMS)} (or null while not known)")
+        return term
 
 
 PARTY_KEYS = ("party_a", "party_b", "party_c", "party_d")

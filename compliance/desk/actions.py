@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from compliance.desk.approving import approval_moment, not_opened, refusal
 from compliance.desk.reading import answer as answer_when_read
 from compliance.desk.reading import read_uploads
 from compliance.desk.requests import (
@@ -20,6 +21,7 @@ from compliance.desk.requests import (
     LOGIN_COOKIE,
     REASON_CHARS,
     DeskError,
+    adopt_language,
     as_of_date,
     check_csrf,
     cookie_name,
@@ -34,6 +36,7 @@ from compliance.desk.requests import (
     signed_in_as,
     year_of,
 )
+from compliance.desk.signins import log_sign_in
 from compliance.operations.accounts import authenticate
 from compliance.operations.approval import ApprovalError, approve_year
 from compliance.operations.facade import ContractError, load_contract
@@ -83,10 +86,13 @@ async def login(request: Request) -> Response:
             return checked_password(desk, ledger, name, password)
 
     user = await run_in_threadpool(check)
+    await run_in_threadpool(log_sign_in, desk, name=user.name if user else name, signed_in=user is not None,
+                            address=_client(request))  # into the hash chain; the name tried, never the password
     if user is None:
         return render(request, "login.html.j2", status=401, csrf=token, next=target, name=name,
                       problem="The user name or the password is not right.")
     desk.throttle.succeeded(name, _client(request))
+    await run_in_threadpool(adopt_language, request, user.name)  # the sign-in page's language choice
     previous = session_of(request)
     if previous is not None:
         desk.sessions.end(previous.token)
@@ -209,6 +215,15 @@ async def approve(request: Request) -> Response:
     except ValueError:
         raise DeskError(400, "The form does not say which prepared documents it approves; reload the page.") from None
 
+    def unread():
+        with desk.open_to_read() as ledger:
+            return not_opened(ledger, session, year)
+
+    missing = await run_in_threadpool(unread)  # each letter of the set opened first (desk/approving.py)
+    if missing:
+        session.flash.append(("problem", f"Not approved: {refusal(missing)}."))
+        return redirect(f"/years/{year}")
+    at = approval_moment(as_of_date(request), desk.settings.clock())  # the desk's date (--as-of), the clock's time
     if not desk.throttle.attempt(who.name, _client(request)):  # the same limit as signing in
         session.flash.append(("problem", f"Not approved: too many wrong passwords; wait "
                                          f"{desk.throttle.window_minutes} minutes."))
@@ -220,8 +235,7 @@ async def approve(request: Request) -> Response:
                 raise ApprovalError("the password is not right; the approval was not given")
             desk.throttle.succeeded(who.name, _client(request))
             contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
-            return approve_year(ledger, contract, year=year, by=who.name, at=desk.settings.clock(),
-                                determination_id=seen)
+            return approve_year(ledger, contract, year=year, by=who.name, at=at, determination_id=seen)
 
     try:
         approval = await run_in_threadpool(give)

@@ -27,7 +27,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from compliance.desk import actions, confirmations, files, pages, reading
+from compliance.desk import actions, confirmations, files, language, pages, particulars, reading, signing, trail
+from compliance.desk.particulars import particular_text
 from compliance.desk.requests import (
     Desk,
     DeskError,
@@ -42,6 +43,8 @@ from compliance.desk.requests import (
 )
 from compliance.desk.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from compliance.desk.sessions import LoginThrottle, SessionStore
+from compliance.desk.wording import finalize
+from compliance.operations.audit_trail import entry_of
 from compliance.operations.facade import LedgerBusy, LedgerError, load_contract, long_date, make_environment
 from compliance.values.money import group_text
 
@@ -71,8 +74,11 @@ def _templates() -> jinja2.Environment:
     env = make_environment()  # the letters' filters (figures, rmb, long_date ...), strict and autoescaped
     env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(DESK / "templates"), encoding="utf-8"),
                                       env.loader])
+    env.finalize = finalize  # every printed value in the desk's words, never a command to type (wording.py)
+    env.filters["trail_entry"] = entry_of  # a ledger event as who did what and when (operations.audit_trail)
     env.filters["decimal_text"] = group_text  # a decimal string from the ledger, grouped: '702,345,678.90'
     env.filters["moment"] = moment_text
+    env.filters["particular_text"] = particular_text
     env.filters["iso_day"] = lambda text: long_date(dt.date.fromisoformat(text)) if text else ""  # '29 January 2027'
     return env
 
@@ -90,12 +96,11 @@ async def _desk_error(request: Request, exc: Exception) -> Response:
     # for a page a browser shows (and caches, and screenshots).
     if isinstance(exc, LedgerBusy):
         print(f"desk: {exc}", file=sys.stderr)
-        return error_page(request, 503, "Another person or command is writing to the ledger just now. Try again "
-                                        "in a moment.")
+        return error_page(request, 503, "Someone else is writing to the ledger just now. Try again in a moment.")
     if isinstance(exc, LedgerError):
         print(f"desk: {exc}", file=sys.stderr)
         return error_page(request, 409, "The ledger cannot be used as it is; the person who runs the desk sees "
-                                        "why on its console (`compliance ledger verify` checks it).")
+                                        "why on its console.")
     return error_page(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "Not found.")
 
 
@@ -112,10 +117,14 @@ def create_app(settings: DeskSettings) -> Any:
         Route("/login", pages.login_page, methods=["GET"]),
         Route("/login", actions.login, methods=["POST"]),
         Route("/logout", actions.logout, methods=["POST"]),
+        Route("/language", language.choose, methods=["POST"]),  # the switch on every page (desk/chinese.py)
         Route("/overview", pages.overview_page),
         Route("/inbox", pages.inbox_page),
         Route(UPLOAD_PATH, actions.upload, methods=["POST"]),
         Route("/inbox/reading/{reading:str}", reading.reading_page),
+        Route("/particulars", particulars.particulars_page, methods=["GET"]),
+        Route("/particulars/set", particulars.set_value, methods=["POST"]),
+        Route("/particulars/approve", particulars.approve, methods=["POST"]),
         Route("/inbox/resolve", actions.resolve, methods=["POST"]),
         Route("/reports/{sha256:str}", pages.report_page),
         Route("/reports/{sha256:str}/confirm", confirmations.confirm_fields, methods=["POST"]),
@@ -127,6 +136,15 @@ def create_app(settings: DeskSettings) -> Any:
         Route("/years/{year:int}/approve", actions.approve, methods=["POST"]),
         Route("/documents", pages.documents_page),
         Route("/documents/{document:int}", pages.document_page),
+        Route("/documents/{document:int}/signing", signing.letter_page),
+        Route(signing.SIGNED_UPLOAD_PATH, signing.signed_upload, methods=["POST"]),
+        Route("/documents/{document:int}/sent", signing.letter_sent, methods=["POST"]),
+        Route("/documents/{document:int}/received", signing.letter_received, methods=["POST"]),
+        Route("/files/signed/{document:int}/{event:int}.pdf", signing.signed_file),
+        Route("/settings/trust-roots", signing.trust_page, methods=["GET"]),
+        Route("/settings/trust-roots", signing.trust_set, methods=["POST"]),
+        Route("/trail", trail.trail_page),
+        Route("/trail.csv", trail.trail_file),
         Route("/files/documents/{document:int}.{fmt:str}", files.document_file),
         Route("/files/final/{approval:int}/{index:int}.{fmt:str}", files.final_file),
         Route("/files/pages/{document:int}/{page:int}.png", files.document_page_png),
@@ -142,7 +160,8 @@ def create_app(settings: DeskSettings) -> Any:
     handled = (NotSignedIn, DeskError, BodyTooLarge, LedgerBusy, LedgerError, HTTPException)
     app = Starlette(routes=routes, exception_handlers={kind: _desk_error for kind in handled})
     app.state.desk = desk
-    limited = BodyLimit(app, upload_path=UPLOAD_PATH, upload_bytes=settings.max_upload_mb * 1024 * 1024 + 64 * 1024)
+    limited = BodyLimit(app, upload_path=(UPLOAD_PATH, signing.SIGNED_UPLOAD_PATH),
+                        upload_bytes=settings.max_upload_mb * 1024 * 1024 + 64 * 1024)
     # Only the names the desk is served under: a page fetched through another name (DNS rebinding) gets 400.
     hosts = TrustedHostMiddleware(limited, allowed_hosts=list(settings.allowed_hosts))
     wrapped = SecurityHeaders(hosts, hsts=settings.secure_cookie)

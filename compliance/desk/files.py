@@ -11,9 +11,11 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from compliance.desk.approving import download_name, note_opened
 from compliance.desk.charts import PenaltyPoint, PlanCurve, TrancheBar, penalty_chart, plan_chart, tranche_chart
+from compliance.desk.chinese import svg_in_language
 from compliance.desk.previews import page_png
-from compliance.desk.requests import DeskError, as_of_date, desk_of, ledger_as, signed_in_as
+from compliance.desk.requests import DeskError, as_of_date, desk_of, ledger_as, page_language, signed_in_as
 from compliance.operations.facade import ScheduleNotPublished
 from compliance.operations.planner import year_plan
 from compliance.operations.review import (
@@ -42,16 +44,16 @@ def _inside(out: Path, relative: str) -> Path:
 def _checked(out: Path, relative: str, sha256: str) -> Path:
     path = _inside(out, relative)
     if not path.is_file():
-        raise DeskError(404, f"{relative} is recorded in the ledger but missing from the output folder; run "
-                             "`compliance run` again to put it back.")
+        raise DeskError(404, f"{relative} is recorded in the ledger but missing from the output folder; the "
+                             "Prepare button on its year's page puts it back.")
     if sha256_file(path) != sha256:
         raise DeskError(409, f"{relative} on disk differs from the file the ledger recorded; it is not served. "
                              "Someone changed it after it was issued.")
     return path
 
 
-def _download(path: Path, fmt: str) -> Response:
-    return FileResponse(path, media_type=MEDIA[fmt], filename=path.name,
+def _download(path: Path, fmt: str, name: str) -> Response:
+    return FileResponse(path, media_type=MEDIA[fmt], filename=name,
                         headers={"cache-control": "private, no-store"})
 
 
@@ -79,11 +81,14 @@ def _final(ledger, approval_id: int, index: int):
 def document_file(request: Request) -> Response:
     desk = desk_of(request)
     fmt = _fmt(request)
-    with ledger_as(request, "view") as (ledger, _):
+    with ledger_as(request, "view") as (ledger, who):
         document = _document(ledger, request.path_params["document"])
     relative, sha = (document.pdf_path, document.pdf_sha256) if fmt == "pdf" else \
         (document.docx_path, document.docx_sha256)
-    return _download(_checked(desk.settings.out_dir, relative, sha), fmt)
+    path = _checked(desk.settings.out_dir, relative, sha)
+    if fmt == "pdf":
+        note_opened(who.session, document.id)  # the approval screen's rule (desk/approving.py)
+    return _download(path, fmt, download_name(document.kind, document.year, document.version, final=False, fmt=fmt))
 
 
 def final_file(request: Request) -> Response:
@@ -91,8 +96,10 @@ def final_file(request: Request) -> Response:
     fmt = _fmt(request)
     with ledger_as(request, "view") as (ledger, _):
         item = _final(ledger, request.path_params["approval"], request.path_params["index"])
+        draft = _document(ledger, item.document)
     relative, sha = (item.pdf_path, item.pdf_sha256) if fmt == "pdf" else (item.docx_path, item.docx_sha256)
-    return _download(_checked(desk.settings.out_dir, relative, sha), fmt)
+    return _download(_checked(desk.settings.out_dir, relative, sha), fmt,
+                     download_name(item.kind, draft.year, draft.version, final=True, fmt=fmt))
 
 
 def _png(data: bytes) -> Response:
@@ -102,10 +109,12 @@ def _png(data: bytes) -> Response:
 
 def document_page_png(request: Request) -> Response:
     desk = desk_of(request)
-    with ledger_as(request, "view") as (ledger, _):
+    with ledger_as(request, "view") as (ledger, who):
         document = _document(ledger, request.path_params["document"])
     path = _checked(desk.settings.out_dir, document.pdf_path, document.pdf_sha256)
-    return _png(page_png(desk, path, document.pdf_sha256, request.path_params["page"]))
+    data = page_png(desk, path, document.pdf_sha256, request.path_params["page"])
+    note_opened(who.session, document.id)  # a page of the letter was shown to this person (desk/approving.py)
+    return _png(data)
 
 
 def final_page_png(request: Request) -> Response:
@@ -157,7 +166,9 @@ def deadlines_ics(request: Request) -> Response:
                     headers={"content-disposition": 'attachment; filename="escrow-deadlines.ics"'})
 
 
-def _svg(text: str) -> Response:
+def _svg(request: Request, text: str) -> Response:
+    """A chart, its words in the signed-in person's language (desk/chinese.py; `ledger_as` read it)."""
+    text = svg_in_language(text, page_language(request))
     return Response(text, media_type="image/svg+xml", headers={"cache-control": "private, no-store"})
 
 
@@ -166,7 +177,7 @@ def tranche_svg(request: Request) -> Response:
     with ledger_as(request, "view") as (ledger, _):
         view = overview(ledger, desk.contract, as_of_date(request))
     bars = [TrancheBar(t.year, t.released, t.retained, t.in_escrow, t.deadline) for t in view.tranches]
-    return _svg(tranche_chart(bars, title=f"Consideration Shares by tranche, as of {view.as_of:%d %B %Y}"))
+    return _svg(request, tranche_chart(bars, title=f"Consideration Shares by tranche, as of {view.as_of:%d %B %Y}"))
 
 
 def penalty_svg(request: Request) -> Response:
@@ -180,7 +191,7 @@ def penalty_svg(request: Request) -> Response:
     if view.penalty is None:
         raise DeskError(404, f"No penalty accrues for year {year} as of {as_of:%d %B %Y}.")
     points = [PenaltyPoint(day, amount) for day, amount in view.penalty.points]
-    return _svg(penalty_chart(points, cap=view.penalty.result.cap, payable=view.penalty.result.penalty,
+    return _svg(request, penalty_chart(points, cap=view.penalty.result.cap, payable=view.penalty.result.penalty,
                               title=f"Year {year}: SPA 8.2 penalty accrued to {as_of:%d %B %Y}"))
 
 
@@ -195,5 +206,5 @@ def plan_svg(request: Request) -> Response:
     curves = [PlanCurve(name, tuple((p.revenue, p.tranche_shares, p.release_shares) for p in points),
                         plan.targets[name], plan.figures["readings"][name]["restores_all"])
               for name, points in plan.curves.items()]
-    return _svg(plan_chart(curves, target=plan.target, tranche=plan.tranche,
+    return _svg(request, plan_chart(curves, target=plan.target, tranche=plan.tranche,
                            title=f"Year {year}: what its revenue releases"))

@@ -8,6 +8,7 @@ import re
 from starlette.requests import Request
 from starlette.responses import Response
 
+from compliance.desk.approving import note_opened, unopened
 from compliance.desk.previews import page_count
 from compliance.desk.requests import (
     DeskError,
@@ -24,6 +25,8 @@ from compliance.desk.requests import (
     year_of,
 )
 from compliance.operations.approval import year_approval
+from compliance.operations.due import next_due, years_due
+from compliance.operations.letters import letter_states
 from compliance.operations.planner import year_plan
 from compliance.operations.review import document_view, documents_view, inbox_view, overview, report_view, year_view
 
@@ -54,7 +57,9 @@ def overview_page(request: Request) -> Response:
     with ledger_as(request, "view") as (ledger, who):
         view = overview(ledger, desk.contract, as_of_date(request))
         approvals = {row.year: year_approval(ledger, row.year) for row in view.years}
-    return render(request, "overview.html.j2", who=who, view=view, approvals=approvals, page="overview")
+        dues = years_due(ledger, desk.contract, view.as_of, rows=list(view.years))
+    return render(request, "overview.html.j2", who=who, view=view, approvals=approvals, page="overview",
+                  dues={d.year: d for d in dues}, due=next_due(dues))
 
 
 def inbox_page(request: Request) -> Response:
@@ -83,15 +88,26 @@ def year_page(request: Request) -> Response:
     with ledger_as(request, "view") as (ledger, who):
         view = year_view(ledger, desk.contract, year, as_of_date(request))
         plan = year_plan(ledger, desk.contract, year)
-    return render(request, "year.html.j2", who=who, view=view, plan=plan, page=f"year-{year}")
+        dues = years_due(ledger, desk.contract, as_of_date(request))
+        letters = letter_states(ledger, desk.contract)  # each letter's signing and sending state
+    approval = view.approval.approval if view.approval else None
+    finals = {f.document: (approval, index) for index, f in enumerate(approval.files)} if approval else {}
+    pages = {d.id: page_count(desk.settings.out_dir / d.pdf_path) for d in view.documents}
+    final_pages = {d: page_count(desk.settings.out_dir / a.files[i].pdf_path) for d, (a, i) in finals.items()}
+    not_opened = unopened(who.session, view.approval.drafts) if view.approval else []
+    return render(request, "year.html.j2", who=who, view=view, plan=plan, page=f"year-{year}", finals=finals,
+                  pages=pages, final_pages=final_pages, unopened=not_opened, due=next_due(dues),
+                  year_due=next(d for d in dues if d.year == year), letters=letters)
 
 
 def documents_page(request: Request) -> Response:
     desk = desk_of(request)
     with ledger_as(request, "view") as (ledger, who):
         view = documents_view(ledger, desk.contract)
+        letters = letter_states(ledger, desk.contract)
     return render(request, "documents.html.j2", who=who, current=view.current, superseded=view.superseded,
-                  open_items=view.open_items, approvals=view.approvals, finals=view.finals, page="documents")
+                  open_items=view.open_items, approvals=view.approvals, finals=view.finals, page="documents",
+                  letters=letters)
 
 
 def document_page(request: Request) -> Response:
@@ -100,6 +116,7 @@ def document_page(request: Request) -> Response:
         view = document_view(ledger, request.path_params["document"])
     if view is None:
         raise DeskError(404, "The ledger has no such document.")
+    note_opened(who.session, view.document.id)  # its page, with every page of the letter (desk/approving.py)
     final = view.final
     pages = page_count(desk.settings.out_dir / view.document.pdf_path)
     final_pages = page_count(desk.settings.out_dir / final[0].files[final[1]].pdf_path) if final else 0

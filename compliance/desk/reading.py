@@ -52,14 +52,14 @@ def read_uploads(request: Request, files: list[tuple[str, Path]]) -> Reading:
         try:
             with desk.open_to_write("upload") as ledger:
                 outcome = receive_upload(ledger, desk.contract, desk.settings.out_dir, name=name, received=path,
-                                         by=who.name, extract=extract)
+                                         by=who.name, extract=extract, at=desk.settings.clock())
             reading.outcomes.append(outcome_sentence(name, outcome))
         except UploadError as exc:
             reading.outcomes.append(("problem", str(exc)))
         except LedgerBusy as exc:
             print(f"desk: {exc}", file=sys.stderr)
-            reading.outcomes.append(("problem", f"{upload_name(name)} was not read: another person or command "
-                                                "is writing to the ledger just now. Upload it again in a moment."))
+            reading.outcomes.append(("problem", f"{upload_name(name)} was not read: someone else is writing to "
+                                                "the ledger just now. Upload it again in a moment."))
         except LedgerError as exc:  # the ledger's sentence names its path: for the console, not the page
             print(f"desk: {exc}", file=sys.stderr)
             reading.outcomes.append(("problem", f"{upload_name(name)} was not read: the ledger cannot be used as "

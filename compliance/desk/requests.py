@@ -20,16 +20,20 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from compliance.desk.chinese import HTML_LANG, LANGUAGES, in_language
 from compliance.desk.sessions import COOKIE, LoginThrottle, Readings, Session, SessionStore
 from compliance.operations.access import open_to_read, open_to_write
 from compliance.operations.accounts import MAY, active_user, with_article
-from compliance.operations.facade import Contract, Ledger
+from compliance.operations.due import YearDue, next_due, years_due
+from compliance.operations.facade import Contract, Ledger, LedgerBusy, LedgerError
+from compliance.operations.preferences import choose_language, chosen_language
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 REASON_CHARS = 500  # the longest reason a resolution records
 
 
 LOGIN_COOKIE = "desk_login"
+LANGUAGE_COOKIE = "desk_language"  # the language chosen before signing in (and the last one signed in)
 
 
 def cookie_name(request: Request, base: str = COOKIE) -> str:
@@ -90,11 +94,12 @@ class Desk:
     previews: dict[tuple[str, int], bytes] = field(default_factory=dict)  # (pdf sha256, page) -> PNG
     readings: Readings = field(default_factory=lambda: Readings())  # uploads being read (desk/reading.py)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs sign-in forms' tokens
+    pending_trail: list = field(default_factory=list)  # sign-ins waiting for the writer lock (desk/signins.py)
 
     def open_to_read(self):
         if not self.settings.db_path.exists():
-            raise DeskError(404, f"There is no ledger in the output folder {self.settings.out_dir.name} yet; run "
-                                 "`compliance run` on it first.")
+            raise DeskError(404, f"There is no ledger in the output folder {self.settings.out_dir.name} yet; the "
+                                 "person who runs the desk starts one for the deal first.")
         return open_to_read(self.settings.db_path, self.contract)
 
     def open_to_write(self, what: str):
@@ -140,8 +145,10 @@ def visitor(request: Request, ledger: Ledger | None = None) -> Visitor | None:
     if ledger is None:
         with desk.open_to_read() as opened:
             user = active_user(opened, session.user)
+            request.state.language = chosen_language(opened, session.user)
     else:
         user = active_user(ledger, session.user)
+        request.state.language = chosen_language(ledger, session.user)
     if user is None:
         desk.sessions.end_user(session.user)
         return None
@@ -222,10 +229,57 @@ def render(request: Request, template: str, status: int = 200, who: Visitor | No
     if session:
         session.flash.clear()
     values.setdefault("csrf", session.csrf if session else "")
+    if who is not None and "due" not in values:
+        values["due"] = due_banner(desk, as_of_date(request))
+    values.setdefault("due", None)  # the banner is for signed-in pages only
+    language = page_language(request)
+    values.setdefault("desk_language", language)  # the base template's switch offers the other one
     html = desk.templates.get_template(template).render(
         request=request, who=who, flash=flash, as_of=as_of_date(request),
         contract=desk.contract, years=[y.number for y in desk.contract.assessment_years], **values)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(in_language(html, language), status_code=status)  # desk/chinese.py
+
+
+def page_language(request: Request) -> str:
+    """The language of this page: the signed-in person's own choice (the ledger's latest `language_chosen`, read
+    by `visitor`), else the one chosen on this browser before signing in (a cookie), else English."""
+    chosen = getattr(request.state, "language", None)
+    if chosen is None:
+        chosen = request.cookies.get(cookie_name(request, LANGUAGE_COOKIE))
+    return chosen if chosen in LANGUAGES else "en"
+
+
+def adopt_language(request: Request, name: str) -> None:
+    """At sign-in: the language chosen on the sign-in page (its cookie) becomes the person's own when they never
+    chose one (a `language_chosen` event); when the ledger is busy it stays in the cookie for now."""
+    language = request.cookies.get(cookie_name(request, LANGUAGE_COOKIE))
+    if language not in LANGUAGES:
+        return
+    desk = desk_of(request)
+    try:
+        with desk.open_to_read() as ledger:
+            if chosen_language(ledger, name) is not None:
+                return
+        with open_to_write(desk.settings.db_path, desk.contract, what="the review desk (language)", wait=2) as ledger:
+            choose_language(ledger, name=name, language=language, at=desk.settings.clock())
+    except (DeskError, LedgerBusy, LedgerError):
+        return
+
+
+def set_language_cookie(response: Response, request: Request, language: str) -> None:
+    response.set_cookie(cookie_name(request, LANGUAGE_COOKIE), language if language in HTML_LANG else "en",
+                        max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                        secure=desk_of(request).settings.secure_cookie, path="/")
+
+
+def due_banner(desk: Desk, as_of: dt.date) -> YearDue | None:
+    """What every signed-in page's banner names: the next year not yet released (operations.due); None when the
+    ledger cannot be read (the page says why) or every year is released."""
+    try:
+        with desk.open_to_read() as ledger:
+            return next_due(years_due(ledger, desk.contract, as_of))
+    except (DeskError, LedgerError, ValueError):  # a banner never stands in the way of a page (a bad calendar file)
+        return None
 
 
 def redirect(url: str) -> RedirectResponse:

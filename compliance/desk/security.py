@@ -68,9 +68,10 @@ async def _plain_response(send: Send, status: int, text: str) -> None:
 class BodyLimit:
     """Request bodies: at most `upload_bytes` on the upload route, `form_bytes` anywhere else."""
 
-    def __init__(self, app: ASGIApp, *, upload_path: str, upload_bytes: int, form_bytes: int = 64 * 1024):
+    def __init__(self, app: ASGIApp, *, upload_path: str | tuple[str, ...], upload_bytes: int,
+                 form_bytes: int = 64 * 1024):
         self.app = app
-        self.upload_path = upload_path
+        self.upload_paths = (upload_path,) if isinstance(upload_path, str) else upload_path
         self.upload_bytes = upload_bytes
         self.form_bytes = form_bytes
 
@@ -78,7 +79,7 @@ class BodyLimit:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.upload_bytes if scope["path"] == self.upload_path else self.form_bytes
+        limit = self.upload_bytes if scope["path"] in self.upload_paths else self.form_bytes
         declared = dict(scope.get("headers", [])).get(b"content-length")
         too_large = (f"The upload is larger than the limit of {limit // (1024 * 1024)} MB; upload only the audit "
                      "report." if limit >= 1024 * 1024 else "The request is larger than a form can be.")

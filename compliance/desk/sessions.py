@@ -26,6 +26,7 @@ class Session:
     last_seen: float
     flash: list[tuple[str, str]] = field(default_factory=list)  # (kind, sentence) shown on the next page
     drafts: dict[str, dict] = field(default_factory=dict)  # report sha256 -> a refused confirmation's entries
+    opened: set[int] = field(default_factory=set)  # documents this user opened here (desk/approving.py)
 
     def csrf_ok(self, sent: str | None) -> bool:
         return bool(sent) and hmac.compare_digest(self.csrf.encode(), str(sent).encode())

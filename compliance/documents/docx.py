@@ -6,8 +6,8 @@ The templates use a small HTML vocabulary; this module maps the block elements t
   div.clause > .clause-num + .clause-body   -> numbered clause (hanging indent; Word's numbering for 1., 2., 3.)
   ul/ol > li                   -> List Bullet / List Number paragraphs
   table, .chop                 -> tables and the chop box (docx_tables)
-  .sig-line                    -> an empty paragraph with a bottom border (the line to sign on)
-  p.draft-mark                 -> DRAFT, boxed in red
+  .sig-line                    -> a paragraph with a bottom border (the line to sign on); a preview's says PREVIEW
+  p.draft-mark, p.preview-mark -> DRAFT or PREVIEW, boxed in red
   header.letterhead            -> letterhead paragraphs (skipped when a reference DOCX brings its own)
   .running-footer              -> the page footer, followed by "Page X of Y" fields (docx_page)
   img                          -> picture (a data: PNG, or a local file)
@@ -115,14 +115,14 @@ class DocxBuilder:
         if tag in ("h1", "h2", "h3", "h4"):
             style = {"h1": "Title", "h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 3"}[tag]
             self._paragraph(container, element, style=style, classes=element_classes, indent=indent)
-        elif tag == "p" and "draft-mark" in element_classes:
+        elif tag == "p" and element_classes & {"draft-mark", "preview-mark"}:
             self._draft_mark(container, element)
         elif tag == "p":
             self._paragraph(container, element, classes=element_classes, indent=indent)
         elif "clause" in element_classes:
             self._clause(element, container=container, indent=indent)
         elif "sig-line" in element_classes:
-            self._signature_line(container)
+            self._signature_line(container, " ".join(element.text_content().split()))
         elif "chop" in element_classes:
             add_seal_box(self, container, " ".join(element.text_content().split()))
         elif tag in ("ul", "ol"):
@@ -214,12 +214,15 @@ class DocxBuilder:
             fmt.space_after = Pt(4)
         return paragraph
 
-    def _signature_line(self, container) -> None:
+    def _signature_line(self, container, text: str = "") -> None:
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
-        from docx.shared import Pt
+        from docx.shared import Pt, RGBColor
 
         paragraph = container.add_paragraph()
+        if text:  # a preview's line: it says so where a signature would go
+            run = paragraph.add_run(text)
+            run.bold, run.font.size, run.font.color.rgb = True, Pt(8), RGBColor(0xAA, 0, 0)
         paragraph.paragraph_format.space_before = Pt(30)
         paragraph.paragraph_format.space_after = Pt(2)
         paragraph.paragraph_format.keep_with_next = True
@@ -231,7 +234,7 @@ class DocxBuilder:
         docx_style.add_paragraph_border(paragraph._p.get_or_add_pPr(), borders)
 
     def _draft_mark(self, container, element) -> None:
-        """DRAFT above the letterhead: boxed, red and bold, as the PDF shows it."""
+        """DRAFT (or PREVIEW) above the letterhead: boxed, red and bold, as the PDF shows it."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt, RGBColor
 

@@ -1,5 +1,10 @@
 """The template context of the penalty statement (templates/penalty-statement.html.j2), from a PenaltyResult.
 
+The statement is a privileged computation for counsel, an internal memorandum (never a letter to a party): it
+gives the SPA 8.2 exposure figure under each reading of the valuation, on the assumptions it states, names the
+price file (and its sha256) the closes come from, and divides the days only by the escrow agent's EA 3.2
+period (Period A, Period B), never by who would bear them.
+
 Every figure comes from compliance.rules.penalty; the template only formats. Display rounding happens here and
 only here for the statement: every amount is shown to the cent, half up (`round_cents`); the computation is
 exact, and the CSV annex written beside the statement (`schedule_annex`) gives every day's amount exactly.
@@ -9,17 +14,24 @@ Once the 5% limit binds, the days after it add nothing: the statement's schedule
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from compliance.contract import Contract
-from compliance.documents.words import ordinal_figure, usd_words
+from compliance.documents.words import long_date, ordinal_figure, usd_words
 from compliance.rules.penalty import PenaltyResult, accrual_runs
 from compliance.values.digest import sha256_hex
 from compliance.values.money import EXACT, round_cents, usd
 
 DAY_BY_DAY_LIMIT = 62  # up to two months one row per day; longer delays one row per run of equal closes
 _SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
+PRIVILEGE = "Privileged and confidential: prepared for the purpose of legal advice"
+# The readings of SPA 8.2's "market value", in the order the statement numbers them
+READINGS = (("daily", "daily close"), ("deadline-price", "close of the SPA 5.1 date"))
+# rules.penalty names the days before and after the end of the agent's EA 3.2 period by the party its rule
+# assigns them to; the statement names the periods only, and draws no conclusion from them.
+_WINDOW = {"Party A": "A", "Party D": "B"}
 
 
 def _cap_reached_on(result: PenaltyResult) -> tuple[dt.date, int] | None:
@@ -34,17 +46,37 @@ def _cap_reached_on(result: PenaltyResult) -> tuple[dt.date, int] | None:
     return None  # unreachable: cap_binds means the full sum reaches the cap
 
 
-def _split(result: PenaltyResult) -> list[dict]:
-    """Days and amounts by party; the payable total shared pro rata to the amounts accrued (indicative)."""
+def _windows(result: PenaltyResult) -> list[dict]:
+    """The days counted up to the end of the agent's EA 3.2 period (Period A) and after it (Period B), with
+    the exposure figure divided pro rata to their daily amounts (arithmetic only); [] when no receipt of the
+    EA 3.1 documents is recorded (the period cannot be placed)."""
+    if result.agent_deadline is None:
+        return []
     total_shown = round_cents(result.penalty)
     rows = []
-    for party in ("Party A", "Party D"):
+    for party, description in (("Party A", f"up to and including {long_date(result.agent_deadline)}"),
+                                ("Party D", f"after {long_date(result.agent_deadline)}")):
         accrued = result.party_accrued(party)
         share = result.penalty * accrued / result.accrued if result.accrued else Decimal(0)
-        rows.append({"party": party, "days": result.party_days(party), "accrued": accrued, "share": share})
-    # Round A's share for display and give D the rest, so the two shown figures add up to the shown total.
+        rows.append({"name": f"Period {_WINDOW[party]}", "description": description,
+                     "days": result.party_days(party), "accrued": accrued, "share": share})
+    # Round A's share for display and give B the rest, so the two shown figures add up to the shown total.
     rows[0]["share_shown"] = round_cents(rows[0]["share"])
     rows[1]["share_shown"] = total_shown - rows[0]["share_shown"]
+    return [dict(row, accrued=usd(row["accrued"]), share_shown=usd(row["share_shown"])) for row in rows]
+
+
+def _readings(result: PenaltyResult, alternatives: Sequence[PenaltyResult]) -> list[dict]:
+    """The exposure figure under each reading of the valuation: the statement's own and those computed beside."""
+    by_valuation = {other.valuation: other for other in alternatives}
+    by_valuation[result.valuation] = result
+    rows = []
+    for number, (valuation, label) in enumerate(READINGS, start=1):
+        found = by_valuation.get(valuation)
+        if found is not None:
+            rows.append({"number": number, "valuation": valuation, "label": label,
+                         "primary": valuation == result.valuation, "days_counted": found.days_counted,
+                         "accrued": usd(found.accrued), "cap": usd(found.cap), "exposure": usd(found.penalty)})
     return rows
 
 
@@ -53,7 +85,7 @@ def _periods(result: PenaltyResult) -> list[dict]:
     for period in result.periods:
         days = [item.day for item in result.excluded if period.start <= item.day <= period.end]
         rows.append({
-            "kind": "dispute on the quantity of shares" if period.kind == "dispute" else "suspension by Party A",
+            "kind": "dispute on the quantity of shares" if period.kind == "dispute" else "suspension (SPA 8.1)",
             "reference": result.delay_references[period.kind],
             "start": period.start,
             "end": period.end,
@@ -63,7 +95,7 @@ def _periods(result: PenaltyResult) -> list[dict]:
 
 
 def _excluded_row(first, last, count: int, kind: str, reference: str) -> dict:
-    what = "dispute on the quantity" if kind == "dispute" else "suspension by Party A"
+    what = "dispute on the quantity" if kind == "dispute" else "suspension"
     return {"kind": "excluded", "first": first, "last": last, "days": count, "what": what, "reference": reference}
 
 
@@ -91,7 +123,7 @@ def _schedule(result: PenaltyResult) -> list[dict]:
             rows.append((item.day, {
                 "kind": "day", "number": number, "date": item.day, "price_date": item.price_date,
                 "carried": item.price_date != item.day, "close": item.close,
-                "amount": _cents(item.amount), "running": _cents(running), "party": item.party,
+                "amount": _cents(item.amount), "running": _cents(running), "window": _WINDOW[item.party],
             }))
     else:
         for run in accrual_runs(result):
@@ -104,7 +136,7 @@ def _schedule(result: PenaltyResult) -> list[dict]:
             rows.append((run.first, {
                 "kind": "run", "first": run.first, "last": last, "days": days, "close": run.close,
                 "price_dates": run.price_dates, "amount_per_day": _cents(run.amount_per_day),
-                "subtotal": _cents(subtotal), "party": run.party,
+                "subtotal": _cents(subtotal), "window": _WINDOW[run.party],
             }))
     after = [item for item in result.days if last_shown is not None and item.day > last_shown]
     if after:
@@ -121,12 +153,12 @@ def _cents(amount: Decimal) -> str:
 def schedule_annex(result: PenaltyResult, statement_id: str) -> tuple[str, bytes]:
     """The full daily schedule, exact, as a CSV annex written beside the statement: (file name, bytes). The
     statement names it and prints its sha256, so a reader can check the annex is the one it rests on."""
-    lines = ["day_number,date,close_of,close_usd,amount_usd,running_sum_usd,party"]
+    lines = ["day_number,date,close_of,close_usd,amount_usd,running_sum_usd,period"]
     running = Decimal(0)
     for number, item in enumerate(result.days, start=1):
         running = EXACT.add(running, item.amount)
         lines.append(f"{number},{item.day.isoformat()},{item.price_date.isoformat()},{item.close},"
-                     f"{item.amount},{running},{item.party}")
+                     f"{item.amount},{running},{_WINDOW[item.party] if result.agent_deadline else ''}")
     lines += [f",{item.day.isoformat()},,,,,not counted: {item.kind} ({item.reference})" for item in result.excluded]
     return f"penalty-statement-schedule-{statement_id}.csv", ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -141,12 +173,15 @@ def _statement_id(result: PenaltyResult, as_of: dt.date, prices_source: str) -> 
 
 
 def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_of: dt.date,
-                              prices_source: str, outstanding: bool) -> dict:
+                              prices_source: str, outstanding: bool, prices_sha256: str | None = None,
+                              alternatives: Sequence[PenaltyResult] = ()) -> dict:
     """Context for Renderer.render("penalty-statement", ...). `prices_source` names the closes used (a file
-    name, or a vendor and file); a name containing 'sample', 'synthetic' or 'fixture' marks the statement
-    as computed on sample prices. `outstanding` says the release had not happened by `released_on` (then the
-    as-of date); the caller knows it from the recorded releases (a release recorded on the as-of date is
-    not outstanding), so it is never guessed from the dates."""
+    name, or a vendor and file) and `prices_sha256` the file's content; a name containing 'sample',
+    'synthetic' or 'fixture' marks the statement as computed on sample prices. `outstanding` says the
+    release had not happened by `released_on` (then the as-of date); the caller knows it from the recorded
+    releases (a release recorded on the as-of date is not outstanding), so it is never guessed from the dates.
+    `alternatives`: the same inputs computed under the other readings of the valuation (`READINGS`), stated
+    beside the statement's own."""
     from compliance.documents.context import party_context
     from compliance.documents.words import percent
 
@@ -158,16 +193,18 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
     source_name = Path(prices_source).name if prices_source else prices_source
     statement_id = _statement_id(result, as_of, prices_source)
     annex_name, annex_bytes = schedule_annex(result, statement_id)
-    preparer = contract.preparer
+    client = getattr(parties, contract.preparer.party) if contract.preparer else parties.party_a
+    default_number = next(n for n, (v, _) in enumerate(READINGS, start=1) if v == contract.penalty.default_valuation)
     inner_gaps = sum(1 for gap in result.price_gaps if not gap.at_end)
     return {
         "document_id": statement_id,
-        "author": getattr(parties, preparer.party).name if preparer else None,  # the DOCX's author
+        "author": "Earn-out escrow administration",  # the DOCX's author: no party speaks in this memorandum
+        "classification": PRIVILEGE,  # heads the memorandum and the footer of every page
+        "draft_use": "not to be relied on",  # its DRAFT mark: nothing here is signed
         "annex": {"name": annex_name, "sha256": sha256_hex(annex_bytes)} if result.days else None,
-        "preparer": ({"party": party_context(getattr(parties, preparer.party)), "capacity": preparer.capacity}
-                     if preparer else None),
+        "client": party_context(client),
         "as_of": as_of,
-        "title": f"Statement of Late-Release Penalty — Assessment Year {result.year}",
+        "title": f"SPA 8.2 Exposure Computation — Assessment Year {result.year}",
         "contract": {"id": contract.id, "title": contract.title, "source": contract.source},
         "spa": {"title": contract.agreements.spa.title, "date": contract.agreements.spa.date},
         "escrow": {"title": contract.agreements.escrow.title, "date": contract.agreements.escrow.date},
@@ -186,7 +223,9 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "outstanding": outstanding,
         "shares_not_released": result.shares,
         "valuation": result.valuation,
-        "prices": {"source": prices_source, "name": source_name,
+        "readings": _readings(result, alternatives),
+        "default_reading_number": default_number,
+        "prices": {"source": prices_source, "name": source_name, "sha256": prices_sha256,
                    "sample": any(marker in (prices_source or "").lower() for marker in _SAMPLE_MARKERS)},
         "days_late": result.days_late,
         "days_counted": result.days_counted,
@@ -207,10 +246,7 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "penalty_words": usd_words(result.penalty),
         "documents_received_on": result.documents_received_on,
         "agent_deadline": result.agent_deadline,
-        "attribution": [
-            dict(row, accrued=usd(row["accrued"]), share_shown=usd(row["share_shown"]))
-            for row in _split(result)
-        ],
+        "windows": _windows(result),
         # closes missing inside the period (their sentences open result.warnings), stated beside the valuation
         "price_gaps": list(result.warnings[:inner_gaps]),
         "warnings": list(result.warnings[inner_gaps:]),

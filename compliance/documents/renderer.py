@@ -1,5 +1,9 @@
 """The Renderer: one template and one context give a PDF (WeasyPrint, PDF/A-2b with signature fields) and a
-DOCX (python-docx) of the same letter. Heavy libraries load on first use, not on import."""
+DOCX (python-docx) of the same letter. Heavy libraries load on first use, not on import.
+
+A preview (`preview=True`, what `compliance render` writes from typed figures) is marked PREVIEW above its
+letterhead and in the footer of every page, and has no signature field: each signature line says PREVIEW
+instead of carrying a field, in the PDF and the DOCX alike."""
 
 from __future__ import annotations
 
@@ -23,6 +27,8 @@ from compliance.values.digest import sha256_hex
 from compliance.values.files import atomic_write_bytes
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+_SIGNATURE_LINE = re.compile(r'<div class="sig-line"([^>]*?) data-signature-field="[^"]*"([^>]*)></div>')
+PREVIEW_SIGNATURE = '<span class="preview-note">PREVIEW: not for signature</span>'
 
 
 @dataclass(frozen=True)
@@ -55,15 +61,18 @@ class Renderer:
         self._docx = None
 
     # --- the three steps, public so that benchmarks and previews can time or use them alone ---------
-    def render_html(self, kind: str, context: Mapping, *, as_of: dt.date, awaiting_approval: bool = False) -> str:
-        return self.render_letter(kind, context, as_of=as_of, awaiting_approval=awaiting_approval)[0]
+    def render_html(self, kind: str, context: Mapping, *, as_of: dt.date, awaiting_approval: bool = False,
+                    preview: bool = False) -> str:
+        return self.render_letter(kind, context, as_of=as_of, awaiting_approval=awaiting_approval,
+                                  preview=preview)[0]
 
-    def render_letter(self, kind: str, context: Mapping, *, as_of: dt.date,
-                      awaiting_approval: bool = False) -> tuple[str, tuple[str, ...]]:
+    def render_letter(self, kind: str, context: Mapping, *, as_of: dt.date, awaiting_approval: bool = False,
+                      preview: bool = False) -> tuple[str, tuple[str, ...]]:
         """The letter's HTML and its open items. A letter with open items is rendered a second time, marked
         DRAFT with the items listed (documents.open_items); without any, once, as a letter to sign, unless it
         is `awaiting_approval` (prepared, not yet approved by a second person): then it is marked DRAFT too.
-        The mark never changes the figures or the document ID (both come from the context alone)."""
+        The mark never changes the figures or the document ID (both come from the context alone). A `preview` is
+        marked PREVIEW and its signature lines carry no field (`preview_html`)."""
         import jinja2
 
         from compliance.documents.open_items import collecting
@@ -81,21 +90,22 @@ class Renderer:
         values.setdefault("document_id", content_id(context))
         values.setdefault("as_of", as_of)
         values.setdefault("kind", kind)
-        values.update(draft=False, open_items=[])
+        values.update(draft=False, open_items=[], preview=preview)
+        finish = preview_html if preview else (lambda text: text)
         try:
             with collecting() as items:
                 html = template.render(scoped(values))
             if not items and not awaiting_approval:
-                return html, ()
+                return finish(html), ()
             values.update(draft=True, open_items=list(items))
             with collecting():
-                return template.render(scoped(values)), tuple(items)
+                return finish(template.render(scoped(values))), tuple(items)
         except MissingValueError:
             raise
         except jinja2.TemplateError as exc:
             raise DocumentError(f"template for '{kind}' failed: {exc}") from None
 
-    def pdf_bytes(self, html: str, *, as_of: dt.date) -> bytes:
+    def pdf_bytes(self, html: str, *, as_of: dt.date, signature_fields: bool = True) -> bytes:
         from compliance.documents.cjk import mark_cjk
         from compliance.documents.pdf import PdfMaker, signature_spots
         from compliance.documents.signatures import add_signature_fields
@@ -103,7 +113,7 @@ class Renderer:
         if self._pdf is None:
             self._pdf = PdfMaker()
         document = self._pdf.layout(mark_cjk(html), base_url=self._base_dir())
-        spots = signature_spots(document)
+        spots = signature_spots(document) if signature_fields else []
         data = self._pdf.write(document, created=as_of, title=_title(html))
         return add_signature_fields(data, spots)
 
@@ -115,12 +125,14 @@ class Renderer:
         return self._docx.build(html, created=as_of, title=_title(html), base_dir=self._base_dir())
 
     def render(self, kind: str, context: dict, out_base: Path, *, as_of: dt.date,
-               slot: str | None = None, awaiting_approval: bool = False) -> RenderedDocument:
+               slot: str | None = None, awaiting_approval: bool = False, preview: bool = False) -> RenderedDocument:
         """Write out_base.pdf and out_base.docx (each atomically). `slot` names the document's place in an
-        output folder (default: the kind)."""
-        html, open_items = self.render_letter(kind, context, as_of=as_of, awaiting_approval=awaiting_approval)
+        output folder (default: the kind). A `preview` is marked PREVIEW on every page and has no signature
+        field."""
+        html, open_items = self.render_letter(kind, context, as_of=as_of, awaiting_approval=awaiting_approval,
+                                              preview=preview)
         document_id = str(context.get("document_id") or content_id(context))
-        pdf = self.pdf_bytes(html, as_of=as_of)
+        pdf = self.pdf_bytes(html, as_of=as_of, signature_fields=not preview)
         docx = self.docx_bytes(html, as_of=as_of)
         out_base = Path(out_base)
         pdf_path, docx_path = out_base.with_suffix(".pdf"), out_base.with_suffix(".docx")
@@ -139,6 +151,17 @@ class Renderer:
 
     def _base_dir(self) -> Path:
         return self.templates_dir or BUILTIN_TEMPLATES
+
+
+def preview_html(html: str) -> str:
+    """A preview's HTML: every signature line says PREVIEW and carries no signature field. Refused (a
+    DocumentError) when a field would survive, so that no preview can ever be signed."""
+    html = _SIGNATURE_LINE.sub(lambda found: f'<div class="sig-line"{found.group(1)}{found.group(2)}>'
+                                             f'{PREVIEW_SIGNATURE}</div>', html)
+    if "data-signature-field" in html:
+        raise DocumentError("a preview must not carry a signature field, and this template's signature line is "
+                            'not the plain <div class="sig-line" data-signature-field="..."></div> it can remove')
+    return html
 
 
 def content_id(context: Mapping) -> str:

@@ -44,8 +44,10 @@ AUDIT_EVENTS = ("signed_in", "sign_in_refused", "uploaded")
 LETTER_EVENTS = ("trust_roots_set", "letter_sent", "letter_received")
 # The deal's particulars the filing does not give, set by one person and approved by another (operations.particulars).
 PARTICULAR_EVENTS = ("particular_set", "particulars_approved")
+# A person's own settings at the desk: the language its pages speak (operations.preferences).
+PREFERENCE_EVENTS = ("language_chosen",)
 EVENT_KINDS = PARTICULAR_EVENTS + RUN_EVENTS + RECORD_EVENTS + SIGN_EVENTS + APPROVAL_EVENTS + CONFIRMATION_EVENTS + \
-    AUDIT_EVENTS + LETTER_EVENTS
+    AUDIT_EVENTS + LETTER_EVENTS + PREFERENCE_EVENTS
 
 # State tables and the columns that identify a row; every other column except row_hash/event_seq is content.
 STATE_TABLES: dict[str, tuple[str, ...]] = {

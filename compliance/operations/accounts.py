@@ -27,6 +27,7 @@ MAY = {
     "prepare": frozenset({"preparer", "approver"}),
     "approve": frozenset({"approver"}),
     "record": frozenset({"preparer", "approver"}),  # the agent's receipt, releases, disputes, resolutions
+    "set_trust_roots": frozenset({"admin"}),  # whose signatures a signed letter may carry (operations.trust)
 }
 MIN_PASSWORD = 10
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,39}")

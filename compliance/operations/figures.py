@@ -45,13 +45,14 @@ def assessment_as_json(contract: Contract, revenues: Mapping[int, Decimal], read
 def render_letter(contract: Contract, kind: str, *, year: int, revenues: Mapping[int, Decimal], reading: str | None,
                   as_of: dt.date, out_base: Path, templates: Path | None = None,
                   reference_docx: Path | None = None):
-    """One letter of the year's determination from the given revenues, written as OUT_BASE.pdf and .docx.
+    """One letter of the year's determination from the given revenues, written as OUT_BASE.pdf and .docx: a
+    preview, marked PREVIEW on every page and without signature fields (it is neither recorded nor approved).
     Raises LetterNotDue, DocumentError (a template or reference DOCX that cannot be used) or OSError."""
     renderer = Renderer(templates_dir=templates, reference_docx=reference_docx)
     contexts = year_documents(contract, assess_year(contract, revenues, year, reading), as_of=as_of)
     if kind not in contexts:
         raise LetterNotDue(f"{kind}: Assessment Year {year} met its target, so there is no deduction to notify")
-    return renderer.render(kind, contexts[kind], out_base, as_of=as_of)
+    return renderer.render(kind, contexts[kind], out_base, as_of=as_of, preview=True)
 
 
 def penalty_from_figures(contract: Contract, *, year: int, shares: int, released_on: dt.date, prices: Path,

@@ -1,13 +1,16 @@
 """The SPA 8.2 penalty statement a run issues for a year whose release is late: computed from the inputs
 `operations.accrual` assembles from the ledger, rendered into staging, recorded with those inputs, placed.
+It is a privileged computation for counsel, issued as a DRAFT awaiting approval; a second person approves it
+(operations.penalty_approval), which writes its final into the year's approved/ folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from compliance.contract import VALUATIONS
 from compliance.operations.accrual import PenaltyInputs, penalty_inputs
 from compliance.operations.issuing import YearOutcome, new_documents
 from compliance.operations.open_items import open_items_data
@@ -26,10 +29,13 @@ class PenaltyPrices:
 
 
 def render_statement(ws: Workspace, year: int, inputs: PenaltyInputs, key: str, as_of: dt.date,
-                     prices: PenaltyPrices | None, *, strict: bool = False):
-    """Compute the year's penalty from `inputs` and render its statement into staging: (result, rendered).
-    The closes are those recorded (reloaded when the run's file, if any, is not the one the inputs name).
-    `strict` refuses (PriceGapError) closes carried over more market days than the contract tolerates."""
+                     prices: PenaltyPrices | None, *, strict: bool = False, awaiting_approval: bool = True,
+                     out_dir: Path | None = None):
+    """Compute the year's penalty from `inputs` and render its statement into staging (or `out_dir`): (result,
+    rendered). The closes are those recorded (reloaded when the run's file, if any, is not the one the inputs
+    name). `strict` refuses (PriceGapError) closes carried over more market days than the contract tolerates.
+    The statement is a DRAFT awaiting approval unless `awaiting_approval` is False (operations.penalty_approval
+    renders the final); the other readings of the valuation are computed beside it and stated in it."""
     if prices is not None and prices.sha256 == inputs.prices_sha256:
         series = prices.series
     else:
@@ -38,9 +44,13 @@ def render_statement(ws: Workspace, year: int, inputs: PenaltyInputs, key: str, 
     if strict and result.price_gaps:
         tolerance = ws.contract.penalty.price_gap_tolerance.value
         raise PriceGapError(result.price_gaps[0].sentence(series.source, tolerance, refused=True))
-    out_base = ws.staged(key) / f"year-{year}" / "penalty-statement"
+    alternatives = [ws.toolkit.penalty(ws.contract, year, replace(inputs, valuation=other), series)
+                    for other in VALUATIONS if other != inputs.valuation]
+    out_base = (out_dir or ws.staged(key)) / f"year-{year}" / "penalty-statement"
     rendered = ws.toolkit.render_penalty(ws.contract, result, as_of=as_of, prices_source=Path(inputs.prices_path).name,
-                                         outstanding=inputs.outstanding, out_base=out_base)
+                                         outstanding=inputs.outstanding, out_base=out_base,
+                                         prices_sha256=inputs.prices_sha256, alternatives=alternatives,
+                                         awaiting_approval=awaiting_approval)
     return result, rendered
 
 
@@ -73,6 +83,7 @@ def issue_penalty(ws: Workspace, year_outcome: YearOutcome, prices: PenaltyPrice
         ws.ledger.issue("penalty_assessed", year=year_outcome.year, as_of=ws.as_of, documents=rows,
                         determination_id=determination.id,
                         data={"input_key": key, "inputs": inputs.to_json(), "result": figures,
+                              "prepared_by": ws.prepared_by,
                               "open_items": open_items_data([rendered])})
     ws.checkpoint(f"year {year_outcome.year} penalty recorded")
     place(ws, rows, key)

@@ -75,8 +75,9 @@ def _write(ledger: Ledger, kind: str, year: int, on: dt.date | None, data: dict)
 
 
 def record_received(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, note: str | None = None,
-                    by: str | None = None) -> Event:
-    """EA 3.1/3.2: the day the escrow agent held both the report and the joint instruction."""
+                    by: str | None = None, details: dict | None = None) -> Event:
+    """EA 3.1/3.2: the day the escrow agent held both the report and the joint instruction (`details`: what
+    operations.sending adds, the letter received and when it was recorded)."""
     determination = _instructed(ledger, contract, year, on, "the agent's receipt")
     for event in ledger.events(year=year, kinds=("documents_received_by_agent",)):
         if event.data.get("determination") == determination.id:
@@ -84,7 +85,7 @@ def record_received(ledger: Ledger, contract: Contract, *, year: int, on: dt.dat
                 f"the escrow agent's receipt of year {year}'s documents is already recorded (on {event.on_date})"
             )
     return _write(ledger, "documents_received_by_agent", year, on,
-                  {"determination": determination.id, "note": note, "by": by})
+                  {"determination": determination.id, "note": note, "by": by, **(details or {})})
 
 
 def record_released(ledger: Ledger, contract: Contract, *, year: int, on: dt.date, shares: int | None = None,

@@ -29,6 +29,7 @@ from compliance.operations import confirmation as by_hand
 from compliance.operations.accrual import accrued_penalty
 from compliance.operations.approval import YearApproval, output_folder, year_approval
 from compliance.operations.determinations import recorded_assessment
+from compliance.operations.field_sources import field_source
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import YearPlan, YearStatus, plan_years, releases
 from compliance.operations.status import YearStatusRow, recorded_prices, year_statuses
@@ -56,6 +57,7 @@ class FieldView:
     source: str  # "text" (the PDF's text layer), "OCR" (the page image), "not found" or "hidden" (typed blind)
     where: str | None  # where it was read ("income statement, page 58")
     confidence: str | None  # OCR's own confidence, as recorded
+    scanned_page: int | None = None  # OCR: the scanned page it was read from, when recorded (field_sources)
 
 
 @dataclass(frozen=True)
@@ -133,18 +135,15 @@ def _role(plans: dict[int, YearPlan], sha256: str, usable: bool, year: int | Non
 
 
 def _fields(extraction: dict, blind: bool = False) -> tuple[FieldView, ...]:
-    sources, ocr = extraction.get("sources") or {}, extraction.get("ocr") or {}
-    rows = []
+    sources, rows = extraction.get("sources") or {}, []
     for key, label in FIELDS:
         value = extraction.get(key)
-        read_by_ocr = isinstance(ocr.get(key), dict)
-        confidence = ocr[key].get("confidence") if read_by_ocr else None
-        source = "not found" if value is None else "OCR" if read_by_ocr else "text"
+        source, page, confidence = field_source(extraction, key)  # a scan's fields are OCR, never "text layer"
         if blind and key == "operating_revenue":
             value, source, confidence = None, "hidden", None
         rows.append(FieldView(key, label, None if value is None else str(value), source,
                               sources.get(SOURCE_KEYS.get(key, key)),
-                              None if confidence is None else str(confidence)))
+                              None if confidence is None else str(confidence), page if source == "OCR" else None))
     if extraction.get("report_kind"):  # not an audit report: a special audit report on the commitment, say so first
         title = (extraction.get("commitment") or {}).get("title")
         kind = sources.get("report_kind") or str(extraction["report_kind"])

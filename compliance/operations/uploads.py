@@ -9,6 +9,7 @@ rejected upload (not an audit report) is recorded, with its sha256 and its probl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -17,6 +18,7 @@ from compliance.contract import Contract
 from compliance.extract.model import FileStatus
 from compliance.ledger import Ledger
 from compliance.operations.accounts import AccountError, check_may
+from compliance.operations.audit_trail import record_upload
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_path
 from compliance.values.digest import sha256_file
 from compliance.values.files import FileConflict, os_error_sentence, place_file
@@ -61,10 +63,11 @@ def _free_target(folder: Path, name: str, sha256: str) -> Path:
 
 
 def receive_upload(ledger: Ledger, contract: Contract, out: Path, *, name: str, received: Path, by: str,
-                   extract) -> FileOutcome:
+                   extract, at: dt.datetime | None = None) -> FileOutcome:
     """Keep the uploaded file `received` (a temporary file on the output folder's file system, moved, not
     copied) as DIR/inbox/<name> and record it; `extract` is the run's Toolkit.extract. Refused, with nothing
-    recorded, to someone who may not upload and for a file that is not a PDF."""
+    recorded, to someone who may not upload and for a file that is not a PDF. With `at` (the desk's clock), an
+    `uploaded` event records who uploaded it and when, after what was read of it."""
     try:
         check_may(ledger, by, "upload")
     except AccountError as exc:
@@ -91,6 +94,9 @@ def receive_upload(ledger: Ledger, contract: Contract, out: Path, *, name: str, 
         return extract(paths, contract, evidence_dir=out / "evidence", workers=1, progress=None)
 
     record_files(ledger, [found], read, out)
+    if at is not None and found.recorded and found.sha256:
+        record_upload(ledger, by=by, at=at, name=found.name, sha256=found.sha256, year=found.year,
+                      status=str(found.status) if found.status else None)
     if found.status == FileStatus.REJECTED and found.recorded:
         # Not an audit report: the ledger keeps its sha256 and why it was rejected; the bytes are not kept
         # (an uploaded junk file would otherwise sit in the inbox, and be read again, for ever).

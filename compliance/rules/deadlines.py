@@ -37,6 +37,32 @@ def deadline_rows(
     return rows
 
 
+@dataclass(frozen=True)
+class LatestSending:
+    """The last day an instruction may be sent by courier and still leave the agent its EA 3.2 business days
+    before a date (the SPA 5.1 release date)."""
+
+    sent_on: dt.date  # sent by courier that day ...
+    deemed_given: dt.date  # ... it is deemed given this day (SPA 11.3) ...
+    transfer_by: dt.date  # ... and the agent's business days end on or before this date (EA 3.2)
+
+
+def latest_sending(contract: Contract, calendar: BusinessCalendar, transfer_by: dt.date) -> LatestSending:
+    """The latest courier sending date from which the agent's window (EA 3.2: `agent_business_days` working days
+    after receipt, receipt being the deemed date of SPA 11.3) ends no later than `transfer_by`. Counts back over
+    working days only: raises ScheduleNotPublished for a year whose PRC schedule is not known (never guessed)."""
+    needed = contract.release.agent_business_days.value
+    receipt, counted = transfer_by, 0  # the receipt must come before the needed-th working day counted back
+    day = transfer_by
+    while counted < needed:
+        if calendar.is_working_day(day):
+            counted += 1
+            receipt = day - dt.timedelta(days=1)
+        day -= dt.timedelta(days=1)
+    sent = receipt - dt.timedelta(days=contract.notices.deemed_given_days.value)
+    return LatestSending(sent, receipt, transfer_by)
+
+
 def ics_bytes(contract: Contract, rows: list[DeadlineRow], as_of: dt.date) -> bytes:
     """All-day events; UIDs from the contract and year, DTSTAMP from the as-of date: same input, same bytes."""
     from icalendar import Calendar, Event

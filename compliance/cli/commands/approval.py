@@ -154,31 +154,61 @@ def approve(
                              show_default=False),
     by: str = typer.Option(..., "--by", help="Your user name (an approver who did not prepare them).",
                            show_default=False),
+    penalty_statement: bool = typer.Option(
+        False, "--penalty-statement",
+        help="Approve the year's current penalty statement (a computation for counsel, approved on its own).",
+    ),
+    prices: Path = typer.Option(
+        None, "--prices", show_default=False,
+        help="With --penalty-statement: the price file it was computed from, if no longer where the run read it.",
+    ),
     password_file: Path = PasswordFileOption, db: Path = DbOption, contract: Path = ContractOption,
     wait: float = WaitOption,
 ) -> None:
     """Approve a year's prepared documents: they are written again without the DRAFT mark (same figures,
     same document IDs) into year-N/approved/ of the ledger's output folder. Refused to the preparer, to a
-    non-approver and while a letter has open items."""
+    non-approver and while a letter has open items. With --penalty-statement, the year's current penalty
+    statement alone, on the same terms."""
     import datetime as dt
 
     from compliance.operations.accounts import AccountError, authenticate
     from compliance.operations.approval import ApprovalError, approve_year
+    from compliance.operations.penalty_approval import approve_penalty
 
     terms = contract_or_exit(contract)
     year_or_exit(terms, year)
+    if prices is not None and not penalty_statement:
+        usage_error("--prices: only with --penalty-statement")
     with ledger_errors(ApprovalError, AccountError):
+        given = _penalty_prices(prices) if prices is not None else None
         password = read_password(password_file, f"Password for {by}")
         database = db or DEFAULT_DB
         with _writing(database, contract, wait, "approve") as ledger:
             if authenticate(ledger, by, password) is None:
                 usage_error(f"{by}: no active account with that password")
-            approval = approve_year(ledger, terms, year=year, by=by, at=dt.datetime.now(dt.UTC))
-    typer.echo(f"Year {year} approved by {approval.approved_by} (prepared by {approval.prepared_by}) at "
+            if penalty_statement:
+                approval = approve_penalty(ledger, terms, year=year, by=by, at=dt.datetime.now(dt.UTC),
+                                           prices=given)
+            else:
+                approval = approve_year(ledger, terms, year=year, by=by, at=dt.datetime.now(dt.UTC))
+    what = f"Year {year}'s penalty statement" if penalty_statement else f"Year {year}"
+    typer.echo(f"{what} approved by {approval.approved_by} (prepared by {approval.prepared_by}) at "
                f"{approval.approved_at}. Final documents:")
     for item in approval.files:
         typer.echo(f"  {item.pdf_path}")
         typer.echo(f"  {item.docx_path}")
+
+
+def _penalty_prices(path: Path):
+    """The price file given to `approve --penalty-statement`, read as a run reads it (one line if unusable)."""
+    from compliance.operations.penalties import PenaltyPrices
+    from compliance.values.digest import sha256_file
+    from compliance.values.prices import PriceFileError, load_prices
+
+    try:
+        return PenaltyPrices(load_prices(path), path, sha256_file(path))
+    except (PriceFileError, OSError) as exc:
+        usage_error(f"--prices {path}: {exc}")
 
 
 def register(app: typer.Typer) -> None:

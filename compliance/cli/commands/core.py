@@ -109,7 +109,8 @@ def deadlines(
     override_published: bool = OverridePublishedOption,
     contract: Path = ContractOption,
 ) -> None:
-    """Each year's release deadline (SPA 5.1) with days left or overdue; the agent's window (EA 3.2)."""
+    """Each year's release deadline (SPA 5.1) with days left or overdue, the latest days to send the joint
+    instruction by courier (SPA 11.3) or e-mail so that the agent has its ten business days; its window (EA 3.2)."""
     from compliance.cli.views.deadlines import print_deadlines
     from compliance.operations.figures import FiguresError, deadline_table, write_deadlines_ics
 
@@ -130,7 +131,10 @@ def deadlines(
                               override_published=override_published)
     except FiguresError as exc:
         usage_error(str(exc))
-    print_deadlines(rows, as_of_date)
+    from compliance.operations.due import sending_table
+
+    print_deadlines(rows, as_of_date, sending_table(terms, calendar_files=calendar or [],
+                                                    override_published=override_published))
     from compliance.cli.views.common import printable
 
     for note in dict.fromkeys(note for row in rows for note in row.calendar_overrides):  # once each, in order

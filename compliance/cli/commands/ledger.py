@@ -24,7 +24,8 @@ record_app = typer.Typer(
     help="Record what happened after the documents were issued (each entry is checked, then hash-chained).",
     no_args_is_help=True,
 )
-ledger_app = typer.Typer(help="Inspect the ledger: verify its hash chain, list its events.", no_args_is_help=True)
+ledger_app = typer.Typer(help="Inspect the ledger: verify its hash chain, list its events, read its trail.",
+                         no_args_is_help=True)
 
 YearOption = typer.Option(..., "--year", help="Assessment Year (1-5 in the built-in contract).", show_default=False)
 DateOption = typer.Option(..., "--date", help="The day it happened (YYYY-MM-DD).", show_default=False)
@@ -228,6 +229,25 @@ def ledger_events(
     from compliance.cli.views.ledger import print_events
 
     print_events(events, json_lines=json_output)
+
+
+@ledger_app.command("trail")
+def ledger_trail(
+    db: Path = DbOption,
+    year: int = typer.Option(None, "--year", help="Only this Assessment Year's events.", show_default=False),
+    by: str = typer.Option(None, "--by", help="Only what this person did (a user name).", show_default=False),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV (safe to open in a spreadsheet) instead of a table."),
+) -> None:
+    """Who did what and when, in plain sentences, oldest first, after the hash chain's check (the desk's Trail)."""
+    with ledger_errors():
+        from compliance.operations.audit_trail import trail
+        from compliance.operations.facade import open_ledger
+
+        with open_ledger(db or DEFAULT_DB, create=False) as ledger:
+            shown = trail(ledger, year=year, by=by)
+    from compliance.cli.views.ledger import print_trail
+
+    print_trail(shown, as_csv=as_csv)
 
 
 def register(app: typer.Typer) -> None:

@@ -39,7 +39,7 @@ def penalty(
     ),
     db: Path = typer.Option(
         None, "--db", show_default=False,
-        help="Ledger: excludes recorded disputes (EA 3.3) and suspensions (SPA 8.1), attributes the days.",
+        help="Ledger: excludes recorded disputes (EA 3.3) and suspensions (SPA 8.1), places the agent's EA 3.2 period.",
     ),
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     contract: Path = ContractOption,
@@ -50,7 +50,8 @@ def penalty(
         help="Refuse a gap in the prices longer than the contract tolerates instead of naming it in the result.",
     ),
 ) -> None:
-    """SPA 8.2 late-release penalty (built-in contract: 0.01% a day of the unreleased shares' value, at most 5%)."""
+    """SPA 8.2 exposure computation on the product's reading (built-in contract: 0.01% a day of the unreleased
+    shares' value, at most 5%); for counsel, not a conclusion that anything is due."""
     from compliance.operations.facade import VALUATIONS
     from compliance.operations.figures import FiguresError, penalty_from_figures
 

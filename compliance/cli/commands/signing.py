@@ -88,6 +88,10 @@ def verify(
         help="A trusted root certificate (PEM or DER; repeatable). Only these are trusted.",
     ),
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of lines."),
+    db: Path = typer.Option(None, "--db", show_default=False,
+                            help="Trust the roots an administrator set in this ledger (`compliance trust set`), "
+                                 "as the review desk does, instead of --trust."),
+    contract: Path = ContractOption,
 ) -> None:
     """Check every signature in FILE: signer, signing time, field, intact, what changed after it, trusted.
 
@@ -97,11 +101,24 @@ def verify(
     given roots); 2 on a usage error."""
     from compliance.operations.signing import SignError, verify_document
 
+    if db is not None and trust:
+        usage_error("give either --trust FILE or --db LEDGER (whose trust roots are used), not both")
     with ledger_errors(SignError):
-        checks = verify_document(file, trust or [])
+        if db is None:
+            checks = verify_document(file, trust or [])
+        else:
+            from compliance.operations.access import open_to_read
+            from compliance.operations.trust import TrustError, verify_with_ledger_roots
+
+            with ledger_errors(TrustError), open_to_read(db, contract_or_exit(contract)) as ledger:
+                try:
+                    data = file.read_bytes()
+                except OSError as exc:
+                    usage_error(f"{file}: cannot read it ({exc.strerror or exc.__class__.__name__})")
+                checks = verify_with_ledger_roots(ledger, data)
     from compliance.cli.views.signing import print_checks
 
-    print_checks(file, checks, trusted_roots=bool(trust), json_output=json_output)
+    print_checks(file, checks, trusted_roots=bool(trust) or db is not None, json_output=json_output)
     raise typer.Exit(0 if checks and all(check.ok for check in checks) else 1)
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from compliance.cli.views.common import console as make_console
 from compliance.cli.views.common import days_text, literal, printable, styled
+from compliance.cli.views.deadlines import sending_text
 from compliance.values.money import group, group_text
 
 
@@ -109,17 +110,28 @@ def print_open_items(open_items: dict[str, list[str]], out_dir, console: Console
             console.print(printable(f"    - {item}"), markup=False)
 
 
-def print_status(report, console: Console | None = None) -> None:
-    """One block per year: a table would not fit the nine facts a year has in a terminal's width."""
+def print_status(report, console: Console | None = None, dues: list | None = None) -> None:
+    """One block per year: a table would not fit the nine facts a year has in a terminal's width. `dues`
+    (operations.due.YearDue per year) adds what is due next and each year's latest sending days, as the desk."""
     console = console or make_console()
     rows, as_of, ledger_path, prices_note = report.years, report.as_of, report.ledger_path, report.prices_note
     console.print(f"As of {as_of.isoformat()}; ledger {literal(ledger_path)}")
+    due_of = {due.year: due for due in dues or []}
+    upcoming = next((due for due in dues or [] if not due.released), None)
+    if upcoming is not None:
+        console.print(printable(f"Next due: {upcoming.sentence(as_of)}."), markup=False)
     for row in rows:
         fully = row.release_shares is not None and row.released_shares >= row.release_shares
         timing = f"released {row.last_released_on}" if fully else days_text(row.days_left)
         console.print(f"\n[bold]Year {row.year}[/]  {styled(row.status)}  deadline {row.deadline} ({timing})")
         if row.note:
             console.print(f"  note        {literal(row.note)}")
+        due = due_of.get(row.year)
+        if due is not None and not due.released:
+            console.print(printable(f"  now         {due.blocker}"), markup=False)
+            if due.sending is not None:
+                sent = sending_text(due.sending, "calendar.schedule_files in the contract file")
+                console.print(printable(f"  send by     {sent}"), markup=False)
         if row.report_sha256:
             console.print(f"  report      {literal(row.report_name)} ({row.report_sha256[:12]}), revenue RMB "
                           f"{group_text(row.revenue)}")
