@@ -165,7 +165,8 @@ def test_a_withdrawal_withdraws_the_documents_and_a_new_confirmation_issues_the_
     withdrawn = act("withdraw-confirmation", "--report", SCAN_SHA, "--reason", "the digital PDF arrived",
                     by="alice", on="2028-04-02")
     assert withdrawn.returncode == 0, withdrawn.stderr
-    assert "4 documents withdrawn" in withdrawn.stdout and "year-2/joint-instruction.pdf" in withdrawn.stdout
+    # the year's letters with its transfer package (the stock power and the transfer agent letter, issue 30)
+    assert "6 documents withdrawn" in withdrawn.stdout and "year-2/joint-instruction.pdf" in withdrawn.stdout
     year = act.status("2028-04-02")[2]
     assert year["status"] == "needs_review" and year["documents"] == []
     assert "withdrawn by alice on 2028-04-02 (the digital PDF arrived)" in year["note"]

@@ -309,3 +309,20 @@ def test_a_late_year_and_its_overdue_words_in_chinese(base, tmp_path):
         html = browser.get(path).text
         assert english_left(html, data) == [], path
     assert "已逾期" in browser.get("/overview").text
+
+
+def test_flash_messages_refusals_and_a_viewers_pages_in_chinese(app):
+    alice = signed_in(app, "alice")
+    choose(alice, "zh")
+    data = users_data(app) + _particulars_values(alice.get("/particulars").text)
+    html = alice.get("/years/1").text
+    prepared = alice.post("/years/1/prepare", data={"csrf": csrf_of(html)}, follow_redirects=True).text
+    assert "第1年度没有需要重新准备的内容" in prepared and english_left(prepared, data) == []
+    html = alice.get("/particulars").text
+    refused = alice.post("/particulars/approve", data={"csrf": csrf_of(html), "password": PASSWORD},
+                         follow_redirects=True).text
+    assert "未批准：没有待批准的交易要素" in refused and english_left(refused, data) == []
+    viewer = signed_in(app, "victor")
+    choose(viewer, "zh")
+    for path in ("/inbox", "/years/1", "/years/3", "/particulars", "/documents/1/signing"):
+        assert english_left(viewer.get(path).text, data) == [], path

@@ -299,7 +299,7 @@ def _secret(folder: Path) -> Path:
 def test_the_command_line_records_signed_copies_sending_and_receipt(world, out, tmp_path):
     db, secret, contract = str(out / "ledger.sqlite"), str(_secret(tmp_path)), str(world.contract)
     common = ("--db", db, "--contract", contract, "--password-file", secret)
-    refused = invoke("record-signed", str(world.party_a), "--year", "1", "--as", "paula", *common)
+    refused = invoke("record-signed", str(world.party_a), "--year", "1", "--by", "paula", *common)
     one_error_line(refused, "no trust roots are set")
     not_admin = invoke("trust", "set", str(world.root_pem), "--by", "paula", *common)
     one_error_line(not_admin, "only an admin may set trust roots")
@@ -309,25 +309,25 @@ def test_the_command_line_records_signed_copies_sending_and_receipt(world, out, 
     verified = invoke("verify", str(world.both), "--db", db, "--contract", contract)  # the ledger's roots
     assert verified.returncode == 0 and "every signature is intact and trusted" in verified.stdout, verified.stdout
     assert invoke("verify", str(world.other_root), "--db", db, "--contract", contract).returncode == 1
-    tampered = invoke("record-signed", str(world.tampered), "--year", "1", "--as", "paula", *common)
+    tampered = invoke("record-signed", str(world.tampered), "--year", "1", "--by", "paula", *common)
     one_error_line(tampered, "no longer matches the file")
-    wrong_password = invoke("record-signed", str(world.both), "--year", "1", "--as", "paula", "--db", db,
+    wrong_password = invoke("record-signed", str(world.both), "--year", "1", "--by", "paula", "--db", db,
                             "--contract", contract, env={"COMPLIANCE_PASSWORD": "not the password"})
     one_error_line(wrong_password, "no active account with that password")
     assert _events(out, "document_signed") == []
-    done = invoke("record-signed", str(world.both), "--year", "1", "--kind", "joint-instruction", "--as", "paula",
+    done = invoke("record-signed", str(world.both), "--year", "1", "--kind", "joint-instruction", "--by", "paula",
                   *common)
     assert done.returncode == 0, done.stderr
     assert "PartyA_Signature signed by Yi Yang (Common Name: Yi Yang" in done.stdout
     assert "PartyB_Signature signed by 王小明" in done.stdout
     assert "Kept the signed copy as year-1/signed/joint-instruction.signed.pdf." in done.stdout
-    done = invoke("send", "--year", "1", "--kind", "joint-instruction", "--by", "courier", "--on", "2027-01-21",
-                  "--reference", "SF1", "--as", "paula", *common)
+    done = invoke("send", "--year", "1", "--kind", "joint-instruction", "--via", "courier", "--on", "2027-01-21",
+                  "--reference", "SF1", "--by", "paula", *common)
     assert done.returncode == 0, done.stderr
     assert "year 1's joint-instruction sent by courier on 2027-01-21 (recorded by paula)" in done.stdout
-    one_error_line(invoke("send", "--year", "1", "--by", "hand", "--on", "2027-01-21", "--as", "paula", *common),
+    one_error_line(invoke("send", "--year", "1", "--via", "hand", "--on", "2027-01-21", "--by", "paula", *common),
                    "already recorded as sent")
-    done = invoke("received", "--year", "1", "--kind", "joint-instruction", "--on", "2027-01-22", "--as", "alice",
+    done = invoke("received", "--year", "1", "--kind", "joint-instruction", "--on", "2027-01-22", "--by", "alice",
                   *common)
     assert done.returncode == 0, done.stderr
     assert "The escrow agent must transfer by 2027-02-12 (EA 3.2: ten PRC business days after 2027-01-22)." \

@@ -158,6 +158,9 @@ def test_the_statement_as_issued_is_a_draft_and_as_approved_is_not(statement, co
     assert final.document_id == rendered.document_id
     again = Renderer().render("penalty-statement", context, rendered.pdf_path.parent / "again", as_of=D("2027-03-01"))
     assert (again.pdf_sha256, again.docx_sha256) == (final.pdf_sha256, final.docx_sha256)  # byte-identical
+    from helpers.pdfa import pdfa_problems
+
+    assert pdfa_problems(final.pdf_path) == [] and pdfa_problems(rendered.pdf_path) == []
 
 
 # --- four-eyes through a real run -----------------------------------------------------------------------------

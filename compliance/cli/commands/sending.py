@@ -28,7 +28,7 @@ trust_app = typer.Typer(help="The trust roots signed letters are checked against
 YearOption = typer.Option(..., "--year", help="The letter's Assessment Year.", show_default=False)
 KindOption = typer.Option("joint-instruction", "--kind",
                           help="The letter: joint-instruction, release-notice, deduction-notice, assessment-report ...")
-AsOption = typer.Option(..., "--as", show_default=False,
+AsOption = typer.Option(..., "--by", show_default=False,
                         help="Your user name: a preparer or an approver (your password is asked for).")
 
 
@@ -95,7 +95,7 @@ def record_signed(
 
 def send(
     year: int = YearOption, kind: str = KindOption,
-    how: str = typer.Option(..., "--by", show_default=False, help="How it was sent: courier, email or hand."),
+    how: str = typer.Option(..., "--via", show_default=False, help="How it was sent: courier, email or hand."),
     on: str = typer.Option(..., "--on", help="The day it was sent (YYYY-MM-DD).", show_default=False),
     reference: str = typer.Option(None, "--reference", show_default=False,
                                   help="The courier's waybill number, the e-mail's subject ..."),
