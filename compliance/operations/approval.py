@@ -28,7 +28,7 @@ from compliance.contract import Contract
 from compliance.ledger import Approval, ApprovedFile, Determination, Document, Ledger
 from compliance.operations.accounts import AccountError, check_may
 from compliance.operations.determinations import contract_fingerprint, recorded_assessment
-from compliance.operations.issuing import earlier_reports, report_for_documents
+from compliance.operations.issuing import earlier_reports, prepared_language, report_for_documents
 from compliance.operations.open_items import recorded_open_items
 from compliance.operations.planning import released_by_year
 from compliance.operations.workspace import Toolkit, Workspace, fault_sentence, link_in_the_way, place, unstage
@@ -165,7 +165,7 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
         raise ApprovalError(f"year {year}'s documents were prepared again (determination {determination.id}) since "
                             f"the page you approved from showed determination {determination_id}; review them and "
                             "approve again")
-    language = _language_of(ws.ledger, determination)  # the letters' language they were prepared in (run --language)
+    language = prepared_language(ws.ledger, determination)  # the language they were prepared in (run --language)
     if language and language != ws.contract.language:
         ws.contract = ws.contract.model_copy(update={"language": language})
     if determination.contract_sha256 != contract_fingerprint(ws.contract):
@@ -181,14 +181,6 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
         raise ApprovalError(fault_sentence(exc, ws.out)) from None
     finally:
         unstage(ws, _staging_key(determination.input_key))
-
-
-def _language_of(ledger: Ledger, determination: Determination) -> str | None:
-    """The letters' language the determination's documents were prepared in, as the event that issued them says."""
-    for event in ledger.events(year=determination.year, kinds=("instructed",)):
-        if event.data.get("determination") == determination.id:
-            return event.data.get("language")
-    return None
 
 
 def _give(ws: Workspace, state: YearApproval, determination: Determination, by: str, at: dt.datetime) -> Approval:

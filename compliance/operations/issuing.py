@@ -59,15 +59,24 @@ def outcome(ws: Workspace, plan: YearPlan, status: YearStatus, note: str = "") -
 
 # --- rendering into staging --------------------------------------------------------------------------
 def render_determination(ws: Workspace, determined: YearAssessment, report: dict, as_of: dt.date,
-                         key: str) -> list:
+                         key: str, versions: dict[str, int] | None = None, contract=None) -> list:
     """Every document of the determination (documents.registry decides which), under the staging folder,
     as drafts awaiting approval (marked DRAFT; operations.approval renders the finals). `report` is the
     recorded extraction behind it, as `report_for_documents` gives it."""
-    return ws.toolkit.render_year(ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
+    return ws.toolkit.render_year(contract or ws.contract, determined, as_of=as_of, out_dir=ws.staged(key),
                                   report=report,
                                   released=released_by_year(ws.ledger, ws.contract), awaiting_approval=True,
-                                  versions=next_versions(ws, determined),
+                                  versions=versions or next_versions(ws, determined),
                                   earlier_reports=earlier_reports(ws, determined))
+
+
+def prepared_language(ledger, determination) -> str | None:
+    """The letters' language a determination's documents were prepared in, as the event that issued them says
+    (a run's --language): approval and recovery render them in it again."""
+    for event in ledger.events(year=determination.year, kinds=("instructed",)):
+        if event.data.get("determination") == determination.id:
+            return event.data.get("language")
+    return None
 
 
 def next_versions(ws: Workspace, determined: YearAssessment) -> dict[str, int]:

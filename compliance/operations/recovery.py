@@ -16,7 +16,7 @@ from collections.abc import Callable
 from compliance.ledger import Document
 from compliance.operations.accrual import PenaltyInputs
 from compliance.operations.determinations import recorded_assessment
-from compliance.operations.issuing import render_determination, report_for_documents
+from compliance.operations.issuing import prepared_language, render_determination, report_for_documents
 from compliance.operations.workspace import FORMATS, Workspace, link_in_the_way, one_line, place
 from compliance.values.digest import sha256_file
 
@@ -72,8 +72,12 @@ def _render_again(ws: Workspace, key: str, docs: list[Document], render_penalty:
         render_penalty(first.year, PenaltyInputs.from_json(event.data["inputs"]), key, first.as_of)
         return
     determination = ws.ledger.determination(first.determination_id)
+    issued = [d for d in ws.ledger.documents() if d.determination_id == determination.id]
+    language = prepared_language(ws.ledger, determination)  # rendered again as prepared (run --language)
+    contract = ws.contract.model_copy(update={"language": language}) if language else ws.contract
     render_determination(ws, recorded_assessment(ws.contract, determination),
-                         report_for_documents(ws, determination.report_sha256), determination.as_of, key)
+                         report_for_documents(ws, determination.report_sha256), determination.as_of, key,
+                         versions={d.slot: d.version for d in issued}, contract=contract)  # as issued
 
 
 def _documents_of(event) -> set[int]:
