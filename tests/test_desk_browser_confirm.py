@@ -37,7 +37,7 @@ def _sign_out(bp) -> None:
 
 def _click(bp, locator) -> None:
     with bp.page.expect_navigation(timeout=SLOW_MS):
-        locator.click()
+        locator.click(timeout=SLOW_MS)  # a click waits for the navigation it starts: Prepare renders the letters
 
 
 def _loaded(image) -> bool:
