@@ -82,11 +82,12 @@ def test_every_amount_and_count_in_capitals_matches_its_figure_in_both_formats(l
 def test_the_release_notice_says_it_in_chinese_legal_drafting(letters):
     pdf, docx, _ = letters[("year 1 met", "zh", "release-notice")]
     for text in (pdf, docx):
-        assert "考核结果及股份释放通知" in text and "兹提述" in text and "特此通知。" in text
+        assert "考核结果及股份释放通知" in text and "签订了《股份购买协议》（Securities Purchase Agreement）" in text
+        assert "特此通知。" in text and "兹提述" not in text
         assert "经审计的营业收入为人民币702,345,678.90元" \
                "（大写：人民币柒亿零贰佰叁拾肆万伍仟陆佰柒拾捌元玖角整）" in text
         assert "A类普通股3,000,000股（大写：叁佰万股）" in text
-        assert "根据《股份购买协议》第5.1条，本次释放应于2027年1月29日前完成。" in text
+        assert "根据《股份购买协议》第5.1条，本次释放应不晚于2027年1月29日（含当日）完成。" in text
         assert "视为于2027年1月23日（发送后第3日）送达" in text
         assert "《托管协议》第3.1(b)条" in text and "联合书面指示" in text
 
@@ -106,9 +107,10 @@ def test_a_bilingual_letter_says_which_text_prevails_and_marks_our_translation(l
     pdf, docx, _ = letters[("year 2 short", "bilingual", "deduction-notice")]
     for text in (pdf, docx):
         assert "If the two texts differ, the English text prevails." in text
-        assert "两种文本如有任何不一致，以英文文本为准。" in text
-        assert "“应由丁方在本协议期满时无偿退还甲方予以注销”（我方译文）" in text
-        assert "We refer to" in text and "兹提述" in text
+        assert "中英文文本如有不一致，以英文文本为准。" in text
+        assert "均为甲方和乙方的译文" in text
+        assert "“应由丁方在本协议期满时无偿退还甲方予以注销”（译文）" in text
+        assert "We refer to" in text and "签订了《股份购买协议》" in text
     chinese_first = contract.model_copy(update={"prevailing_language": "zh"})
     pdf = _render(chinese_first, "year 1 met", "bilingual", tmp_path)["release-notice"][0]
     assert "the Chinese text prevails" in pdf and "以中文文本为准" in pdf

@@ -262,7 +262,7 @@ def test_after_the_spa_5_1_date_the_letters_state_it_neutrally_and_reserve_right
     for kind in ("joint-instruction", "release-notice", "assessment-report"):
         for text in late.both(kind):
             assert "The date stated in SPA 5.1 for this release is 29 January 2028." in text
-            assert "without prejudice to, and with full reservation of, the rights and remedies" in text
+            assert "Nothing in this letter waives or limits any right or remedy of Party A or Party B" in text
             assert "has not been made" not in text and "is to be made by" not in text
 
 
@@ -357,10 +357,11 @@ def test_signature_blocks_never_wrap_a_placeholder(request, which):
                     assert text.count("[●") == text.count("]"), text
 
 
-def test_a_filled_joint_instruction_fits_on_two_pages(final):
-    # issue 30's transfer package (delivery, escrow balance, enclosures, the agent's acknowledgement) adds a page
-    assert final.pages["joint-instruction"] <= 4
-    assert final.pages["release-notice"] <= 2
+def test_a_filled_joint_instruction_and_release_notice_stay_short(final):
+    # issue 30's transfer package (delivery, escrow balance, enclosures, the agent's acknowledgement) and the
+    # quoted SPA 5.2(1) and reservations of a shortfall year add pages
+    assert final.pages["joint-instruction"] <= 5
+    assert final.pages["release-notice"] <= 3
 
 
 def test_document_ids_are_printed_on_every_page(draft):

@@ -97,8 +97,8 @@ def docx_footer(path: Path) -> str:
 def test_a_late_instruction_states_the_dates_and_reserves_rights_without_admitting_anything(late_year_2):
     for text in late_year_2["joint-instruction"][:2] + late_year_2["release-notice"][:2]:
         assert "The date stated in SPA 5.1 for this release is 29 January 2028." in text
-        assert "without prejudice to, and with full reservation of, the rights and remedies of Party A and " \
-               "Party B under the SPA and the EA" in text
+        assert "Nothing in this letter waives or limits any right or remedy of Party A or Party B under " \
+               "the SPA or the EA, all of which are reserved." in text
         assert "SPA 8.2" not in text and "has not been made" not in text
 
 
