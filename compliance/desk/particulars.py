@@ -21,21 +21,22 @@ from compliance.desk.requests import (
     signed_in_as,
 )
 from compliance.operations.accounts import authenticate
-from compliance.operations.particulars import BY_KEY, ParticularError, approve_particulars, set_particular, states
+from compliance.operations.particulars import (
+    BY_KEY,
+    ParticularError,
+    approve_particulars,
+    set_particular,
+    states,
+    value_text,
+)
 
 MAX_FIELDS = 8
 FIELD_CHARS = 2000  # several firms, one per line
 
 
 def particular_text(value) -> str:
-    """A particular's value in words: a signatory as "name, title", firms one after another."""
-    if value in (None, "", []):
-        return "not given"
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return "; ".join(f"{item.get('name')}, {item.get('title')}" for item in value)
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return str(value).replace("_", " ") if value in ("book_entry", "drs") else str(value)
+    """A particular's value in words (operations.particulars.value_text), choices as words: "book entry"."""
+    return value.replace("_", " ") if value in ("book_entry", "drs") else value_text(value)
 
 
 def particulars_page(request: Request) -> Response:

@@ -55,6 +55,8 @@ def party_context(party: Party) -> dict:
         "signatories": [{"name": s.name, "title": s.title} for s in party.signatories],
         "uses_chop": party.uses_chop,
         "uses_seal": party.uses_seal,
+        "label_zh": {"Party A": "甲方", "Party B": "乙方", "Party C": "丙方", "Party D": "丁方"}.get(party.label,
+                                                                                              party.label),
         "individual": party.delivery is not None,  # the recipient of the shares, a natural person: signs himself
         "unconfirmed": dict(party.unconfirmed),  # field -> why: printed as an open item (documents.open_items)
         "signature_field": f"{key}_Signature",

@@ -89,6 +89,18 @@ class ParticularState:
         return self.pending_by is not None
 
 
+def value_text(value: Any) -> str:
+    """A particular's value in words, as the desk and `particulars show` print it: a signatory as "name,
+    title", firms one after another, "not given" for none."""
+    if value in (None, "", []):
+        return "not given"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "; ".join(f"{item.get('name')}, {item.get('title')}" for item in value)
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
 def _get(tree: Any, key: str) -> Any:
     for part in key.split("."):
         if not isinstance(tree, dict) or part not in tree:

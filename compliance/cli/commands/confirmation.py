@@ -16,11 +16,10 @@ from compliance.cli.commands.common import (
     PasswordFileOption,
     contract_or_exit,
     parse_date,
-    read_password,
     today,
     usage_error,
 )
-from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
+from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, act_as, ledger_errors
 
 ReportOption = typer.Option(..., "--report", show_default=False,
                             help="sha256 of the report (or its first 6+ characters), as `status` or the desk shows it.")
@@ -29,21 +28,9 @@ OnOption = typer.Option(None, "--on", show_default=False, help="The day of the a
 
 def _act(db: Path | None, contract: Path | None, wait: float | None, by: str, password_file: Path | None,
          action) -> None:
-    """Open the ledger under the writer lock, read the person's password, run `action(ledger, terms, password)`,
-    print its line."""
     from compliance.operations.confirming import ConfirmationError
 
-    with ledger_errors(ConfirmationError):
-        from compliance.operations.access import open_to_write
-        from compliance.operations.facade import DEFAULT_WAIT_SECONDS
-
-        terms = contract_or_exit(contract)
-        with open_to_write(db or DEFAULT_DB, terms, what="confirm",
-                           wait=DEFAULT_WAIT_SECONDS if wait is None else wait) as ledger:
-            message = action(ledger, terms, read_password(password_file, f"Password for {by}"))
-    from compliance.cli.views.common import printable
-
-    typer.echo(printable(message))
+    act_as(db, contract, wait, by, password_file, ConfirmationError, "confirm", action)
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, str]:

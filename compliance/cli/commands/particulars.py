@@ -14,25 +14,14 @@ from compliance.cli.commands.common import (
     PasswordFileOption,
     contract_or_exit,
     parse_date,
-    read_password,
     today,
     usage_error,
 )
-from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, ledger_errors
+from compliance.cli.commands.run import DEFAULT_DB, DbOption, WaitOption, act_as, ledger_errors
 
 app = typer.Typer(help="The deal's particulars (addresses, signatories, Chinese names, delivery, escrow position, "
                        "approved firms): set by one person, approved by another.", no_args_is_help=True)
 OnOption = typer.Option(None, "--on", show_default=False, help="The day of the act (YYYY-MM-DD; default: today).")
-
-
-def _shown(value) -> str:
-    if value in (None, "", []):
-        return "(not given)"
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return "; ".join(f"{item.get('name')}, {item.get('title')}" for item in value)
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return str(value)
 
 
 @app.command("show")
@@ -40,7 +29,7 @@ def show(db: Path = DbOption, contract: Path = ContractOption,
          json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts.")) -> None:
     """Every particular: the value the letters use, where it comes from, and what awaits approval."""
     from compliance.operations.access import open_to_read
-    from compliance.operations.particulars import ParticularError, states
+    from compliance.operations.particulars import ParticularError, states, value_text
 
     with ledger_errors(ParticularError), open_to_read(db or DEFAULT_DB, contract_or_exit(contract)) as ledger:
         found = states(ledger, contract_or_exit(contract))
@@ -50,13 +39,14 @@ def show(db: Path = DbOption, contract: Path = ContractOption,
                                 "pending_by": s.pending_by} for s in found], indent=2, ensure_ascii=False))
         return
     for state in found:
-        line = f"{state.particular.key}: {_shown(state.in_force)}"
+        line = f"{state.particular.key}: {value_text(state.in_force)}"
         if state.source == "ledger":
             line += f" (approved by {state.approved_by})"
         elif state.source:
             line += " (contract file)"
         if state.awaiting:
-            line += f"; awaiting approval: {_shown(state.pending)} (set by {state.pending_by} on {state.pending_on})"
+            line += (f"; awaiting approval: {value_text(state.pending)} (set by {state.pending_by} on "
+                     f"{state.pending_on})")
         typer.echo(line)
 
 
@@ -110,17 +100,7 @@ def approve(
 
 
 def _act(db, contract, wait, by, password_file, error, action) -> None:
-    with ledger_errors(error):
-        from compliance.operations.access import open_to_write
-        from compliance.operations.facade import DEFAULT_WAIT_SECONDS
-
-        terms = contract_or_exit(contract)
-        with open_to_write(db or DEFAULT_DB, terms, what="particulars",
-                           wait=DEFAULT_WAIT_SECONDS if wait is None else wait) as ledger:
-            message = action(ledger, terms, read_password(password_file, f"Password for {by}"))
-    from compliance.cli.views.common import printable
-
-    typer.echo(printable(message))
+    act_as(db, contract, wait, by, password_file, error, "particulars", action)
 
 
 def register(root: typer.Typer) -> None:

@@ -54,6 +54,24 @@ def fail_unexpected(exc: BaseException) -> None:
     raise typer.Exit(1)
 
 
+def act_as(db: Path | None, contract: Path | None, wait: float | None, by: str, password_file: Path | None,
+           error: type[Exception], what: str, action) -> None:
+    """An act recorded under a person's name: open the ledger under the writer lock, read the person's password,
+    run `action(ledger, terms, password)` (the operation proves the password), print its one line. `error` is
+    the operation's refusal, a usage line."""
+    from compliance.cli.commands.common import contract_or_exit, read_password
+    from compliance.cli.views.common import printable
+    from compliance.operations.access import open_to_write
+    from compliance.operations.facade import DEFAULT_WAIT_SECONDS
+
+    with ledger_errors(error):
+        terms = contract_or_exit(contract)
+        with open_to_write(db or DEFAULT_DB, terms, what=what,
+                           wait=DEFAULT_WAIT_SECONDS if wait is None else wait) as ledger:
+            message = action(ledger, terms, read_password(password_file, f"Password for {by}"))
+    typer.echo(printable(message))
+
+
 @contextmanager
 def ledger_errors(*usage: type[Exception]) -> Iterator[None]:
     """Around a command's ledger work: a ledger problem (or one of `usage`) is a usage line, exit 2; so is a
