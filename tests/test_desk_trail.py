@@ -190,6 +190,27 @@ def test_a_sign_in_while_the_ledger_is_busy_is_not_held_up_and_is_recorded_when_
     assert [e.data["by"] for e in events(out, "signed_in")] == ["alice"]
 
 
+def test_a_sign_in_kept_while_the_ledger_is_busy_survives_a_stopped_desk_and_is_written_once(desk, monkeypatch):
+    """The desk stops (the server is shut down) while the ledger is still busy: the sign-in waits in the spool
+    beside the ledger, and the next desk writes it, once, however often it starts."""
+    from compliance.desk import signins
+
+    monkeypatch.setattr(signins, "FIRST_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(signins, "_start_draining", lambda desk: None)  # the stopped desk's thread never runs
+    out, contract, app = desk
+    with writer_lock(out / "ledger.sqlite", what="a long upload"):
+        assert sign_in(client(app), "alice").status_code == 303
+        client(app).post("/login", data={"name": "mallory", "password": "wrong", "csrf": "x"})
+    assert events(out, "signed_in") == [] and (out / signins.SPOOL_NAME).is_file()
+    monkeypatch.undo()
+    desk_app(out, contract)  # the desk started again
+    desk_app(out, contract)
+    assert [e.data["by"] for e in events(out, "signed_in")] == ["alice"]
+    assert not (out / signins.SPOOL_NAME).exists()
+    assert "alice signed in" in " ".join(entry.sentence for entry in trail(open_ledger(out / "ledger.sqlite",
+                                                                                              create=False)).entries)
+
+
 def test_an_event_kind_without_its_own_sentence_is_still_told_in_words():
     event = Event(7, "escrow_statement_filed", 1, dt.date(2027, 1, 21),
                   {"by": "alice", "at": "2027-01-21T10:00:00+00:00", "field": "Party D's address",

@@ -27,7 +27,18 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from compliance.desk import actions, confirmations, files, language, pages, particulars, reading, signing, trail
+from compliance.desk import (
+    actions,
+    confirmations,
+    files,
+    language,
+    pages,
+    particulars,
+    reading,
+    signing,
+    signins,
+    trail,
+)
 from compliance.desk.particulars import particular_text
 from compliance.desk.requests import (
     Desk,
@@ -111,6 +122,7 @@ def create_app(settings: DeskSettings) -> Any:
                 LoginThrottle(attempts=settings.login_attempts, window_seconds=settings.login_window_minutes * 60,
                               monotonic=settings.monotonic),
                 _templates())
+    signins.resume(desk)  # the sign-ins a stopped desk spooled and had not yet written to the chain
     routes = [
         Route("/", pages.home),
         Route("/favicon.ico", pages.no_icon),

@@ -30,7 +30,8 @@ WORDS = {
 }
 _WHO_KEYS = ("by", "approved_by", "prepared_by")
 _WHEN_KEYS = ("at", "approved_at", "signed_at")
-_HIDDEN_KEYS = {"rows", "sha256", "report", "input_key", "documents", "revenues", "open_items", "hash"}
+SIGN_IN_KINDS = ("signed_in", "sign_in_refused")
+_HIDDEN_KEYS = {"record", "rows", "sha256", "report", "input_key", "documents", "revenues", "open_items", "hash"}
 _CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,18 +46,28 @@ def _moment(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
-def record_sign_in(ledger: Ledger, *, name: str, at: dt.datetime, address: str | None = None) -> Event:
-    """A person signed in at the desk (their password checked)."""
-    data = {"by": name, "at": _moment(at), **({"from": address} if address else {})}
+def record_sign_in(ledger: Ledger, *, name: str, at: dt.datetime, address: str | None = None,
+                   record: str | None = None) -> Event:
+    """A person signed in at the desk (their password checked). `record`: the desk's id for it, so that a record
+    kept on disk while the ledger was busy is never written twice (desk/signins.py)."""
+    data = {"by": name, "at": _moment(at), **({"from": address} if address else {}),
+            **({"record": record} if record else {})}
     with ledger.transaction():
-        return ledger.add_event("signed_in", year=None, on_date=at.date(), data=data)
+        return ledger.add_event(SIGN_IN_KINDS[0], year=None, on_date=at.date(), data=data)
 
 
-def record_refused_sign_in(ledger: Ledger, *, name_tried: str, at: dt.datetime, address: str | None = None) -> Event:
+def record_refused_sign_in(ledger: Ledger, *, name_tried: str, at: dt.datetime, address: str | None = None,
+                           record: str | None = None) -> Event:
     """A sign-in refused: the name that was tried (cleaned, cut to 40 characters), never the password."""
-    data = {"name": _plain_name(name_tried), "at": _moment(at), **({"from": address} if address else {})}
+    data = {"name": _plain_name(name_tried), "at": _moment(at), **({"from": address} if address else {}),
+            **({"record": record} if record else {})}
     with ledger.transaction():
-        return ledger.add_event("sign_in_refused", year=None, on_date=at.date(), data=data)
+        return ledger.add_event(SIGN_IN_KINDS[1], year=None, on_date=at.date(), data=data)
+
+
+def written_records(ledger: Ledger) -> set[str]:
+    """The desk's ids of the sign-ins already in the chain."""
+    return {event.data["record"] for event in ledger.events(kinds=SIGN_IN_KINDS) if "record" in event.data}
 
 
 def record_upload(ledger: Ledger, *, by: str, at: dt.datetime, name: str, sha256: str, year: int | None,
