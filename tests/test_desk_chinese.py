@@ -98,7 +98,11 @@ def visible_texts(html: str) -> list[str]:
     document = lxml.html.document_fromstring(html)
     found = []
     for element in document.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "code"):
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in ("script", "style", "code"):  # its text is not read, the text after it is
+            if element.tag == "code" and element.tail and element.tail.strip():
+                found.append(" ".join(element.tail.split()))
             continue
         if element.xpath("ancestor-or-self::table[contains(@class, 'events')]//td[5]"):
             continue
@@ -126,9 +130,14 @@ def english_left(html: str, data: list[str]) -> list[str]:
         for item in data:
             rest = rest.replace(item, " ")
         if any(word.lower() in words for word in re.findall(r"[A-Za-z]{3,}", rest)) and \
-                not re.search(r"[\u4e00-\u9fff]", text) or _mixed(rest, words):
+                not re.search(r"[\u4e00-\u9fff]", text) or _mixed(rest, words) or _ENGLISH_DATE.search(rest):
             left.append(text)
     return left
+
+
+# A date as the English pages write it ("20 January 2027", "3 Feb"): the Chinese page writes 2027年1月20日.
+_ENGLISH_DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
+                           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 
 
 def _mixed(text: str, words: set[str]) -> bool:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 from compliance.contract.parties import EscrowPosition, Parties, Preparer, Shares, TargetCompany
 
@@ -202,11 +202,47 @@ class Reading(_Model):
     excess_threshold: Decimal | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
 
 
+class HolidaySchedule(_Model):
+    """One year's State Council schedule given in the contract (the particular `calendar.schedules`): a year no
+    published schedule covers, with the notice it comes from, its holidays and its weekend make-up working days."""
+
+    year: int = Field(ge=2000, le=2200)
+    source: str = Field(min_length=1, max_length=300)
+    holidays: list[dt.date] = Field(min_length=1, max_length=366)
+    working_days: list[dt.date] = Field(default=[], max_length=366)
+
+    @model_validator(mode="after")
+    def _days_of_the_year(self) -> HolidaySchedule:
+        for day in (*self.holidays, *self.working_days):
+            if day.year != self.year:
+                raise ValueError(f"the {self.year} schedule lists {day}, which is not in {self.year}")
+        both = set(self.holidays) & set(self.working_days)
+        if both:
+            raise ValueError(f"{min(both)} is both a holiday and a working day")
+        return self
+
+
 class Calendar(_Model):
     country: str
     business_days: str
     schedule_files: list[str] = []
+    schedules: list[HolidaySchedule] = []  # years given in the contract itself (a particular)
     reference: str
+
+    @field_validator("schedules")
+    @classmethod
+    def _one_schedule_a_year(cls, value: list[HolidaySchedule]) -> list[HolidaySchedule]:
+        years = [schedule.year for schedule in value]
+        if len(set(years)) != len(years):
+            raise ValueError("give each year's schedule once")
+        return value
+
+    @model_serializer(mode="wrap")
+    def _schedules_when_given(self, handler):  # a contract without them keeps the fingerprint it had before them
+        data = handler(self)
+        if not self.schedules:
+            data.pop("schedules", None)
+        return data
 
 
 class Discrepancy(_Model):

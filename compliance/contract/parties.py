@@ -60,6 +60,7 @@ class Party(_Model):
     chinese_name: str | None = None
     jurisdiction: str | None = None
     address: str | None = None
+    chinese_address: str | None = None  # the address for notices as the Chinese text gives it (the filing gives none)
     signatories: list[Signatory] = []
     uses_chop: bool = False  # a PRC company signs under its company chop
     uses_seal: bool = False  # a common-law company (Cayman, BVI) may affix its common seal, if it has one

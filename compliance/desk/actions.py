@@ -1,4 +1,5 @@
-"""The desk's buttons (POST): sign in and out, upload, resolve a conflict, prepare, approve. Each checks the
+"""The desk's buttons (POST): sign in and out, upload, resolve a conflict, prepare, approve (a year's letters, or
+its penalty statement apart, as `approve --penalty-statement`). Each checks the
 session's CSRF token and the user's role, then calls the operation the CLI calls, under the ledger's
 writer lock; the answer is a redirect to the page that shows the result (post, redirect, get)."""
 
@@ -39,7 +40,8 @@ from compliance.desk.requests import (
 from compliance.desk.signins import log_sign_in
 from compliance.operations.accounts import authenticate
 from compliance.operations.approval import ApprovalError, approve_year
-from compliance.operations.facade import ContractError, load_contract
+from compliance.operations.facade import ContractError, LedgerBusy, LedgerError, load_contract
+from compliance.operations.penalty_approval import approve_penalty, penalty_approval
 from compliance.operations.recording import RecordError
 from compliance.operations.recording import resolve as record_resolution
 from compliance.operations.run import RunError
@@ -97,6 +99,8 @@ async def login(request: Request) -> Response:
     if previous is not None:
         desk.sessions.end(previous.token)
     signed_in = desk.sessions.start(user.name, [("ok", f"Signed in as {user.name} ({user.role}).")])
+    if user.role == "admin" and target in ("/", "/overview"):  # an administrator's page, not a refusal
+        target = "/settings/trust-roots"
     response = redirect(target)
     set_session_cookie(response, request, signed_in.token)
     response.delete_cookie(cookie_name(request, LOGIN_COOKIE), path="/", secure=desk.settings.secure_cookie,
@@ -192,6 +196,8 @@ async def prepare(request: Request) -> Response:
         result = await run_in_threadpool(lambda: prepare_documents(
             desk.settings.out_dir, by=who.name, as_of=as_of, contract_path=desk.settings.contract_path))
     except RunError as exc:
+        if isinstance(exc.__context__, (LedgerBusy, LedgerError)):  # its sentence names the ledger's path and
+            raise exc.__context__ from None  # the process holding it: the desk's plain answer (app._desk_error)
         raise DeskError(409, str(exc)) from None
     outcome = next((y for y in result.years if y.year == year), None)
     written = [path for path in result.written if path.startswith(f"year-{year}/")]
@@ -245,3 +251,50 @@ async def approve(request: Request) -> Response:
     session.flash.append(("ok", f"Year {year} approved by {approval.approved_by} (prepared by {approval.prepared_by})"
                                 f" on {moment_text(approval.approved_at)}; the final documents are ready to sign."))
     return redirect(f"/years/{year}")
+
+
+async def approve_penalty_statement(request: Request) -> Response:
+    """Approve a year's penalty statement (operations.penalty_approval): the approver, who has opened the version
+    the page showed, confirms with their password; refused to its preparer and while it has open items."""
+    desk, session, form, year, who = await _year_action(request, "approve")
+    password = str(form.get("password") or "")[:1024]
+    try:
+        seen = int(str(form.get("document") or ""))  # the version the approver's page showed
+    except ValueError:
+        raise DeskError(400, "The form does not say which penalty statement it approves; reload the page.") from None
+
+    def shown():
+        with desk.open_to_read() as ledger:
+            return penalty_approval(ledger, year).document
+
+    current = await run_in_threadpool(shown)
+    problem = ("a newer penalty statement was prepared since the page was shown; read it and approve again"
+               if current is None or current.id != seen else
+               "you have not opened the penalty statement yet; open it (its pages on this page, or its PDF) before "
+               "approving" if seen not in session.opened else None)
+    if problem is None and not desk.throttle.attempt(who.name, _client(request)):  # the same limit as signing in
+        problem = f"too many wrong passwords; wait {desk.throttle.window_minutes} minutes"
+    if problem:
+        session.flash.append(("problem", f"Not approved: {problem}."))
+        return redirect(f"/years/{year}#penalty")
+    at = approval_moment(as_of_date(request), desk.settings.clock())  # the desk's date (--as-of), the clock's time
+
+    def give():
+        with desk.open_to_write("approve the penalty statement") as ledger:
+            if checked_password(desk, ledger, who.name, password) is None:
+                raise ApprovalError("the password is not right; the approval was not given")
+            desk.throttle.succeeded(who.name, _client(request))
+            contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
+            if getattr(penalty_approval(ledger, year).document, "id", None) != seen:
+                raise ApprovalError("a newer penalty statement was prepared meanwhile; read it and approve again")
+            return approve_penalty(ledger, contract, year=year, by=who.name, at=at)
+
+    try:
+        approval = await run_in_threadpool(give)
+    except (ApprovalError, ContractError) as exc:
+        session.flash.append(("problem", f"Not approved: {exc}."))
+        return redirect(f"/years/{year}#penalty")
+    session.flash.append(("ok", f"Year {year}'s penalty statement approved by {approval.approved_by} (prepared by "
+                                f"{approval.prepared_by}) on {moment_text(approval.approved_at)}; its FINAL is "
+                                "ready to download."))
+    return redirect(f"/years/{year}#penalty")

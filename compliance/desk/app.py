@@ -146,6 +146,7 @@ def create_app(settings: DeskSettings) -> Any:
         Route("/years/{year:int}", pages.year_page),
         Route("/years/{year:int}/prepare", actions.prepare, methods=["POST"]),
         Route("/years/{year:int}/approve", actions.approve, methods=["POST"]),
+        Route("/years/{year:int}/approve-penalty-statement", actions.approve_penalty_statement, methods=["POST"]),
         Route("/documents", pages.documents_page),
         Route("/documents/{document:int}", pages.document_page),
         Route("/documents/{document:int}/signing", signing.letter_page),

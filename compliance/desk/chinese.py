@@ -147,8 +147,9 @@ def _date_only(text: str) -> str | None:
 
 def _fill(template: str, match: re.Match[str]) -> str:
     """The pattern's Chinese with each {group} replaced: translated when the catalogue knows it, its dates in
-    Chinese, as it is otherwise ({group:raw} keeps it as it is); [words] are left out when a group in them did not
-    match (an optional part of the English)."""
+    Chinese, as it is otherwise ({group:raw} keeps it as it is; {group:list} is an enumeration, "a, b and c", each
+    item translated and joined with 、); [words] are left out when a group in them did not match (an optional part
+    of the English)."""
     groups = match.groupdict()
 
     def slot(found: re.Match[str]) -> str:
@@ -158,6 +159,9 @@ def _fill(template: str, match: re.Match[str]) -> str:
             return ""
         if how == "raw":
             return value
+        if how == "list":  # "a, b and c" or "a, b, c": an enumeration, joined with the enumeration comma
+            items = re.split(r", | and ", value)
+            return "、".join(part(item) for item in items)
         return part(value)
 
     def optional(found: re.Match[str]) -> str:  # [ ... ] holds words shown only when its groups matched

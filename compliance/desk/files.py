@@ -16,7 +16,8 @@ from compliance.desk.charts import PenaltyPoint, PlanCurve, TrancheBar, penalty_
 from compliance.desk.chinese import svg_in_language
 from compliance.desk.previews import page_png
 from compliance.desk.requests import DeskError, as_of_date, desk_of, ledger_as, page_language, signed_in_as
-from compliance.operations.facade import ScheduleNotPublished
+from compliance.operations.facade import ScheduleNotPublished, long_date
+from compliance.operations.particulars import with_particulars
 from compliance.operations.planner import year_plan
 from compliance.operations.review import (
     approved_file,
@@ -157,9 +158,10 @@ def report_page_png(request: Request) -> Response:
 def deadlines_ics(request: Request) -> Response:
     """Every release deadline (SPA 5.1) as an iCalendar file, the bytes of `compliance deadlines --ics`."""
     desk = desk_of(request)
-    signed_in_as(request, "view")
+    with ledger_as(request, "view") as (ledger, _):
+        contract = with_particulars(ledger, desk.contract)  # a PRC schedule approved as a particular counts
     try:
-        calendar = deadlines_calendar(desk.contract, as_of_date(request))
+        calendar = deadlines_calendar(contract, as_of_date(request))
     except ScheduleNotPublished as exc:
         raise DeskError(409, str(exc)) from None
     return Response(calendar, media_type="text/calendar; charset=utf-8",
@@ -177,7 +179,8 @@ def tranche_svg(request: Request) -> Response:
     with ledger_as(request, "view") as (ledger, _):
         view = overview(ledger, desk.contract, as_of_date(request))
     bars = [TrancheBar(t.year, t.released, t.retained, t.in_escrow, t.deadline) for t in view.tranches]
-    return _svg(request, tranche_chart(bars, title=f"Consideration Shares by tranche, as of {view.as_of:%d %B %Y}"))
+    return _svg(request, tranche_chart(bars, title=f"Consideration Shares by tranche, as of "
+                                                   f"{long_date(view.as_of)}"))
 
 
 def penalty_svg(request: Request) -> Response:
@@ -189,10 +192,10 @@ def penalty_svg(request: Request) -> Response:
     with ledger_as(request, "view") as (ledger, _):
         view = year_view(ledger, desk.contract, year, as_of)
     if view.penalty is None:
-        raise DeskError(404, f"No penalty accrues for year {year} as of {as_of:%d %B %Y}.")
+        raise DeskError(404, f"No penalty accrues for year {year} as of {long_date(as_of)}.")
     points = [PenaltyPoint(day, amount) for day, amount in view.penalty.points]
     return _svg(request, penalty_chart(points, cap=view.penalty.result.cap, payable=view.penalty.result.penalty,
-                              title=f"Year {year}: SPA 8.2 penalty accrued to {as_of:%d %B %Y}"))
+                              title=f"Year {year}: SPA 8.2 penalty accrued to {long_date(as_of)}"))
 
 
 def plan_svg(request: Request) -> Response:

@@ -27,6 +27,7 @@ from compliance.desk.requests import (
 from compliance.operations.approval import year_approval
 from compliance.operations.due import next_due, years_due
 from compliance.operations.letters import letter_states
+from compliance.operations.penalty_approval import penalty_approval
 from compliance.operations.planner import year_plan
 from compliance.operations.review import document_view, documents_view, inbox_view, overview, report_view, year_view
 
@@ -90,14 +91,17 @@ def year_page(request: Request) -> Response:
         plan = year_plan(ledger, desk.contract, year)
         dues = years_due(ledger, desk.contract, as_of_date(request))
         letters = letter_states(ledger, desk.contract)  # each letter's signing and sending state
+        penalty = penalty_approval(ledger, year)  # the penalty statement's own four-eyes step
     approval = view.approval.approval if view.approval else None
     finals = {f.document: (approval, index) for index, f in enumerate(approval.files)} if approval else {}
+    if penalty.approval is not None:  # its FINAL, offered beside the draft as the letters' are
+        finals.update({f.document: (penalty.approval, index) for index, f in enumerate(penalty.approval.files)})
     pages = {d.id: page_count(desk.settings.out_dir / d.pdf_path) for d in view.documents}
     final_pages = {d: page_count(desk.settings.out_dir / a.files[i].pdf_path) for d, (a, i) in finals.items()}
     not_opened = unopened(who.session, view.approval.drafts) if view.approval else []
     return render(request, "year.html.j2", who=who, view=view, plan=plan, page=f"year-{year}", finals=finals,
                   pages=pages, final_pages=final_pages, unopened=not_opened, due=next_due(dues),
-                  year_due=next(d for d in dues if d.year == year), letters=letters)
+                  year_due=next(d for d in dues if d.year == year), letters=letters, penalty=penalty)
 
 
 def documents_page(request: Request) -> Response:

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from compliance.desk.actions import checked_password
 from compliance.desk.requests import (
     DeskError,
     as_of_date,
@@ -20,7 +21,6 @@ from compliance.desk.requests import (
     session_of,
     signed_in_as,
 )
-from compliance.operations.accounts import authenticate
 from compliance.operations.particulars import (
     BY_KEY,
     ParticularError,
@@ -34,9 +34,13 @@ MAX_FIELDS = 8
 FIELD_CHARS = 2000  # several firms, one per line
 
 
+CHOICE_WORDS = {"book_entry": "book entry", "drs": "DRS statement", "en": "English", "zh": "Chinese",
+                "bilingual": "bilingual (English and Chinese)"}
+
+
 def particular_text(value) -> str:
     """A particular's value in words (operations.particulars.value_text), choices as words: "book entry"."""
-    return value.replace("_", " ") if value in ("book_entry", "drs") else value_text(value)
+    return CHOICE_WORDS[value] if isinstance(value, str) and value in CHOICE_WORDS else value_text(value)
 
 
 def particulars_page(request: Request) -> Response:
@@ -47,7 +51,25 @@ def particulars_page(request: Request) -> Response:
     for state in found:
         groups.setdefault(state.particular.group, []).append(state)
     awaiting = [state for state in found if state.awaiting]
-    return render(request, "particulars.html.j2", who=who, groups=groups, awaiting=awaiting, page="particulars")
+    return render(request, "particulars.html.j2", who=who, groups=groups, awaiting=awaiting, page="particulars",
+                  not_needed=_not_needed(found))
+
+
+BROKER_ONLY = ("parties.party_c.delivery.brokerage_account", "parties.party_c.delivery.broker",
+               "parties.party_c.delivery.dtc_participant")
+BOOK_ENTRY_ONLY = ("parties.party_c.delivery.identification",)
+
+
+def _not_needed(found) -> dict[str, str]:
+    """The delivery details the way chosen for Party C does not use (the letters never print them), with why:
+    shown as such rather than as open items."""
+    method = next((state.in_force for state in found if state.particular.key == "parties.party_c.delivery.method"),
+                  None)
+    if method == "book_entry":
+        return {key: "not needed: the shares reach Party C by book entry" for key in BROKER_ONLY}
+    if method == "broker":
+        return {key: "not needed: the shares reach Party C through a broker" for key in BOOK_ENTRY_ONLY}
+    return {}
 
 
 async def _form(request: Request):
@@ -71,6 +93,8 @@ async def set_value(request: Request) -> Response:
         raise DeskError(400, "The form does not say which particular it sets; reload the page.")
     if particular.kind == "signatory":
         value = {"name": _field(form, "name"), "title": _field(form, "title")}
+    elif particular.kind == "schedule":  # one year's: its days one a line (operations.schedules reads them)
+        value = {part: _field(form, part) for part in ("year", "source", "holidays", "working_days")}
     else:
         value = _field(form, "value")
 
@@ -94,11 +118,17 @@ async def approve(request: Request) -> Response:
     session, form = await _form(request)
     who = signed_in_as(request, "approve")
     password = _field(form, "password")[:1024]
+    address = request.client.host if request.client else "unknown"
+    if not desk.throttle.attempt(who.name, address):  # the same limit as signing in and approving a year
+        session.flash.append(("problem", f"Not approved: too many wrong passwords; wait "
+                                         f"{desk.throttle.window_minutes} minutes."))
+        return redirect("/particulars")
 
     def give():
         with desk.open_to_write("particulars") as ledger:
-            if authenticate(ledger, who.name, password) is None:
+            if checked_password(desk, ledger, who.name, password) is None:
                 raise ParticularError("the password is not right; nothing was approved")
+            desk.throttle.succeeded(who.name, address)
             return approve_particulars(ledger, desk.contract, by=who.name, password=None, on=as_of_date(request))
 
     try:

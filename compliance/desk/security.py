@@ -58,7 +58,10 @@ class BodyTooLarge(Exception):
 
 
 async def _plain_response(send: Send, status: int, text: str) -> None:
-    body = text.encode("utf-8")
+    """A refusal made before the desk (and so the person's language) is reached: in English and in Chinese."""
+    from compliance.desk.chinese import translate
+
+    body = (text + "\n" + (translate(text) or "") + "\n").encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                             (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})

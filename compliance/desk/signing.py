@@ -26,6 +26,7 @@ from compliance.desk.requests import (
     session_of,
     signed_in_as,
 )
+from compliance.operations.facade import long_date
 from compliance.operations.letters import SENT_BY, LetterError, letter_by_id
 from compliance.operations.sending import REFERENCE_CHARS, record_letter_received, record_sent
 from compliance.operations.signed_upload import record_signed_copy
@@ -136,7 +137,8 @@ async def letter_sent(request: Request) -> Response:
     except LetterError as exc:
         session.flash.append(("problem", _sentence(f"Not recorded: {exc}")))
         return redirect(_page_of(document))
-    session.flash.append(("ok", f"Recorded as sent {SENT_BY[event.data['how']]} on {on:%d %B %Y}, by {who.name}."))
+    session.flash.append(("ok", f"Recorded as sent {SENT_BY[event.data['how']]} on {long_date(on)}, "
+                                f"by {who.name}."))
     return redirect(_page_of(document))
 
 
@@ -157,7 +159,7 @@ async def letter_received(request: Request) -> Response:
     except LetterError as exc:
         session.flash.append(("problem", _sentence(f"Not recorded: {exc}")))
         return redirect(_page_of(document))
-    session.flash.append(("ok", f"Recorded as received on {on:%d %B %Y}, by {who.name}."))
+    session.flash.append(("ok", f"Recorded as received on {long_date(on)}, by {who.name}."))
     return redirect(_page_of(document))
 
 
@@ -206,6 +208,6 @@ async def trust_set(request: Request) -> Response:
         return redirect("/settings/trust-roots")
     count = len(event.data["roots"])
     session.flash.append(("ok", f"{count} trust root{'s' if count != 1 else ''} set by {who.name} on "
-                                f"{desk.settings.clock():%d %B %Y}; signed letters are checked against "
+                                f"{long_date(desk.settings.clock())}; signed letters are checked against "
                                 f"{'them' if count != 1 else 'it'} from now on."))
     return redirect("/settings/trust-roots")

@@ -28,7 +28,12 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), wor
     (r"`compliance approve --year (\d+)`", r"the Approve button on year \1's page"),
     (r"\(run with --prices to see the penalty accrued\)", "(the penalty accrued is shown once share prices are "
                                                          "recorded)"),
+    (r"\(give the price file it was computed from with --prices\)", "(the price file it was computed from must be "
+                                                                     "back where the run read it)"),
     (r"a run with --prices issues one", "one is prepared once share prices are recorded"),
+    (r"give the State Council's schedule as the particular calendar\.schedules \(`compliance particulars set[^`]*`,"
+     r" approved by another person\) or supply it as a YAML file with --calendar FILE \([^)]*\)",
+     "give the State Council's schedule on the Particulars page (a preparer sets it and another person approves it)"),
     (r"supply the password with --password\.?", "upload a copy of the report without a password."),
     (r"\(raise it with --max-(?:pages|mb)\)", "(the person who runs the desk can raise the limit)"),
     (r",? so --strict-prices refuses it", ", so a strict reading of the prices refuses it"),

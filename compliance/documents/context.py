@@ -52,6 +52,7 @@ def party_context(party: Party) -> dict:
         "chinese_name": party.chinese_name,
         "jurisdiction": party.jurisdiction,
         "address": party.address,
+        "chinese_address": party.chinese_address,  # a Chinese letter's letterhead gives it beside the Chinese name
         "signatories": [{"name": s.name, "title": s.title} for s in party.signatories],
         "uses_chop": party.uses_chop,
         "uses_seal": party.uses_seal,
@@ -116,6 +117,16 @@ def document_id(set_id: str, kind: str) -> str:
     return short_id(f"{set_id}|{kind}")
 
 
+# The transfer agent (a US company) acts on English only: its letter and the stock power are never Chinese alone; in
+# a Chinese deal they are bilingual, the English prevailing and the Chinese a translation for the PRC parties.
+READ_IN_ENGLISH = frozenset({"transfer-agent-letter", "stock-power"})
+
+
+def letter_language(language: str, kind: str) -> str:
+    """en | zh | bilingual: each paragraph in English, Chinese, or both (Chinese under English)."""
+    return "bilingual" if language == "zh" and kind in READ_IN_ENGLISH else language
+
+
 def common_context(
     contract: Contract, revenues: Mapping[int, Decimal], *, reading: str, year: int | str, as_of: dt.date,
     kind: str,
@@ -130,7 +141,7 @@ def common_context(
         "document_id": document_id(set_id, kind),
         "kind": kind,
         "as_of": as_of,
-        "language": contract.language,  # en | zh | bilingual: each paragraph in English, Chinese, or both
+        "language": letter_language(contract.language, kind),
         "prevailing_language": contract.prevailing_language,
         "contract": {"id": contract.id, "title": contract.title, "source": contract.source},
         "agreements": {

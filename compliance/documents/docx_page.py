@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance.documents.docx_runs import add_run, runs
+from compliance.documents.docx_runs import Run, add_run, runs
 
 
 def has_letterhead(document) -> bool:
@@ -18,7 +18,8 @@ def has_letterhead(document) -> bool:
 
 
 def add_footer(document, element) -> None:
-    """Every section's footer: the running-footer's text (when the letter has one), then "Page X of Y"."""
+    """Every section's footer: the running-footer's text (when the letter has one), then "Page X of Y" in the
+    letter's language (its data-lang: 第X页，共Y页 in Chinese, both in a bilingual letter)."""
     from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Pt
 
@@ -33,11 +34,16 @@ def add_footer(document, element) -> None:
                 added = add_run(paragraph, run)
                 if added is not None:  # a line break carries no text to size
                     added.font.size = Pt(8)
-        tail = paragraph.add_run("\tPage ")
-        tail.font.size = Pt(8)
-        _add_field(paragraph, "PAGE", "1", Pt(8))
-        paragraph.add_run(" of ").font.size = Pt(8)
-        _add_field(paragraph, "NUMPAGES", "1", Pt(8))
+        language = element.get("data-lang", "en") if element is not None else "en"
+        words = {"en": [("Page ", " of ", "")], "zh": [("第", "页，共", "页")],
+                 "bilingual": [("Page ", " of ", " / "), ("第", "页，共", "页")]}.get(language, [("Page ", " of ", "")])
+        for index, (before, between, after) in enumerate(words):
+            add_run(paragraph, Run(("" if index else "\t") + before)).font.size = Pt(8)
+            _add_field(paragraph, "PAGE", "1", Pt(8))
+            add_run(paragraph, Run(between)).font.size = Pt(8)
+            _add_field(paragraph, "NUMPAGES", "1", Pt(8))
+            if after:
+                add_run(paragraph, Run(after)).font.size = Pt(8)
 
 
 def set_core_properties(document, created: dt.date, title: str, meta: dict[str, str]) -> None:

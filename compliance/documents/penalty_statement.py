@@ -27,6 +27,7 @@ from compliance.values.money import EXACT, round_cents, usd
 DAY_BY_DAY_LIMIT = 62  # up to two months one row per day; longer delays one row per run of equal closes
 _SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
 PRIVILEGE = "Privileged and confidential: prepared for the purpose of legal advice"
+PRIVILEGE_ZH = "保密：为获取法律意见而准备"  # the legend in a Chinese or bilingual statement (issue 32)
 # The readings of SPA 8.2's "market value", in the order the statement numbers them
 READINGS = (("daily", "daily close"), ("deadline-price", "close of the SPA 5.1 date"))
 # rules.penalty names the days before and after the end of the agent's EA 3.2 period by the party its rule
@@ -76,7 +77,8 @@ def _readings(result: PenaltyResult, alternatives: Sequence[PenaltyResult]) -> l
         if found is not None:
             rows.append({"number": number, "valuation": valuation, "label": label,
                          "primary": valuation == result.valuation, "days_counted": found.days_counted,
-                         "accrued": usd(found.accrued), "cap": usd(found.cap), "exposure": usd(found.penalty)})
+                         "accrued": usd(found.accrued), "cap": usd(found.cap), "exposure": usd(found.penalty),
+                         "exposure_cents": round_cents(found.penalty)})
     return rows
 
 
@@ -200,6 +202,10 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "document_id": statement_id,
         "author": "Earn-out escrow administration",  # the DOCX's author: no party speaks in this memorandum
         "classification": PRIVILEGE,  # heads the memorandum and the footer of every page
+        "classification_zh": PRIVILEGE_ZH,
+        "language": contract.language,  # en | zh | bilingual, as the letters (issue 32)
+        "prevailing_language": contract.prevailing_language,
+        "draft_use_zh": "不得依赖",
         "draft_use": "not to be relied on",  # its DRAFT mark: nothing here is signed
         "annex": {"name": annex_name, "sha256": sha256_hex(annex_bytes)} if result.days else None,
         "client": party_context(client),
@@ -244,6 +250,7 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "cap_reached_day": ordinal_figure(reached[1]) if reached else None,
         "penalty": usd(result.penalty),
         "penalty_words": usd_words(result.penalty),
+        "penalty_cents": round_cents(result.penalty),  # the Chinese text writes it in figures and capitals
         "documents_received_on": result.documents_received_on,
         "agent_deadline": result.agent_deadline,
         "windows": _windows(result),

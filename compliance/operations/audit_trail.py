@@ -136,7 +136,7 @@ def _who(event: Event) -> str | None:
 def _kinds(documents: list[dict]) -> str:
     names = []
     for item in documents:
-        slot = str(item.get("slot") or item.get("pdf") or "")
+        slot = str(item.get("slot") or item.get("pdf") or item.get("pdf_path") or item.get("kind") or "")
         kind = slot.rsplit("/", 1)[-1].removesuffix(".pdf").replace("-", " ")
         version = item.get("version")
         names.append(kind + (f" (version {version})" if isinstance(version, int) and version > 1 else ""))

@@ -23,6 +23,7 @@ from compliance.contract import Contract
 from compliance.documents.words import long_date
 from compliance.ledger import Ledger
 from compliance.operations.access import open_to_read
+from compliance.operations.particulars import with_particulars
 from compliance.operations.planning import documents_received_on
 from compliance.operations.status import YearStatusRow, year_statuses
 from compliance.rules.business_days import (
@@ -188,7 +189,9 @@ def year_due(contract: Contract, calendar: BusinessCalendar, row: YearStatusRow,
 
 def years_due(ledger: Ledger, contract: Contract, as_of: dt.date, *, rows: list[YearStatusRow] | None = None,
               calendar: BusinessCalendar | None = None) -> list[YearDue]:
-    """Each Assessment Year as due on `as_of` (`rows`: year_statuses already read, to read them once)."""
+    """Each Assessment Year as due on `as_of` (`rows`: year_statuses already read, to read them once), with the
+    particulars approved in the ledger laid over the contract (a PRC holiday schedule given as one counts)."""
+    contract = with_particulars(ledger, contract)
     rows = rows if rows is not None else year_statuses(ledger, contract, as_of)
     calendar = calendar or load_calendar(contract)
     return [year_due(contract, calendar, row, as_of, documents_received_on(ledger, row.year)) for row in rows]
@@ -203,6 +206,12 @@ def ledger_due(path: Path, contract: Contract, as_of: dt.date) -> list[YearDue]:
     """years_due for the ledger at `path` (`compliance status`)."""
     with open_to_read(path, contract) as ledger:
         return years_due(ledger, contract, as_of)
+
+
+def contract_with_particulars(path: Path, contract: Contract) -> Contract:
+    """The contract with the particulars approved in the ledger at `path` laid over it (`deadlines --db`)."""
+    with open_to_read(path, contract) as ledger:
+        return with_particulars(ledger, contract)
 
 
 def sending_by_year(contract: Contract, calendar: BusinessCalendar) -> dict[int, Sending]:

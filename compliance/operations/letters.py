@@ -20,6 +20,7 @@ from compliance.documents.pdf_update import PdfUnusable
 from compliance.documents.signed_copy import FieldState, signature_fields
 from compliance.ledger import Approval, ApprovedFile, Document, Event, Ledger
 from compliance.operations.approval import output_folder
+from compliance.operations.particulars import with_particulars
 from compliance.rules.business_days import (
     ScheduleFileError,
     ScheduleNotPublished,
@@ -199,7 +200,7 @@ def _state(ledger: Ledger, contract: Contract, document: Document, finals, event
         if agent:
             event = agent[-1]
             received = Delivery(event.on_date, event.data.get("by"), event.data.get("at"), event=event.seq)
-            deadline = agent_deadline(contract, event.on_date)
+            deadline = agent_deadline(with_particulars(ledger, contract), event.on_date)  # a PRC schedule given
     return LetterState(document, year_of_document(ledger, document), approval, final, index,
                        final_fields(ledger, final) if final is not None else (), signatures, sent, received,
                        deadline)

@@ -2,7 +2,8 @@
 
 The SPA's terms stay in the contract file. The particulars (addresses and e-mail for notices, signatories,
 Chinese names, Party C's delivery details, the escrow position, the legend, the approved accounting firms, the
-letters' language) are filled in by a preparer and approved by an approver who is not the person who filled
+letters' language, the PRC holiday schedule of a year the `holidays` package does not publish:
+operations.schedules) are filled in by a preparer and approved by an approver who is not the person who filled
 them (four eyes), each act an event in the hash chain with who and when. Only approved values are used: the
 contract the run, the approval and the desk work with is the contract file with the approved particulars
 laid over it (`with_particulars`), so a change makes its fingerprint, and the year's determination key,
@@ -21,6 +22,7 @@ from typing import Any
 from compliance.contract import Contract
 from compliance.ledger import Event, Ledger
 from compliance.operations.accounts import AccountError, check_may, proven
+from compliance.operations.schedules import ScheduleError, merged, schedule_entries, schedule_words
 
 
 class ParticularError(ValueError):
@@ -32,7 +34,7 @@ class Particular:
     key: str  # its path in the contract file: "parties.party_b.chinese_name"
     label: str
     group: str
-    kind: str = "text"  # text | choice | firms (one per line) | signatory (name and title)
+    kind: str = "text"  # text | choice | firms (one per line) | signatory (name and title) | schedule (a PRC year)
     choices: tuple[str, ...] = ()
     confirms: str | None = None  # the `unconfirmed` mark a value given here clears: "parties.party_a:signatories"
 
@@ -44,6 +46,7 @@ CATALOGUE: tuple[Particular, ...] = (
     Particular("parties.party_b.chinese_name", "Party B’s registered Chinese name", "Party B"),
     Particular("parties.party_b.address", "Party B’s address for notices", "Party B"),
     Particular("parties.party_b.signatories", "Party B’s signatory", "Party B", "signatory"),
+    Particular("parties.party_b.chinese_address", "Party B’s address for notices in Chinese", "Party B"),
     Particular("parties.party_c.chinese_name", "Party C’s Chinese name", "Party C (Fangle Lai)"),
     Particular("parties.party_c.address", "Party C’s address for notices", "Party C (Fangle Lai)"),
     Particular("parties.party_c.delivery.method", "How the Release Shares reach Party C", "Party C (Fangle Lai)",
@@ -60,6 +63,7 @@ CATALOGUE: tuple[Particular, ...] = (
                ("certificate", "drs", "book_entry")),
     Particular("escrow_position.identifier.value", "Certificate, DRS statement or book-entry reference",
                "The escrowed shares"),
+    Particular("shares.transfer_agent_address.value", "The transfer agent’s address", "The escrowed shares"),
     Particular("shares.restrictive_legend", "The Release Shares’ restrictive legend", "The escrowed shares",
                "choice", ("retained", "removed")),
     Particular("target_company.chinese_name", "The Target Company’s Chinese name (as on its business licence)",
@@ -68,6 +72,8 @@ CATALOGUE: tuple[Particular, ...] = (
     Particular("language", "The letters’ language", "The letters", "choice", ("en", "zh", "bilingual")),
     Particular("prevailing_language", "The text that prevails in a bilingual letter", "The letters", "choice",
                ("en", "zh")),
+    Particular("calendar.schedules", "The PRC holiday schedule of a year not yet published", "The PRC calendar",
+               "schedule"),
 )
 BY_KEY = {particular.key: particular for particular in CATALOGUE}
 MAX_TEXT = 300
@@ -94,6 +100,8 @@ def value_text(value: Any) -> str:
     title", firms one after another, "not given" for none."""
     if value in (None, "", []):
         return "not given"
+    if isinstance(value, list) and value and isinstance(value[0], dict) and "year" in value[0]:
+        return "; ".join(schedule_words(item) for item in value)
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return "; ".join(f"{item.get('name')}, {item.get('title')}" for item in value)
     if isinstance(value, list):
@@ -206,6 +214,11 @@ def _clean(particular: Particular, raw: Any) -> Any:
         if not name or not title:
             raise ParticularError(f"{particular.label}: give both the name and the title")
         return [{"name": name, "title": title}]
+    if particular.kind == "schedule":
+        try:
+            return schedule_entries(raw)
+        except ScheduleError as exc:
+            raise ParticularError(f"{particular.label}: {exc}") from None
     if particular.kind == "firms":
         lines = raw.splitlines() if isinstance(raw, str) else list(raw or [])
         firms = [line(item, particular.label) for item in lines if str(item).strip()]
@@ -238,6 +251,9 @@ def set_particular(ledger: Ledger, contract: Contract, *, key: str, value: Any, 
     if particular is None or particular not in available(contract):
         raise ParticularError(f"{key} is not a particular of this contract file; `particulars show` lists them")
     cleaned = _clean(particular, value)
+    if particular.kind == "schedule":  # one year's schedule joins the others in force or awaiting approval
+        state = next(state for state in states(ledger, contract) if state.particular is particular)
+        cleaned = merged(state.pending if state.awaiting else state.in_force, cleaned)
     trial = contract.model_dump(mode="json")
     _apply(trial, particular, cleaned)
     try:

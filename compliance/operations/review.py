@@ -31,6 +31,7 @@ from compliance.operations.approval import YearApproval, output_folder, year_app
 from compliance.operations.determinations import recorded_assessment
 from compliance.operations.field_sources import field_source
 from compliance.operations.open_items import recorded_open_items
+from compliance.operations.particulars import with_particulars
 from compliance.operations.planning import YearPlan, YearStatus, plan_years, releases
 from compliance.operations.status import YearStatusRow, recorded_prices, year_statuses
 from compliance.operations.uploads import DESK_INBOX
@@ -255,6 +256,7 @@ class YearView:
 
 
 def year_view(ledger: Ledger, contract: Contract, year: int, as_of: dt.date) -> YearView:
+    contract = with_particulars(ledger, contract)  # the approved particulars, as the run read them
     prices, note = recorded_prices(ledger)
     row = next(r for r in year_statuses(ledger, contract, as_of, prices) if r.year == year)
     determination = ledger.current_determination(year)

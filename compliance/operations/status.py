@@ -15,6 +15,7 @@ from compliance.operations.approval import year_approval
 from compliance.operations.confirmation import in_force, report_revenue
 from compliance.operations.determinations import contract_fingerprint, determination_inputs
 from compliance.operations.open_items import recorded_open_items
+from compliance.operations.particulars import with_particulars
 from compliance.operations.planning import YearStatus, plan_years, releases
 from compliance.values.digest import sha256_file
 from compliance.values.money import decimal_json, round_cents
@@ -63,6 +64,7 @@ class YearStatusRow:
 
 def year_statuses(ledger: Ledger, contract: Contract, as_of: dt.date, prices=None) -> list[YearStatusRow]:
     """One row per Assessment Year; `prices` (a PriceSeries) adds the penalty accrued by `as_of`."""
+    contract = with_particulars(ledger, contract)  # as the run that prepared the documents read it
     plans = plan_years(ledger, contract)
     fingerprint = contract_fingerprint(contract)
     current_docs = ledger.documents(current_only=True)

@@ -20,6 +20,7 @@ from compliance.ledger import Ledger
 from compliance.operations.accounts import AccountError, check_may
 from compliance.operations.audit_trail import record_upload
 from compliance.operations.inbox import FileOutcome, Skipped, record_files, scan_path
+from compliance.operations.particulars import with_particulars
 from compliance.values.digest import sha256_file
 from compliance.values.files import FileConflict, os_error_sentence, place_file
 
@@ -90,8 +91,10 @@ def receive_upload(ledger: Ledger, contract: Contract, out: Path, *, name: str, 
         target.unlink(missing_ok=True)
         raise UploadError(f"{found.name} was not kept: {found.reason}")
 
+    terms = with_particulars(ledger, contract)  # as `run` reads it: the approved firms count (SPA 4.2)
+
     def read(paths: list[Path]) -> list[dict]:
-        return extract(paths, contract, evidence_dir=out / "evidence", workers=1, progress=None)
+        return extract(paths, terms, evidence_dir=out / "evidence", workers=1, progress=None)
 
     record_files(ledger, [found], read, out)
     if at is not None and found.recorded and found.sha256:

@@ -2,7 +2,8 @@
 
 Business days are PRC working days (SPA 10.1: PRC law governs), counting the State Council's weekend
 make-up working days (调休). Schedules come from the `holidays` package for the years it publishes and from
-schedule files the user supplies for later years. A year with no published schedule is never guessed.
+schedules the user supplies for later years: the contract's `calendar.schedules` (a particular, set and approved
+at the desk or with `particulars set`) or schedule files. A year with no published schedule is never guessed.
 
 A schedule file may add a year no published schedule covers. Replacing a published year is refused unless the
 caller allows it (`--override-published`), and then the calendar keeps the override so that every output whose
@@ -21,7 +22,8 @@ import yaml
 from compliance.contract import Contract
 
 SCHEDULE_FILE_HELP = (
-    "supply the State Council's schedule as a YAML file with --calendar FILE "
+    "give the State Council's schedule as the particular calendar.schedules (`compliance particulars set "
+    "calendar.schedules --file FILE`, approved by another person) or supply it as a YAML file with --calendar FILE "
     "(keys: year, source, holidays: [dates], working_days: [weekend make-up dates]; see the README)"
 )
 
@@ -116,6 +118,11 @@ def _package_schedules() -> dict[int, YearSchedule]:
     return schedules
 
 
+def published_years() -> frozenset[int]:
+    """The years the pinned `holidays` package publishes a PRC schedule for (a schedule given may not replace them)."""
+    return frozenset(_package_schedules())
+
+
 def _dates(value: object, file: Path, key: str, year: int) -> frozenset[dt.date]:
     if value is None:
         return frozenset()
@@ -163,14 +170,23 @@ def load_schedule_file(path: Path) -> list[YearSchedule]:
 
 def load_calendar(contract: Contract, schedule_files: Sequence[Path | str] = (), *,
                   override_published: bool = False) -> BusinessCalendar:
-    """The package's published years, then the contract's schedule files, then the caller's (later wins). A
-    contract's file may only add years; a caller's file replaces a published year only with
-    `override_published`, and the calendar keeps it in `overrides` for the outputs to state."""
+    """The package's published years, then the contract's own schedules (`calendar.schedules`, a particular), its
+    schedule files, then the caller's (later wins). A contract's schedule or file may only add years; a caller's
+    file replaces a published year only with `override_published`, and the calendar keeps it in `overrides` for
+    the outputs to state."""
     if contract.calendar.country != "CN":
         raise ScheduleFileError(f"calendar.country '{contract.calendar.country}' is not supported (only CN)")
     published = _package_schedules()
     schedules = dict(published)
     overrides: dict[int, ScheduleOverride] = {}
+    for given in contract.calendar.schedules:  # the particular `calendar.schedules`: only years not published
+        if given.year in published:
+            raise ScheduleFileError(
+                f"calendar.schedules in the contract: {given.year} already has a published schedule "
+                f"({published[given.year].source}), and a schedule given in the contract may only add a year no "
+                "published schedule covers")
+        schedules[given.year] = YearSchedule(given.year, given.source, frozenset(given.holidays),
+                                             frozenset(given.working_days))
     files: Iterable[tuple[Path | str, bool]] = [*((file, True) for file in contract.calendar.schedule_files),
                                                 *((file, False) for file in schedule_files)]
     for file, in_contract in files:

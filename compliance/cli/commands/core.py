@@ -108,6 +108,9 @@ def deadlines(
     calendar: list[Path] = CalendarOption,
     override_published: bool = OverridePublishedOption,
     contract: Path = ContractOption,
+    db: Path = typer.Option(None, "--db", envvar="COMPLIANCE_LEDGER", show_default=False,
+                            help="A ledger whose approved particulars count (a PRC holiday schedule given as "
+                                 "calendar.schedules)."),
 ) -> None:
     """Each year's release deadline (SPA 5.1) with days left or overdue, the latest days to send the joint
     instruction by courier (SPA 11.3) or e-mail so that the agent has its ten business days; its window (EA 3.2)."""
@@ -115,6 +118,13 @@ def deadlines(
     from compliance.operations.figures import FiguresError, deadline_table, write_deadlines_ics
 
     terms = contract_or_exit(contract)
+    if db is not None:
+        from compliance.cli.commands.run import ledger_errors
+        from compliance.operations.due import contract_with_particulars
+        from compliance.operations.particulars import ParticularError
+
+        with ledger_errors(ParticularError):
+            terms = contract_with_particulars(db, terms)
     as_of_date = as_of_or_today(as_of)
     received = {}
     for raw in receipt or []:

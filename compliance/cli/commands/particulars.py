@@ -55,6 +55,10 @@ def set_value(
     key: str = typer.Argument(..., help="The particular, as `particulars show` names it."),
     value: list[str] = typer.Argument(None, help="Its value; a signatory as NAME TITLE (two words or quoted); "
                                                  "several firms as several values."),
+    file: Path = typer.Option(None, "--file", show_default=False,
+                              help="calendar.schedules: a YAML file of the State Council's schedule of a year not "
+                                   "yet published (year, source, holidays: [dates], working_days: [dates]; one "
+                                   "year or a list)."),
     by: str = typer.Option(..., "--by", show_default=False, help="Your user name (your password is asked for)."),
     on: str = OnOption, db: Path = DbOption, contract: Path = ContractOption, wait: float = WaitOption,
     password_file: Path = PasswordFileOption,
@@ -62,10 +66,17 @@ def set_value(
     """Set one particular; another person approves it before the letters use it."""
     from compliance.operations.particulars import BY_KEY, ParticularError, set_particular
 
-    if not value:
-        usage_error(f"{key}: give its value")
     kind = BY_KEY[key].kind if key in BY_KEY else "text"
-    if kind == "signatory":
+    if (kind == "schedule") != (file is not None):
+        usage_error(f"{key}: give the schedule's YAML file with --file FILE" if kind == "schedule" else
+                    f"--file is for calendar.schedules only; give {key}'s value after the key")
+    if not value and kind != "schedule":
+        usage_error(f"{key}: give its value")
+    if kind == "schedule":
+        if value:
+            usage_error(f"{key}: give the schedule only in the --file, not after the key")
+        typed = _schedule_file(file)
+    elif kind == "signatory":
         if len(value) != 2:
             usage_error(f"{key}: give the signatory as NAME TITLE (quote each if it has spaces)")
         typed = {"name": value[0], "title": value[1]}
@@ -97,6 +108,20 @@ def approve(
                 "the documents they change again.")
 
     _act(db, contract, wait, by, password_file, ParticularError, action)
+
+
+def _schedule_file(path: Path):
+    """The YAML of a schedule file (one year's mapping, or a list of them), as read; the operation checks it."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        usage_error(f"--file {path}: no such file")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        usage_error(f"--file {path}: not a readable YAML file")
+    except ValueError as exc:  # YAML reads 2027-02-30 as a date and fails on it
+        usage_error(f"--file {path}: a date is not a real day ({exc})")
 
 
 def _act(db, contract, wait, by, password_file, error, action) -> None:
