@@ -130,11 +130,14 @@ def english_left(html: str, data: list[str]) -> list[str]:
         for item in data:
             rest = rest.replace(item, " ")
         if any(word.lower() in words for word in re.findall(r"[A-Za-z]{3,}", rest)) and \
-                not re.search(r"[\u4e00-\u9fff]", text) or _mixed(rest, words) or _ENGLISH_DATE.search(rest):
+                not re.search(r"[\u4e00-\u9fff]", text) or _mixed(rest, words) or _ENGLISH_DATE.search(rest) or \
+                _ENGLISH_ARTICLE.search(rest):
             left.append(text)
     return left
 
 
+# An article as the English pages cite it ("SPA 5.1", "EA 3.2"): the Chinese page cites 《股份购买协议》第5.1条.
+_ENGLISH_ARTICLE = re.compile(r"\b(?:SPA|EA) \d")
 # A date as the English pages write it ("20 January 2027", "3 Feb"): the Chinese page writes 2027年1月20日.
 _ENGLISH_DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
                            r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")

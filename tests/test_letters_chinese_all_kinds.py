@@ -194,8 +194,7 @@ def test_a_chinese_document_carries_no_english_label_in_its_body_or_footer(docum
     for text in (read.docx, read.pdf):
         text = text.split("Open items in this draft")[0]
         text = re.sub(r"各函件签署前的待填写事项.*?输入数据", "", text)  # the letters' open items, as listed
-        text = re.sub(r"所适用的理解.*?文件编号", "", text)  # the reading's description, from the contract file
-        text = text.split("各理解下的结果")[0] if kind == "assessment-report" else text
+        # the readings and the discrepancies are in Chinese (documents.chinese.READINGS_ZH, DISCREPANCIES_ZH)
         text = re.sub(r'"If Party A.*?not released\."', "", text)  # SPA 8.2 quoted, the contract's own words
         for english in ENGLISH_LABELS:
             assert english not in text, (kind, english)
@@ -246,7 +245,7 @@ def test_the_transfer_agent_letter_in_chinese_legal_drafting(documents):
         assert "特此指示并授权贵方将A类普通股2,996,926股（大写：贰佰玖拾玖万陆仟玖佰贰拾陆股）（“释放股份”）" in text
         assert "自上述托管代理人名下的持股过户登记至下列受让人名下" in text
         assert "仍登记有A类普通股9,003,074股（大写：玖佰万叁仟零柒拾肆股）" in text
-        assert "特此函告。" in text and "《托管协议》第3.2条" in text
+        assert "特此函告。" in text and "第3.2条" in text
         assert "The Chinese text under each paragraph is a translation for reference only" in text
         assert "以英文文本为准" in text and "Instruction to the Transfer Agent" in text
 
@@ -265,19 +264,44 @@ def test_the_assessment_report_in_chinese(documents):
     for text in documents["zh"]["assessment-report"].both():
         assert "考核年度评估报告" in text and "第二个考核年度业绩承诺考核结果（《股份购买协议》第4条、第5条）" in text
         assert "目标公司第二个考核年度经审计的营业收入为人民币731,250,000.00元" in text
-        assert "3.计算步骤" in text and "4.批次台账" in text and "5.各理解下的结果" in text
+        assert "3.计算步骤" in text and "4.批次台账" in text and "5.各解释口径下的结果" in text
         assert "适用条款：《股份购买协议》第1.1条" in text
 
 
+# PRC Civil Code art. 585(2), cited as statute (the PRC lawyer's review, finding 19): the only place the memorandum
+# may say 违约金 or "liquidated damages" is this citation, word for word, with "not assessed in this memorandum"
+STATUTE_ZH = ("《中华人民共和国民法典》第五百八十五条第二款规定：“约定的违约金低于造成的损失的，人民法院或者仲裁机构可以根据"
+              "当事人的请求予以增加；约定的违约金过分高于造成的损失的，人民法院或者仲裁机构可以根据当事人的请求予以适当"
+              "减少。”《股份购买协议》第8.2条所述金额是否适用该款，本备忘录不作判断。")
+STATUTE_EN = ("Article 585(2) of the PRC Civil Code provides that where agreed liquidated damages are lower than, or "
+              "excessively higher than, the loss caused, a people’s court or arbitral institution may increase or "
+              "appropriately reduce them at a party’s request. Whether it applies to the amount described in SPA 8.2 "
+              "is not assessed in this memorandum.")
+
+
 def test_the_penalty_statement_in_chinese_keeps_its_neutrality(documents):
-    forbidden = ("违约", "应承担", "应支付", "应付", "责任", "赔偿")
+    forbidden = ("违约", "应承担", "应支付", "应付", "责任", "赔偿", "本案")
     for language in ("zh", "bilingual"):
         for text in documents[language]["penalty-statement"].both():
             assert "《股份购买协议》第8.2条风险敞口计算" in text and "保密：为获取法律意见而准备" in text
             assert "本备忘录仅为计算，并非结论" in text and "由法律顾问判断" in text
             assert "基于所列假设的风险敞口数额为美元" in text
-            assert [word for word in forbidden if word in text] == []
-            assert "《中华人民共和国民法典》第585条" in text
+            assert text.count(STATUTE_ZH) == 1, "the statute, cited once and exactly"
+            rest = text.replace(STATUTE_ZH, "")
+            assert [word for word in forbidden if word in rest] == []
+            assert "《中华人民共和国民法典》第五百八十五条第二款" in rest and "第585条" not in text  # the articles line
+            assert "《股份购买协议》第10.2条约定的仲裁机构为中国国际经济贸易仲裁委员会，仲裁地为上海" in text
+            assert "发件人" in text and "业绩承诺股份托管管理团队" in text and "业绩对赌" not in text
+            assert "本计算假设：在该期限内开始的、记录在案的争议或中止，使该期限自其最后一日起重新计算" in text
+            assert "业绩承诺股份托管管理团队为法律顾问准备" in text
+    for language in ("en", "bilingual"):
+        for text in documents[language]["penalty-statement"].both():
+            assert text.count(STATUTE_EN) == 1, "the statute, cited once and exactly"
+            rest = text.replace(STATUTE_EN, "")
+            assert "liquidated damages" not in rest.lower() and "here CIETAC" not in text
+            assert "This computation assumes that a recorded dispute or suspension" in text
+    for language in ("zh",):
+        assert "发件人业绩承诺股份托管管理团队" in documents[language]["penalty-statement"].pdf
 
 
 def test_the_signed_kinds_keep_their_signature_lines_and_fields(documents):
@@ -334,3 +358,107 @@ def test_pdf_a_and_identical_bytes_in_chinese(documents, contract, tmp_path):
     for kind in ("transfer-agent-letter", "stock-power", "assessment-report"):
         done = documents["zh"][kind].rendered
         assert (rerun[kind].pdf_sha256, rerun[kind].docx_sha256) == (done.pdf_sha256, done.docx_sha256), kind
+
+
+# ---- The PRC lawyer's review (/tmp/prc-review/findings.md): the cancellation instruction, the penalty statement,
+# the assessment report, the stock power and the transfer agent letter ----
+
+def test_party_d_agrees_to_the_timing_of_the_return_for_cancellation_in_every_language(documents):
+    """SPA 5.3 needs all the parties and Party D is one (SPA 11.5): it acknowledges the instruction and agrees to
+    the timing of the return, in one block with one signature line and its own signature field (finding 5)."""
+    agrees_en = ("Acknowledged and agreed by Party D. Party D, the Escrow Agent, acknowledges this instruction and, "
+                 "under SPA 5.3, agrees to the timing of the return set out in paragraph 4.")
+    agrees_zh = "丁方确认并同意：丁方（托管代理人）确认收到本指示，并根据《股份购买协议》第5.3条同意第4段约定的退还时间。"
+    for language in LANGUAGES:
+        read = documents[language]["cancellation-instruction"]
+        assert fields(read.rendered.pdf_path) == ["PartyA_Signature", "PartyB_Signature", "PartyC_Signature",
+                                                  "PartyD_Signature"], language
+        for text in read.both():
+            assert text.count(agrees_en) == (language != "zh"), language
+            assert text.count(agrees_zh) == (language != "en"), language
+            if language == "en":
+                assert "with Party D’s acknowledgement and agreement at its end, the written agreement of all the " \
+                       "parties under SPA 5.3" in text
+                assert "business days are working days in the People’s Republic of China (EA 6.1; SPA 10.1)" in text
+            if language != "en":
+                assert "授权签字人（签字）：" in text and "（丁方，托管代理人）" in text
+                assert "本文件连同文末丁方的确认并同意，构成全体各方根据《股份购买协议》第5.3条达成的书面约定" in text
+    for text in documents["bilingual"]["cancellation-instruction"].both():
+        assert "By: authorised signatory / 授权签字人（签字）：" in text
+        assert "Name / 姓名：" in text and "Title / 职务：" in text
+
+
+def test_the_cancellation_instruction_in_chinese_legal_drafting(documents):
+    for language in ("zh", "bilingual"):
+        for text in documents[language]["cancellation-instruction"].both():
+            assert "（根据《股份购买协议》第5.1条应不晚于2031年1月29日（含当日）完成）" in text  # finding 17
+            assert "在收到经全体各方签署的本指示后十（10）个工作日内完成退还" in text  # finding 24
+            assert "（《托管协议》第6.1条及《股份购买协议》第10.1条约定适用中华人民共和国法律）" in text  # finding 8
+            assert "规定于“本协议期满时”退还（译文）" in text and "我方译文" not in text  # finding 16
+            assert "未能依据《股份购买协议》第5.2(2)条获得弥补的应扣减股份合计" in text and "弥补而恢复的" not in text
+            assert "即未能获得弥补的应扣减股份的整数部分" in text
+            assert "特此指示。" in text  # finding 24, before the signatures
+            assert text.index("特此指示。") < text.index("甲方、乙方和丙方签署")
+            assert "已弥补恢复" in text and "经审计的营业收入（人民币元）" in text and "第一个考核年度" in text
+            assert "丙方（签字）：" in text  # finding 23
+            assert "Fangle Lai（中文姓名：[●待填写]）" in text
+        assert any("parties.party_c.chinese_name" in item
+                   for item in documents[language]["cancellation-instruction"].rendered.open_items)
+    zh = documents["zh"]["cancellation-instruction"]
+    assert "[●丁方通知地址——待填写]" in zh.pdf and "签署人" not in zh.pdf
+
+
+def test_the_stock_power_and_the_transfer_agent_letter_use_one_term_each(documents):
+    """Findings 9, 10, 17 and 24: Medallion签字担保, 限制性标注（restrictive legend）, 过户代理人, 不晚于…（含当日）."""
+    for language in ("zh", "bilingual"):
+        for text in documents[language]["stock-power"].both():
+            assert "合格担保机构的Medallion签字担保（Medallion Guarantee）印章" in text
+            assert "参加经认可的Medallion签字担保计划（STAMP、SEMP或MSP）" in text
+            assert "在公司股东名册上登记于转让人名下的A类普通股" in text
+            assert "印鉴" not in text
+        for text in documents[language]["transfer-agent-letter"].both():
+            assert "其签字经Medallion签字担保计划（medallion signature guarantee program）担保" in text
+            assert "经签署并经Medallion签字担保的原件由托管代理人交付" in text
+            assert "限制性标注（restrictive legend）" in text and "限制性标识" not in text and "印鉴" not in text
+            assert "（甲方，发行人）" in text and "（甲方），发行人" not in text
+            assert "美国国税局W-8BEN表格（受益所有人外国身份证明（个人））" in text
+            assert "过户代理机构" not in text
+            if "要求完成过户的日期" in text:
+                assert re.search(r"并请尽可能不晚于\d{4}年\d{1,2}月\d{1,2}日（含当日，即甲方和乙方要求完成过户的日期）完成",
+                                 text)
+
+
+def test_the_assessment_report_in_chinese_names_its_reading_in_words(documents):
+    """Finding 21: the sections in Chinese, the reading by its Chinese name and description (解释口径)."""
+    from compliance.documents.chinese import READINGS_ZH
+
+    for language in ("zh", "bilingual"):
+        for text in documents[language]["assessment-report"].both():
+            assert "所采用的解释口径" in text and "所适用的理解" not in text
+            assert "《股份购买协议》及《托管协议》（均签订于2025年12月2日）" in text
+            assert "本报告采用默认解释口径；其他解释口径一并列示" in text and "spa理解" not in text
+            assert "默认解释口径：默认口径。某一考核年度超出部分的一半用于弥补以前考核年度的差额" in text
+            assert "本报告的计算方法（《股份购买协议》未约定；各方可依第5.3条另行书面约定）" in text
+            assert "联合书面指示载明向丙方释放" in text and "我方" not in text
+            assert "各批次迄今已释放或已指示释放其精确应得股份中的整数股" in text
+            assert re.search(r"已释放或已指示释放[\d,]+股\+继续托管", text.replace(" ", ""))
+            for reading in READINGS_ZH.values():
+                assert reading["name"] in text
+            assert "《托管协议》第3.1(a)条所述会计师事务所报告，系确认目标公司已完成相应考核年度的业绩目标" in text
+    assert "(applied)" in documents["bilingual"]["assessment-report"].pdf
+
+
+def test_every_reading_and_discrepancy_of_the_contract_has_its_chinese_with_the_same_reference(contract):
+    from compliance.documents.chinese import DISCREPANCIES_ZH, READINGS_ZH, discrepancy_zh, reading_zh
+
+    assert set(READINGS_ZH) == set(contract.readings)
+    for name, reading in contract.readings.items():
+        assert READINGS_ZH[name]["reference"] == reading.reference, name
+        assert reading_zh({"name": name, "reference": reading.reference}) is READINGS_ZH[name]
+        assert bool(READINGS_ZH[name]["formula"]) == bool(reading.formula), name
+    assert set(DISCREPANCIES_ZH) == {item.id for item in contract.discrepancies}
+    for item in contract.discrepancies:
+        assert discrepancy_zh({"id": item.id, "reference": item.reference}) is DISCREPANCIES_ZH[item.id]
+    # an entry whose reference changed in the contract file is quoted in English until its Chinese is given
+    assert reading_zh({"name": "spa", "reference": "SPA 5.2(1)"}) is None
+    assert discrepancy_zh({"id": "consideration-denomination", "reference": "SPA 1.1"}) is None

@@ -124,11 +124,21 @@ def test_spa_4_2_firm_on_the_approved_list_is_stated_as_approved(final, kind):
 def test_unconfirmed_contract_values_print_as_open_items_not_facts(draft):
     items = draft.rendered["joint-instruction"].open_items
     for text in draft.both("joint-instruction"):
-        assert "([● 浙江平凡微笑汽车销售有限公司 — to be confirmed])" in text  # a working translation
+        # the contract file's working translation of the Target Company's name is never printed, not even to confirm
+        assert "Zhejiang Ordinary Smile Auto Sales Co., Ltd. ([● registered Chinese name — to be completed])" in text
+        assert "浙江平凡微笑" not in text
         assert "Name: Yi Yang [● to confirm]" in text  # taken from the 6-K
-    chinese_name = "confirm the Target Company’s Chinese name (浙江平凡微笑汽车销售有限公司)"
-    assert any(item.startswith(chinese_name) for item in items)
+    assert "the Target Company’s registered Chinese name, as on its business licence (a particular: " \
+           "target_company.chinese_name)" in items
+    assert not any("浙江平凡微笑" in item for item in items)
     assert any(item.startswith("confirm Party A’s signatory (Yi Yang, Chief Financial Officer)") for item in items)
+
+
+def test_the_target_company_chinese_name_prints_once_given_and_confirmed(final):
+    for text in final.both("joint-instruction"):
+        assert "Zhejiang Ordinary Smile Auto Sales Co., Ltd. (浙江平凡微笑汽车销售有限公司) (the “Target Company”)" in text
+    assert not any("Target Company’s registered Chinese name" in item
+                   for item in final.rendered["joint-instruction"].open_items)
 
 
 def test_unconfirmed_marks_a_contract_file_field_that_exists(contract):

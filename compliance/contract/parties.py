@@ -96,6 +96,15 @@ class TargetCompany(_Model):
         return self
 
 
+class ShareConsolidation(_Model):
+    """A share consolidation the share counts follow: as the English letters state it, and as the Chinese ones do
+    (2025年12月1日生效的股份合并（每30股合并为1股）): drafting, not the English inserted as it stands."""
+
+    value: str  # "1-for-30, effective 1 December 2025"
+    chinese: str | None = None  # None: the Chinese letters print an open item
+    reference: str
+
+
 class Shares(_Model):
     share_class: str
     issuer: str
@@ -103,7 +112,7 @@ class Shares(_Model):
     ticker: str
     cusip: str | None = None
     transfer_agent: str | None = None
-    share_consolidation: str | None = None
+    share_consolidation: ShareConsolidation | None = None
     restrictive_legend: str | None = None  # one of LEGENDS; None: not chosen yet (the letters say so)
     transfer_agent_address: Particular | None = None  # where the issuer's letter to the transfer agent goes
     reference: str

@@ -132,6 +132,7 @@ def common_context(
     kind: str,
 ) -> dict:
     parties = contract.parties
+    consolidation = contract.shares.share_consolidation
     reading_terms = contract.readings.get(reading)
     set_id = computation_id(contract, revenues, reading=reading, year=year, as_of=as_of)
     preparer = contract.preparer
@@ -163,7 +164,8 @@ def common_context(
             "cusip": contract.shares.cusip,
             "transfer_agent": contract.shares.transfer_agent,
             "restrictive_legend": contract.shares.restrictive_legend,
-            "share_consolidation": contract.shares.share_consolidation,
+            "share_consolidation": consolidation.value if consolidation else None,
+            "share_consolidation_zh": consolidation.chinese if consolidation else None,
         },
         "consideration_shares": contract.consideration_shares.value,
         "tranche_count": contract.tranches.count,
@@ -299,6 +301,7 @@ def assessment_report_context(contract: Contract, determined: YearAssessment, *,
                 "is_default": name == contract.default_reading,
                 "description": contract.readings[name].description if name in contract.readings else name,
                 "formula": contract.readings[name].formula if name in contract.readings else None,
+                "reference": contract.readings[name].reference if name in contract.readings else None,
                 "year": year_context(contract, other.year(determined.year)),
                 "released_shares": other.released_shares,
                 "retained_shares": other.retained_shares,

@@ -28,6 +28,15 @@ DAY_BY_DAY_LIMIT = 62  # up to two months one row per day; longer delays one row
 _SAMPLE_MARKERS = ("sample", "synthetic", "fixture")
 PRIVILEGE = "Privileged and confidential: prepared for the purpose of legal advice"
 PRIVILEGE_ZH = "保密：为获取法律意见而准备"  # the legend in a Chinese or bilingual statement (issue 32)
+# PRC Civil Code art. 585(2), cited as statute (the PRC lawyer's review, finding 19): what the statute provides, and
+# that the memorandum does not assess whether it applies to the SPA 8.2 amount. The Chinese quotes the statute.
+CIVIL_CODE_585_2 = ("Article 585(2) of the PRC Civil Code provides that where agreed liquidated damages are lower than, "
+                    "or excessively higher than, the loss caused, a people’s court or arbitral institution may increase "
+                    "or appropriately reduce them at a party’s request. Whether it applies to the amount described in "
+                    "SPA 8.2 is not assessed in this memorandum.")
+CIVIL_CODE_585_2_ZH = ("《中华人民共和国民法典》第五百八十五条第二款规定：“约定的违约金低于造成的损失的，人民法院或者仲裁机构"
+                       "可以根据当事人的请求予以增加；约定的违约金过分高于造成的损失的，人民法院或者仲裁机构可以根据当事人"
+                       "的请求予以适当减少。”《股份购买协议》第8.2条所述金额是否适用该款，本备忘录不作判断。")
 # The readings of SPA 8.2's "market value", in the order the statement numbers them
 READINGS = (("daily", "daily close"), ("deadline-price", "close of the SPA 5.1 date"))
 # rules.penalty names the days before and after the end of the agent's EA 3.2 period by the party its rule
@@ -259,5 +268,8 @@ def penalty_statement_context(contract: Contract, result: PenaltyResult, *, as_o
         "warnings": list(result.warnings[inner_gaps:]),
         "calendar_overrides": list(result.calendar_overrides),  # a published PRC schedule replaced by a file
         "articles": ["SPA 8.2", "SPA 5.1", "SPA 8.1", "EA 3.1", "EA 3.2", "EA 3.3", "EA 5.2", "SPA 10.1",
-                     "SPA 10.2", "PRC Civil Code art. 585"],
+                     "SPA 10.2", "EA 6.1", "PRC Civil Code art. 585(2)"],
+        # the statute cited as statute, never as a finding: the only place the memorandum says "liquidated
+        # damages" (违约金), the statute's own words
+        "civil_code_585_2": CIVIL_CODE_585_2, "civil_code_585_2_zh": CIVIL_CODE_585_2_ZH,
     }

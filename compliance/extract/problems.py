@@ -169,8 +169,8 @@ WHAT_TO_DO: dict[str, str] = {
     "opinion_modified": "Take legal advice: a modified opinion may not be an audit report the SPA relies on. If "
                         "it may, confirm the opinion by hand; the approver who countersigns writes the legal reason.",
     "auditor_not_approved": "Check with Party A that it approved this accounting firm (SPA 4.2); if so, add the "
-                            "firm to approved_auditors in the contract file, or confirm the firm by hand and have "
-                            "the approver who countersigns say where Party A approved it.",
+                            "firm to the approved accounting firms in the deal's particulars, or confirm the firm by "
+                            "hand and have the approver who countersigns say where Party A approved it.",
     "period_not_whole_year": "Ask for the report on the whole Assessment Year; another period needs the "
                              "contract's terms, not a confirmation by hand.",
     "currency_mismatch": "Ask for the statement in RMB, or take advice on the conversion the SPA allows; another "
@@ -185,8 +185,8 @@ WHAT_TO_DO: dict[str, str] = {
     "ocr_low_confidence": "Compare the field with the page, then confirm it by hand (a second person countersigns), "
                           "or ask for the digital PDF.",
     "ocr_auditor_unverified": "Check the firm's name on the page and confirm it by hand (a second person "
-                              "countersigns); list the approved firms in the contract file.",
-    "auditor_list_not_configured": "List the firms Party A approved in approved_auditors in the contract file.",
+                              "countersigns); list the approved firms in the deal's particulars.",
+    "auditor_list_not_configured": "List the firms Party A approved in the deal's particulars (accounting firms).",
     "statements_disagree": "Compare the income statements named (both figures are shown); ask the auditor which is "
                            "the audited one, then confirm that figure by hand (a second person countersigns).",
     "unit_contradiction": "Read the statement's caption, its column headings and the notes: ask the auditor which "

@@ -78,13 +78,14 @@ CATALOGUE: tuple[Particular, ...] = (
 BY_KEY = {particular.key: particular for particular in CATALOGUE}
 MAX_TEXT = 300
 SET, APPROVED = "particular_set", "particulars_approved"
+UNCONFIRMED = "contract file, to be confirmed"  # a state's source: the contract file's value, marked unconfirmed
 
 
 @dataclass(frozen=True)
 class ParticularState:
     particular: Particular
     in_force: Any  # the value the letters use now (approved in the ledger, else the contract file's)
-    source: str  # "ledger" | "contract file" | "" (none yet)
+    source: str  # "ledger" | "contract file" | UNCONFIRMED | "" (none yet)
     approved_by: str | None
     pending: Any = None  # a value set and not yet approved
     pending_by: str | None = None
@@ -161,6 +162,8 @@ def states(ledger: Ledger, contract: Contract) -> list[ParticularState]:
         value, source = (done.data["value"], "ledger") if done else (_get(tree, key), "contract file")
         if value in (None, [], ""):
             source = ""
+        elif source == "contract file" and _unconfirmed(tree, particular):
+            source = UNCONFIRMED
         last = latest.get(key)
         pending = last if last is not None and last is not done else None
         found.append(ParticularState(particular, value, source, approvers.get(done.seq) if done else None,
@@ -168,6 +171,15 @@ def states(ledger: Ledger, contract: Contract) -> list[ParticularState]:
                                      pending.data["by"] if pending else None,
                                      pending.on_date.isoformat() if pending and pending.on_date else None))
     return found
+
+
+def _unconfirmed(tree: dict, particular: Particular) -> bool:
+    """The contract file's value carries its `unconfirmed` mark (a working translation, a name to confirm)."""
+    if not particular.confirms:
+        return False
+    where, _, field = particular.confirms.partition(":")
+    marks = _get(tree, where + ".unconfirmed")
+    return isinstance(marks, dict) and field in marks
 
 
 def _approvers(ledger: Ledger) -> dict[int, str]:

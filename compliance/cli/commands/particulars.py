@@ -43,7 +43,7 @@ def show(db: Path = DbOption, contract: Path = ContractOption,
         if state.source == "ledger":
             line += f" (approved by {state.approved_by})"
         elif state.source:
-            line += " (contract file)"
+            line += f" ({state.source})"
         if state.awaiting:
             line += (f"; awaiting approval: {value_text(state.pending)} (set by {state.pending_by} on "
                      f"{state.pending_on})")
