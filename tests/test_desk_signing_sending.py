@@ -258,6 +258,23 @@ def test_sending_and_receipt_are_recorded_with_who_and_when_and_the_agent_deadli
                                                            "how": "hand", "on": "2027-01-21"}).status_code == 403
 
 
+def test_a_final_without_signature_fields_is_sent_as_approved_and_a_signed_one_offers_its_signed_copy(world, out):
+    _trust(out, world.root_pem)
+    with open_ledger(out / "ledger.sqlite", create=False) as ledger:
+        report = next(d.id for d in ledger.documents(current_only=True) if d.kind == "assessment-report")
+    paula = _client(world, out, "paula")
+    page = paula.get(f"/documents/{report}/signing")
+    assert "This document carries no signature field: it is sent as it was approved." in page.text
+    assert "Download the approved FINAL<" in page.text and "for signature" not in page.text
+    done = paula.post(f"/documents/{report}/sent", data={"csrf": csrf_of(page.text), "how": "email",
+                                                         "on": "2027-01-21"})
+    assert "Recorded as sent" in _flash(done.text)
+    document = _instruction_id(out)
+    _upload(paula, document, world.both)
+    page = paula.get(f"/documents/{document}/signing").text
+    assert "Download the latest signed copy" in page and "The approved FINAL, unsigned" in page
+
+
 def test_the_agent_deadline_is_never_guessed_without_the_prc_schedule():
     built_in = load_contract(None)  # no calendar file: 2027's schedule is not published in the holidays package
     deadline = agent_deadline(built_in, dt.date(2027, 1, 22))

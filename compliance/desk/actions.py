@@ -202,8 +202,9 @@ async def prepare(request: Request) -> Response:
     outcome = next((y for y in result.years if y.year == year), None)
     written = [path for path in result.written if path.startswith(f"year-{year}/")]
     if written:
-        session.flash.append(("ok", f"Prepared {len(written)} file{'s' if len(written) != 1 else ''} for year {year}"
-                                    f" as {who.name}; a different approver must now approve them."))
+        count = len({path.rsplit(".", 1)[0] for path in written})  # a document is its PDF and its DOCX
+        session.flash.append(("ok", f"Prepared {count} document{'s' if count != 1 else ''} (PDF and DOCX) for year "
+                                    f"{year} as {who.name}; a different approver must now approve them."))
     else:
         note = outcome.note if outcome is not None and getattr(outcome, "note", None) else "nothing changed"
         session.flash.append(("info", f"Nothing new to prepare for year {year}: {note}."))

@@ -149,8 +149,8 @@ def approve_year(ledger: Ledger, contract: Contract, *, year: int, by: str, at: 
     if state.state == ApprovalState.OPEN_ITEMS:
         count = sum(len(items) for items in state.open_items.values())
         raise ApprovalError(f"year {year}'s documents still have {count} open item{'s' if count != 1 else ''}; "
-                            "give them as the deal's particulars (a second person approves them) and prepare the documents again "
-                            "before approval")
+                            "give them as the deal's particulars (a second person approves them) and prepare the "
+                            "documents again before approval")
     if state.state == ApprovalState.APPROVED:
         try:
             restored = restore_finals(ws, state.approval)

@@ -215,7 +215,8 @@ def sentence(event: Event) -> str:
                 f"{_listed(keys)}.")
     if kind == "trust_roots_set":
         subjects = [root.get("subject") for root in data.get("roots") or [] if isinstance(root, dict)]
-        return f"{who or 'An administrator'} set the certificates signatures are checked against: {_listed(subjects)}."
+        return (f"{who or 'An administrator'} set the trust roots that signatures are checked against: "
+                f"{_listed(subjects)}.")
     if kind in ("letter_sent", "letter_received"):
         letter = str(data.get("kind") or "a letter").replace("-", " ")
         if kind == "letter_sent":

@@ -98,6 +98,10 @@ class LetterState:
 
     @property
     def fully_signed(self) -> bool:
+        """Every signature field signed; a final without fields (the assessment report, a stock power the agent
+        signs by hand) goes as it was approved."""
+        if not self.fields:
+            return self.final is not None
         return bool(self.signatures) and {f.name for f in self.fields} <= set(self.signed_fields)
 
     @property

@@ -65,7 +65,8 @@ def record_sent(ledger: Ledger, contract: Contract, letter: LetterState, *, how:
     with ledger.transaction():
         return ledger.add_event("letter_sent", year=letter.year, on_date=on, data={
             "document": letter.document.id, "document_id": letter.document.document_id, "kind": letter.document.kind,
-            "how": how, "reference": reference, "signed_sha256": letter.latest_copy.sha256,
+            "how": how, "reference": reference,
+            "signed_sha256": letter.latest_copy.sha256 if letter.latest_copy else None,  # None: no field to sign
             "final_sha256": final.pdf_sha256, "by": by, "at": at.isoformat(timespec="seconds")})
 
 
