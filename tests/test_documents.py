@@ -261,9 +261,9 @@ def test_signature_fields_named_after_the_parties_and_on_the_lines(documents, ke
         reader = PdfFileReader(file)
         assert not reader.encrypted
         fields = {name: ref.get_object() for name, _value, ref in enumerate_sig_fields(reader)}
-        # the return for cancellation: Party C instructs it too, and Party D agrees to its timing (SPA 5.3)
-        parties = SIGNATORIES | {"PartyC_Signature", "PartyD_Signature"} if "cancellation" in key else SIGNATORIES
-        assert set(fields) == parties
+        # worked example 1 ends with nothing to return: a confirmation of Party A, B and C, with no timing for
+        # Party D to agree to (its agreement to a return's timing: test_letters_chinese_all_kinds.py)
+        assert set(fields) == (SIGNATORIES | {"PartyC_Signature"} if "cancellation" in key else SIGNATORIES)
         assert all(field["/FT"] == "/Sig" for field in fields.values())
         boxes = {name: [float(v) for v in field["/Rect"]] for name, field in fields.items()}
     with pdfplumber.open(documents[key].pdf) as pdf:
@@ -308,7 +308,7 @@ def test_chinese_prints_as_chinese_with_an_embedded_cjk_font(documents):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     document = documents["joint-instruction"]
-    assert CHINESE_TARGET in squeezed(document.pdf_text)
+    assert CHINESE_TARGET not in squeezed(document.pdf_text)  # a working translation: never printed (an open item)
     assert CHINESE_AUDITOR in squeezed(document.pdf_text)
     with open(document.pdf, "rb") as file:
         reader = PdfFileReader(file)
@@ -332,7 +332,7 @@ def test_docx_sets_the_east_asian_font_on_chinese_runs(documents):
 
     document = docx.Document(str(documents["joint-instruction"].docx))
     chinese = [r for r in document.element.body.iter(qn("w:r"))
-               if any(CHINESE_TARGET in (t.text or "") for t in r.iter(qn("w:t")))]
+               if any(CHINESE_AUDITOR in (t.text or "") for t in r.iter(qn("w:t")))]
     assert chinese
     for run in chinese:
         fonts = run.find(qn("w:rPr")).find(qn("w:rFonts"))

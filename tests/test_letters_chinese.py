@@ -238,7 +238,8 @@ def test_a_chinese_letter_prints_its_blanks_in_chinese(letters):
         assert "to be completed" not in body and "to confirm" not in body and "registered Chinese name" not in body
         assert "Yi Yang [●待确认]" in body and "首席财务官[●待确认]" in body
         assert "姓名：[●待填写]" in body
-        assert "Kaixin Holdings[●中文名称（如有）——待填写]（甲方）" in body and "Fangle Lai[●中文姓名——待填写]（丙方）" in body
+        assert "Kaixin Holdings[●中文名称（如有）——待填写]（甲方）" in body
+        assert "Fangle Lai[●中文姓名——待填写]（丙方）" in body
         assert "甲方·开曼群岛·通知地址：[●中文通知地址——待填写]" in body.replace(" ", "")
         assert "乙方·中华人民共和国·通知地址：[●中文通知地址——待填写]" in body.replace(" ", "")
         assert "Party A ·" not in body and "Party B ·" not in body

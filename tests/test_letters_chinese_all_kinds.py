@@ -270,9 +270,10 @@ def test_the_assessment_report_in_chinese(documents):
 
 # PRC Civil Code art. 585(2), cited as statute (the PRC lawyer's review, finding 19): the only place the memorandum
 # may say 违约金 or "liquidated damages" is this citation, word for word, with "not assessed in this memorandum"
-STATUTE_ZH = ("《中华人民共和国民法典》第五百八十五条第二款规定：“约定的违约金低于造成的损失的，人民法院或者仲裁机构可以根据"
-              "当事人的请求予以增加；约定的违约金过分高于造成的损失的，人民法院或者仲裁机构可以根据当事人的请求予以适当"
-              "减少。”《股份购买协议》第8.2条所述金额是否适用该款，本备忘录不作判断。")
+STATUTE_ZH = ("《中华人民共和国民法典》第五百八十五条第二款规定：“约定的违约金低于造成的损失的，"
+              "人民法院或者仲裁机构可以根据当事人的请求予以增加；约定的违约金过分高于造成的损失的，"
+              "人民法院或者仲裁机构可以根据当事人的请求予以适当减少。”"
+              "《股份购买协议》第8.2条所述金额是否适用该款，本备忘录不作判断。")
 STATUTE_EN = ("Article 585(2) of the PRC Civil Code provides that where agreed liquidated damages are lower than, or "
               "excessively higher than, the loss caused, a people’s court or arbitral institution may increase or "
               "appropriately reduce them at a party’s request. Whether it applies to the amount described in SPA 8.2 "
@@ -334,15 +335,18 @@ def test_party_b_signs_as_legal_representative_or_authorised_representative(docu
 def test_party_b_chinese_address_is_an_open_item_until_given(documents, contract, tmp_path):
     assert "parties.party_b.chinese_address" in BY_KEY
     read = documents["zh"]["joint-instruction"]
-    assert "乙方·通知地址：[●中文通知地址——待填写]" in read.pdf.replace(" ", "")
+    assert "乙方·中华人民共和国·通知地址：[●中文通知地址——待填写]" in read.pdf.replace(" ", "")
     assert any("parties.party_b.chinese_address" in item for item in read.rendered.open_items)
     assert not any("chinese_address" in item for item in documents["en"]["joint-instruction"].rendered.open_items)
     parties = contract.parties
     given = contract.model_copy(update={"parties": parties.model_copy(update={
         "party_b": parties.party_b.model_copy(update={"chinese_address": "浙江省温州市泰顺县罗阳镇"})})})
     found = _determinations(given, "zh", tmp_path)["joint-instruction"]
-    assert "乙方·通知地址：浙江省温州市泰顺县罗阳镇" in found.pdf
-    assert not any("chinese_address" in item for item in found.rendered.open_items)
+    assert "乙方·中华人民共和国·通知地址：浙江省温州市泰顺县罗阳镇" in found.pdf.replace(" ", "")
+    assert not any("party_b.chinese_address" in item for item in found.rendered.open_items)
+    # Party A's English address is not translated: its Chinese address for notices stays an open item
+    assert "甲方·开曼群岛·通知地址：[●中文通知地址——待填写]" in found.pdf.replace(" ", "")
+    assert any("parties.party_a.chinese_address" in item for item in found.rendered.open_items)
 
 
 def test_pdf_a_and_identical_bytes_in_chinese(documents, contract, tmp_path):
@@ -364,11 +368,13 @@ def test_pdf_a_and_identical_bytes_in_chinese(documents, contract, tmp_path):
 # the assessment report, the stock power and the transfer agent letter ----
 
 def test_party_d_agrees_to_the_timing_of_the_return_for_cancellation_in_every_language(documents):
-    """SPA 5.3 needs all the parties and Party D is one (SPA 11.5): it acknowledges the instruction and agrees to
-    the timing of the return, in one block with one signature line and its own signature field (finding 5)."""
+    """SPA 5.3 needs all the parties, and Party D is a party to the SPA (it holds one of its counterparts): it
+    acknowledges the instruction and agrees to the timing of the return, in one block with one signature line and
+    its own signature field (finding 5)."""
     agrees_en = ("Acknowledged and agreed by Party D. Party D, the Escrow Agent, acknowledges this instruction and, "
                  "under SPA 5.3, agrees to the timing of the return set out in paragraph 4.")
-    agrees_zh = "丁方确认并同意：丁方（托管代理人）确认收到本指示，并根据《股份购买协议》第5.3条同意第4段约定的退还时间。"
+    agrees_zh = ("丁方确认并同意：丁方（托管代理人）确认收到本指示，"
+                 "并根据《股份购买协议》第5.3条同意第4段约定的退还时间。")
     for language in LANGUAGES:
         read = documents[language]["cancellation-instruction"]
         assert fields(read.rendered.pdf_path) == ["PartyA_Signature", "PartyB_Signature", "PartyC_Signature",
@@ -384,8 +390,9 @@ def test_party_d_agrees_to_the_timing_of_the_return_for_cancellation_in_every_la
                 assert "授权签字人（签字）：" in text and "（丁方，托管代理人）" in text
                 assert "本文件连同文末丁方的确认并同意，构成全体各方根据《股份购买协议》第5.3条达成的书面约定" in text
     for text in documents["bilingual"]["cancellation-instruction"].both():
-        assert "By: authorised signatory / 授权签字人（签字）：" in text
-        assert "Name / 姓名：" in text and "Title / 职务：" in text
+        # (joined: no space beside Chinese)
+        assert "By: authorised signatory /授权签字人（签字）：" in text
+        assert "Name /姓名：" in text and "Title /职务：" in text
 
 
 def test_the_cancellation_instruction_in_chinese_legal_drafting(documents):
@@ -424,8 +431,8 @@ def test_the_stock_power_and_the_transfer_agent_letter_use_one_term_each(documen
             assert "美国国税局W-8BEN表格（受益所有人外国身份证明（个人））" in text
             assert "过户代理机构" not in text
             if "要求完成过户的日期" in text:
-                assert re.search(r"并请尽可能不晚于\d{4}年\d{1,2}月\d{1,2}日（含当日，即甲方和乙方要求完成过户的日期）完成",
-                                 text)
+                assert re.search(r"并请尽可能不晚于\d{4}年\d{1,2}月\d{1,2}日"
+                                 r"（含当日，即甲方和乙方要求完成过户的日期）完成", text)
 
 
 def test_the_assessment_report_in_chinese_names_its_reading_in_words(documents):
@@ -437,7 +444,7 @@ def test_the_assessment_report_in_chinese_names_its_reading_in_words(documents):
             assert "所采用的解释口径" in text and "所适用的理解" not in text
             assert "《股份购买协议》及《托管协议》（均签订于2025年12月2日）" in text
             assert "本报告采用默认解释口径；其他解释口径一并列示" in text and "spa理解" not in text
-            assert "默认解释口径：默认口径。某一考核年度超出部分的一半用于弥补以前考核年度的差额" in text
+            assert "默认解释口径：某一考核年度超出部分的一半用于弥补以前考核年度的差额" in text
             assert "本报告的计算方法（《股份购买协议》未约定；各方可依第5.3条另行书面约定）" in text
             assert "联合书面指示载明向丙方释放" in text and "我方" not in text
             assert "各批次迄今已释放或已指示释放其精确应得股份中的整数股" in text

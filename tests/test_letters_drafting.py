@@ -136,7 +136,8 @@ def test_unconfirmed_contract_values_print_as_open_items_not_facts(draft):
 
 def test_the_target_company_chinese_name_prints_once_given_and_confirmed(final):
     for text in final.both("joint-instruction"):
-        assert "Zhejiang Ordinary Smile Auto Sales Co., Ltd. (浙江平凡微笑汽车销售有限公司) (the “Target Company”)" in text
+        assert ("Zhejiang Ordinary Smile Auto Sales Co., Ltd. (浙江平凡微笑汽车销售有限公司) "
+                "(the “Target Company”)") in text
     assert not any("Target Company’s registered Chinese name" in item
                    for item in final.rendered["joint-instruction"].open_items)
 

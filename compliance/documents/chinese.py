@@ -55,7 +55,8 @@ def chinese_number(number: int) -> str:
     for unit, value in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
         digit = number // value % 10
         if digit:
-            out += ("零" if zero and out else "") + ("" if (unit == "十" and digit == 1 and not out) else _DIGITS[digit]) + unit
+            leading_ten = unit == "十" and digit == 1 and not out  # 十二, not 一十二
+            out += ("零" if zero and out else "") + ("" if leading_ten else _DIGITS[digit]) + unit
             zero = False
         elif out:
             zero = True
@@ -90,10 +91,11 @@ READINGS_ZH = {
         "name": "默认解释口径",
         "reference": "SPA 5.2(2)",
         "reference_zh": "《股份购买协议》第5.2(2)条",
-        "description": "默认口径。某一考核年度超出部分的一半用于弥补以前考核年度的差额，先弥补最早考核年度的差额"
+        "description": "某一考核年度超出部分的一半用于弥补以前考核年度的差额，先弥补最早考核年度的差额"
                        "（该顺序为本报告的理解，《股份购买协议》未作约定）。每一笔用于弥补的金额，按该金额除以被弥补"
                        "考核年度自身的目标营业收入，再乘以对价股份的五分之一，计算向该考核年度对应批次恢复的股份。",
-        "formula": "恢复股份 = U ÷ R_k × T，其中U为用于弥补的金额，R_k为被弥补考核年度的目标营业收入，T为对价股份的五分之一",
+        "formula": "恢复股份 = U ÷ R_k × T，其中U为用于弥补的金额，R_k为被弥补考核年度的目标营业收入，"
+                   "T为对价股份的五分之一",
     },
     "spa-excess-year-target": {
         "name": "超额年度目标解释口径",

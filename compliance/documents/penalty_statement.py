@@ -30,13 +30,16 @@ PRIVILEGE = "Privileged and confidential: prepared for the purpose of legal advi
 PRIVILEGE_ZH = "保密：为获取法律意见而准备"  # the legend in a Chinese or bilingual statement (issue 32)
 # PRC Civil Code art. 585(2), cited as statute (the PRC lawyer's review, finding 19): what the statute provides, and
 # that the memorandum does not assess whether it applies to the SPA 8.2 amount. The Chinese quotes the statute.
-CIVIL_CODE_585_2 = ("Article 585(2) of the PRC Civil Code provides that where agreed liquidated damages are lower than, "
-                    "or excessively higher than, the loss caused, a people’s court or arbitral institution may increase "
-                    "or appropriately reduce them at a party’s request. Whether it applies to the amount described in "
-                    "SPA 8.2 is not assessed in this memorandum.")
-CIVIL_CODE_585_2_ZH = ("《中华人民共和国民法典》第五百八十五条第二款规定：“约定的违约金低于造成的损失的，人民法院或者仲裁机构"
-                       "可以根据当事人的请求予以增加；约定的违约金过分高于造成的损失的，人民法院或者仲裁机构可以根据当事人"
-                       "的请求予以适当减少。”《股份购买协议》第8.2条所述金额是否适用该款，本备忘录不作判断。")
+CIVIL_CODE_585_2 = (
+    "Article 585(2) of the PRC Civil Code provides that where agreed liquidated damages are lower than, or "
+    "excessively higher than, the loss caused, a people’s court or arbitral institution may increase or "
+    "appropriately reduce them at a party’s request. Whether it applies to the amount described in SPA 8.2 is not "
+    "assessed in this memorandum.")
+CIVIL_CODE_585_2_ZH = (
+    "《中华人民共和国民法典》第五百八十五条第二款规定：“约定的违约金低于造成的损失的，"
+    "人民法院或者仲裁机构可以根据当事人的请求予以增加；约定的违约金过分高于造成的损失的，"
+    "人民法院或者仲裁机构可以根据当事人的请求予以适当减少。”"
+    "《股份购买协议》第8.2条所述金额是否适用该款，本备忘录不作判断。")
 # The readings of SPA 8.2's "market value", in the order the statement numbers them
 READINGS = (("daily", "daily close"), ("deadline-price", "close of the SPA 5.1 date"))
 # rules.penalty names the days before and after the end of the agent's EA 3.2 period by the party its rule
