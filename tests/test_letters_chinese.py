@@ -193,8 +193,8 @@ def test_the_joint_instruction_in_chinese_legal_drafting(letters):
         assert "以便托管代理人同时收到《托管协议》第3.1条规定的两份文件" in text
     for text in short[:2]:
         assert "目标公司未完成第二个考核年度业绩目标，差额为人民币750,000.00元" in text
-        assert "以便托管代理人同时收到会计师事务所书面报告及本联合书面指示；本考核年度未完成业绩目标，" \
-               "本次减少后的释放系依据《股份购买协议》第5.2(1)条作出" in text
+        assert "以便托管代理人同时收到会计师事务所书面报告及本联合书面指示。" \
+               "本次释放系依据《股份购买协议》第5.2(1)条扣减应扣减股份后作出" in text
         assert "两份文件" not in text  # a shortfall year's report does not confirm the target was achieved
         assert "其处理方式留待全体各方依《股份购买协议》第5.3条另行书面约定" in text
         assert "经全体各方一致书面同意确定" not in text
@@ -228,6 +228,8 @@ def test_the_notices_in_chinese_legal_drafting(letters):
         assert "所依据的报告[●会计师事务所报告：事务所名称、报告文号及出具日期——待填写]" in text
         assert "the accounting firm’s report: firm, number and date" not in re.split(BODY_END, text)[0]
         assert "并据此向丙方释放相应的额外股份（甲方和乙方理解为先弥补最早考核年度的差额）" in text
+    for text in letters[("year 2 short", "zh", "release-notice")][:2]:  # SPA 5.2(2): half the excess, not all
+        assert "以后考核年度营业收入超出目标部分的50%可用于弥补该差额，并据此向丙方释放相应的额外股份" in text
 
 
 def test_a_chinese_letter_prints_its_blanks_in_chinese(letters):

@@ -371,9 +371,10 @@ def test_party_d_agrees_to_the_timing_of_the_return_for_cancellation_in_every_la
     """SPA 5.3 needs all the parties, and Party D is a party to the SPA (it holds one of its counterparts): it
     acknowledges the instruction and agrees to the timing of the return, in one block with one signature line and
     its own signature field (finding 5)."""
-    agrees_en = ("Acknowledged and agreed by Party D. Party D, the Escrow Agent, acknowledges this instruction and, "
-                 "under SPA 5.3, agrees to the timing of the return set out in paragraph 4.")
-    agrees_zh = ("丁方确认并同意：丁方（托管代理人）确认收到本指示，"
+    agrees_en = ("Acknowledged and agreed by Party D. Party D, the Escrow Agent, acknowledges receipt of this "
+                 "instruction on the date written below and, under SPA 5.3, agrees to the timing of the return set "
+                 "out in paragraph 4.")
+    agrees_zh = ("丁方确认并同意。丁方（托管代理人）确认已于下列日期收到本指示，"
                  "并根据《股份购买协议》第5.3条同意第4段约定的退还时间。")
     for language in LANGUAGES:
         read = documents[language]["cancellation-instruction"]
@@ -392,6 +393,7 @@ def test_party_d_agrees_to_the_timing_of_the_return_for_cancellation_in_every_la
     for text in documents["bilingual"]["cancellation-instruction"].both():
         # (joined: no space beside Chinese)
         assert "By: authorised signatory /授权签字人（签字）：" in text
+        assert "Date of receipt /收到日期：" in text  # the day its ten working days run from (paragraph 4)
         assert "Name /姓名：" in text and "Title /职务：" in text
 
 

@@ -150,8 +150,9 @@ def test_the_return_for_cancellation_is_an_instruction_of_all_the_parties(contra
         assert "with Party D’s acknowledgement and agreement at its end, the written agreement of all the parties " \
                "under SPA 5.3" in text
         assert "Signed by Fangle Lai (Party C)" in text or "Signed by Fangle Lai" in text
-        assert "Acknowledged and agreed by Party D. Party D, the Escrow Agent, acknowledges this instruction and, " \
-               "under SPA 5.3, agrees to the timing of the return set out in paragraph 4." in text
+        assert "Acknowledged and agreed by Party D. Party D, the Escrow Agent, acknowledges receipt of this " \
+               "instruction on the date written below and, under SPA 5.3, agrees to the timing of the return set out " \
+               "in paragraph 4." in text
         assert "by analogy" not in text and "expiration of the SPA" not in text
     unrestored = determined.assessment.years
     exact = sum(result.deductible_exact - result.restored_exact for result in unrestored)
