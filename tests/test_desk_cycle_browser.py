@@ -72,6 +72,8 @@ PARTICULARS = (
     ("language", "bilingual"),
     ("prevailing_language", "en"),
     ("parties.party_b.chinese_address", "中国浙江省温州市示例大道8号"),
+    ("parties.party_a.chinese_address", "开曼群岛大开曼岛示例大厦211室"),
+    ("parties.party_c.chinese_address", "中国浙江省温州市示例路1号1室"),
     # The PRC holiday schedule of 2027 (a test calendar), its form's fields by name: without it the desk never
     # guesses the latest day to send the instruction nor the escrow agent's EA 3.2 date.
     ("calendar.schedules", {"year": "2027", "source": SCHEDULE_2027["source"],
