@@ -23,21 +23,19 @@ import pytest
 from helpers.document_text import docx_text, squash
 from helpers.examples import WORKED_EXAMPLES
 from helpers.pdfa import pdfa_problems
+from helpers.penalty_case import PRICES as PENALTY_PRICES
+from helpers.penalty_case import late_year_1
 
 from compliance.contract import load_contract
 from compliance.documents import Renderer, render_year
 from compliance.documents.context import READ_IN_ENGLISH
-from compliance.documents.penalty_statement import PRIVILEGE, PRIVILEGE_ZH, penalty_statement_context
+from compliance.documents.penalty_statement import PRIVILEGE, PRIVILEGE_ZH
 from compliance.operations.particulars import BY_KEY
-from compliance.rules.business_days import BusinessCalendar, YearSchedule
 from compliance.rules.earnout import assess_year
-from compliance.rules.penalty import Period, compute_penalty
 from compliance.values.chinese_amounts import rmb_capitals
-from compliance.values.digest import sha256_file
-from compliance.values.prices import load_prices
 
 REPO = Path(__file__).resolve().parents[1]
-PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
+PRICES = PENALTY_PRICES
 LANGUAGES = ("en", "zh", "bilingual")
 ALL_KINDS = {"joint-instruction", "release-notice", "deduction-notice", "stock-power", "transfer-agent-letter",
              "assessment-report", "cancellation-instruction", "penalty-statement"}
@@ -112,16 +110,8 @@ def _penalty(contract, language: str, out: Path, renderer: Renderer | None = Non
     """Year 1 outstanding on 1 March 2027, a dispute 10-20 February left out, both EA 3.1 documents held from
     1 February (as tests/test_letters_privileged_penalty.py): rendered as issued, a DRAFT awaiting approval."""
     terms = contract.model_copy(update={"language": language})
-    calendar = BusinessCalendar({2027: YearSchedule(2027, "test", frozenset(), frozenset())})
-    args = dict(year=1, shares=3_000_000, released_on=D("2027-03-01"), prices=load_prices(PRICES),
-                excluded=[Period(D("2027-02-10"), D("2027-02-20"), "dispute")],
-                documents_received_on=D("2027-02-01"), calendar=calendar)
-    result = compute_penalty(terms, **args)
-    other = compute_penalty(terms, **args, valuation="deadline-price")
-    context = penalty_statement_context(terms, result, as_of=D("2027-03-01"), prices_source=PRICES.name,
-                                        outstanding=True, prices_sha256=sha256_file(PRICES), alternatives=[other])
-    return (renderer or Renderer()).render("penalty-statement", context, out / "penalty-statement",
-                                           as_of=D("2027-03-01"), awaiting_approval=True), context
+    rendered, _, _, context = late_year_1(terms, out / "penalty-statement", renderer)
+    return rendered, context
 
 
 @pytest.fixture(scope="module")

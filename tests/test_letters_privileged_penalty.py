@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from helpers.cli import REPO, invoke
 from helpers.document_text import docx_text, squash
+from helpers.penalty_case import PRICES as PENALTY_PRICES
+from helpers.penalty_case import late_year_1
 
 from compliance.contract import load_contract
 from compliance.documents import Renderer
@@ -23,12 +25,9 @@ from compliance.ledger import open_ledger, writer_lock
 from compliance.operations.accounts import add_user
 from compliance.operations.approval import ApprovalError, ApprovalState, year_approval
 from compliance.operations.penalty_approval import approve_penalty, penalty_approval
-from compliance.rules.business_days import BusinessCalendar, YearSchedule
-from compliance.rules.penalty import Period, compute_penalty
 from compliance.values.digest import sha256_file
-from compliance.values.prices import load_prices
 
-PRICES = REPO / "fixtures" / "prices" / "kxin-sample.csv"
+PRICES = PENALTY_PRICES
 REPORT = REPO / "fixtures" / "audit-reports" / "y1-zh-yuan-two-columns.pdf"
 D = dt.date.fromisoformat
 AT = dt.datetime(2027, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -81,17 +80,8 @@ def without_the_clause(text: str, contract) -> str:
 def statement(tmp_path_factory, contract):
     """Year 1 outstanding on 1 March 2027 (31 days), a dispute 10-20 February excluded, the agent holding both
     EA 3.1 documents from 1 February: both readings computed, rendered as issued (a DRAFT awaiting approval)."""
-    prices = load_prices(PRICES)
-    calendar = BusinessCalendar({2027: YearSchedule(2027, "test", frozenset(), frozenset())})
-    args = dict(year=1, shares=3_000_000, released_on=D("2027-03-01"), prices=prices,
-                excluded=[Period(D("2027-02-10"), D("2027-02-20"), "dispute")],
-                documents_received_on=D("2027-02-01"), calendar=calendar)
-    result = compute_penalty(contract, **args)
-    other = compute_penalty(contract, **args, valuation="deadline-price")
-    context = penalty_statement_context(contract, result, as_of=D("2027-03-01"), prices_source=PRICES.name,
-                                        outstanding=True, prices_sha256=sha256_file(PRICES), alternatives=[other])
-    out = tmp_path_factory.mktemp("statement") / "year-1" / "penalty-statement"
-    rendered = Renderer().render("penalty-statement", context, out, as_of=D("2027-03-01"), awaiting_approval=True)
+    rendered, result, other, _ = late_year_1(contract, tmp_path_factory.mktemp("statement") / "year-1" /
+                                             "penalty-statement")
     return result, other, rendered
 
 

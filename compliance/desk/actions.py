@@ -54,6 +54,9 @@ async def _form(request: Request, *, files: int = 0):
     return await request.form(max_files=files, max_fields=MAX_FIELDS)
 
 
+WRONG_PASSWORD = "the password is not right; the approval was not given"
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -67,6 +70,16 @@ def checked_password(desk, ledger, name: str, password: str):
         return authenticate(ledger, name, password)
     finally:
         desk.throttle.checks.release()
+
+
+def with_password(desk, request: Request, name: str, password: str, what: str, wrong: Exception, act):
+    """`act(ledger)` under one hold of the writer lock, once the person's password is checked again (an approval
+    is confirmed with it); a wrong one raises `wrong`, a right one clears the person's failed attempts."""
+    with desk.open_to_write(what) as ledger:
+        if checked_password(desk, ledger, name, password) is None:
+            raise wrong
+        desk.throttle.succeeded(name, _client(request))
+        return act(ledger)
 
 
 async def login(request: Request) -> Response:
@@ -236,16 +249,13 @@ async def approve(request: Request) -> Response:
                                          f"{desk.throttle.window_minutes} minutes."))
         return redirect(f"/years/{year}")
 
-    def give():
-        with desk.open_to_write("approve") as ledger:
-            if checked_password(desk, ledger, who.name, password) is None:
-                raise ApprovalError("the password is not right; the approval was not given")
-            desk.throttle.succeeded(who.name, _client(request))
-            contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
-            return approve_year(ledger, contract, year=year, by=who.name, at=at, determination_id=seen)
+    def give(ledger):
+        contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
+        return approve_year(ledger, contract, year=year, by=who.name, at=at, determination_id=seen)
 
     try:
-        approval = await run_in_threadpool(give)
+        approval = await run_in_threadpool(with_password, desk, request, who.name, password, "approve",
+                                           ApprovalError(WRONG_PASSWORD), give)
     except (ApprovalError, ContractError) as exc:
         session.flash.append(("problem", f"Not approved: {exc}."))
         return redirect(f"/years/{year}")
@@ -280,18 +290,15 @@ async def approve_penalty_statement(request: Request) -> Response:
         return redirect(f"/years/{year}#penalty")
     at = approval_moment(as_of_date(request), desk.settings.clock())  # the desk's date (--as-of), the clock's time
 
-    def give():
-        with desk.open_to_write("approve the penalty statement") as ledger:
-            if checked_password(desk, ledger, who.name, password) is None:
-                raise ApprovalError("the password is not right; the approval was not given")
-            desk.throttle.succeeded(who.name, _client(request))
-            contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
-            if getattr(penalty_approval(ledger, year).document, "id", None) != seen:
-                raise ApprovalError("a newer penalty statement was prepared meanwhile; read it and approve again")
-            return approve_penalty(ledger, contract, year=year, by=who.name, at=at)
+    def give(ledger):
+        contract = load_contract(desk.settings.contract_path)  # the file as it is now, as Prepare reads it
+        if getattr(penalty_approval(ledger, year).document, "id", None) != seen:
+            raise ApprovalError("a newer penalty statement was prepared meanwhile; read it and approve again")
+        return approve_penalty(ledger, contract, year=year, by=who.name, at=at)
 
     try:
-        approval = await run_in_threadpool(give)
+        approval = await run_in_threadpool(with_password, desk, request, who.name, password,
+                                           "approve the penalty statement", ApprovalError(WRONG_PASSWORD), give)
     except (ApprovalError, ContractError) as exc:
         session.flash.append(("problem", f"Not approved: {exc}."))
         return redirect(f"/years/{year}#penalty")

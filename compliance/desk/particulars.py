@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from compliance.desk.actions import checked_password
+from compliance.desk.actions import with_password
 from compliance.desk.requests import (
     DeskError,
     as_of_date,
@@ -124,15 +124,12 @@ async def approve(request: Request) -> Response:
                                          f"{desk.throttle.window_minutes} minutes."))
         return redirect("/particulars")
 
-    def give():
-        with desk.open_to_write("particulars") as ledger:
-            if checked_password(desk, ledger, who.name, password) is None:
-                raise ParticularError("the password is not right; nothing was approved")
-            desk.throttle.succeeded(who.name, address)
-            return approve_particulars(ledger, desk.contract, by=who.name, password=None, on=as_of_date(request))
+    def give(ledger):
+        return approve_particulars(ledger, desk.contract, by=who.name, password=None, on=as_of_date(request))
 
     try:
-        event = await run_in_threadpool(give)
+        event = await run_in_threadpool(with_password, desk, request, who.name, password, "particulars",
+                                        ParticularError("the password is not right; nothing was approved"), give)
     except ParticularError as exc:
         session.flash.append(("problem", f"Not approved: {exc}."))
         return redirect("/particulars")
